@@ -1,0 +1,55 @@
+// See keys.h.
+#include "storage/keys.h"
+
+
+namespace weft::storage {
+namespace {
+constexpr std::string_view kSep("\0", 1);
+}
+
+std::string BigEndian32(uint32_t v) {
+  std::string s(4, '\0');
+  s[0] = static_cast<char>(v >> 24);
+  s[1] = static_cast<char>(v >> 16);
+  s[2] = static_cast<char>(v >> 8);
+  s[3] = static_cast<char>(v);
+  return s;
+}
+
+uint32_t ReadBigEndian32(std::string_view b) {
+  auto u = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(b[i])); };
+  return u(0) << 24 | u(1) << 16 | u(2) << 8 | u(3);
+}
+
+// Joins parts into one key; all keys are built here, so their layout is in one place.
+static std::string Join(std::initializer_list<std::string_view> parts) {
+  size_t n = 0;
+  for (std::string_view p : parts) n += p.size();
+  std::string key;
+  key.reserve(n);
+  for (std::string_view p : parts) key.append(p);
+  return key;
+}
+
+std::string VersionPrefix(std::string_view workflow) { return Join({workflow, kSep}); }
+std::string VersionKey(std::string_view workflow, uint32_t version) {
+  return Join({workflow, kSep, BigEndian32(version)});
+}
+std::string HistoryPrefix(std::string_view id) { return Join({id, kSep}); }
+std::string HistoryKey(std::string_view id, uint32_t seq) {
+  return Join({id, kSep, BigEndian32(seq)});
+}
+std::string ExecTaskPrefix(std::string_view id) { return Join({id, kSep}); }
+std::string ExecTaskKey(std::string_view id, std::string_view task_id) {
+  return Join({id, kSep, task_id});
+}
+std::string QueuePrefix(std::string_view type) { return Join({type, kSep}); }
+std::string QueueKey(std::string_view type, std::string_view task_id) {
+  return Join({type, kSep, task_id});
+}
+std::string StatusPrefix(uint8_t status) { return std::string(1, static_cast<char>(status)); }
+std::string StatusKey(uint8_t status, std::string_view id) {
+  return Join({StatusPrefix(status), id});
+}
+
+}  // namespace weft::storage

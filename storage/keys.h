@@ -1,0 +1,41 @@
+// Key encodings of the LMDB tables (docs/format/lmdb.md). Big-endian integers keep numeric
+// order equal to byte order, so cursors walk versions and history in sequence.
+#ifndef WEFT_STORAGE_KEYS_H_
+#define WEFT_STORAGE_KEYS_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace weft::storage {
+
+std::string BigEndian32(uint32_t v);
+uint32_t ReadBigEndian32(std::string_view bytes);  // REQUIRES: bytes.size() >= 4
+
+// versions: workflow \0 version
+std::string VersionPrefix(std::string_view workflow);
+std::string VersionKey(std::string_view workflow, uint32_t version);
+// history: execution id \0 seq
+std::string HistoryPrefix(std::string_view execution_id);
+std::string HistoryKey(std::string_view execution_id, uint32_t seq);
+// exec_tasks: execution id \0 task id
+std::string ExecTaskPrefix(std::string_view execution_id);
+std::string ExecTaskKey(std::string_view execution_id, std::string_view task_id);
+// queue: task type \0 task id
+std::string QueuePrefix(std::string_view task_type);
+std::string QueueKey(std::string_view task_type, std::string_view task_id);
+// by_status: status byte, execution id
+std::string StatusPrefix(uint8_t status);
+std::string StatusKey(uint8_t status, std::string_view execution_id);
+
+// meta keys
+inline constexpr std::string_view kMetaFormatVersion = "format_version";
+
+// The store layout version written into `meta`. Opening a store written by a newer layout
+// fails; older layouts in [kMinStoreFormat, kStoreFormat] are read.
+inline constexpr uint32_t kStoreFormat = 1;
+inline constexpr uint32_t kMinStoreFormat = 1;
+
+}  // namespace weft::storage
+
+#endif  // WEFT_STORAGE_KEYS_H_
