@@ -1,0 +1,109 @@
+// See dispatcher.h.
+#include "engine/dispatcher.h"
+
+#include <chrono>
+
+namespace weft::engine {
+
+void Dispatcher::Enqueue(std::vector<ReadyTask> tasks) {
+  if (tasks.empty()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (ReadyTask& t : tasks) {
+      if (leases_.contains(t.task_id)) continue;  // already out: recovery raced a live lease
+      ready_[t.type].push_back(std::move(t));
+    }
+  }
+  cv_.notify_all();
+}
+
+std::optional<Lease> Dispatcher::TakeLocked(std::deque<ReadyTask>& queue,
+                                            std::string_view worker_id, int64_t now_ms,
+                                            int64_t lease_ms) {
+  if (queue.empty()) return std::nullopt;
+  Lease lease{std::move(queue.front()), std::string(worker_id), now_ms, now_ms + lease_ms};
+  queue.pop_front();
+  requeued_.erase(lease.task.task_id);
+  ++running_by_type_[lease.task.type];
+  leases_.insert_or_assign(lease.task.task_id, lease);
+  return lease;
+}
+
+std::optional<Lease> Dispatcher::TryTake(std::string_view type, std::string_view worker_id,
+                                         int64_t now_ms, int64_t lease_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = ready_.find(type);
+  if (it == ready_.end()) return std::nullopt;
+  return TakeLocked(it->second, worker_id, now_ms, lease_ms);
+}
+
+std::optional<Lease> Dispatcher::TakeAny(const absl::flat_hash_map<std::string, int>& limits,
+                                         std::string_view worker_id, int64_t now_ms,
+                                         int64_t lease_ms, int64_t wait_ms) {
+  std::unique_lock<std::mutex> lock(mu_);
+  std::optional<Lease> taken;
+  auto try_all = [&] {
+    for (const auto& [type, limit] : limits) {
+      auto it = ready_.find(type);
+      if (it == ready_.end() || it->second.empty()) continue;
+      if (limit > 0 && running_by_type_[type] >= limit) continue;
+      taken = TakeLocked(it->second, worker_id, now_ms, lease_ms);
+      return true;
+    }
+    return false;
+  };
+  cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), try_all);
+  return taken;
+}
+
+std::optional<Lease> Dispatcher::Release(std::string_view task_id) {
+  std::optional<Lease> released;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = leases_.find(task_id);
+    if (it != leases_.end()) {
+      --running_by_type_[it->second.task.type];
+      released = std::move(it->second);
+      leases_.erase(it);
+    }
+    if (auto rq = requeued_.find(task_id); rq != requeued_.end()) {
+      auto& queue = ready_[rq->second];
+      std::erase_if(queue, [&](const ReadyTask& t) { return t.task_id == task_id; });
+      requeued_.erase(rq);
+    }
+  }
+  // A slot opened up under a concurrency limit.
+  if (released) cv_.notify_all();
+  return released;
+}
+
+std::vector<Lease> Dispatcher::ExpireLeases(int64_t now_ms) {
+  std::vector<Lease> expired;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = leases_.begin(); it != leases_.end();) {
+      if (it->second.expires_ms > now_ms) {
+        ++it;
+        continue;
+      }
+      --running_by_type_[it->second.task.type];
+      ready_[it->second.task.type].push_back(it->second.task);
+      requeued_.insert_or_assign(it->second.task.task_id, it->second.task.type);
+      expired.push_back(std::move(it->second));
+      leases_.erase(it++);
+    }
+  }
+  if (!expired.empty()) cv_.notify_all();
+  return expired;
+}
+
+void Dispatcher::WakeAll() { cv_.notify_all(); }
+
+size_t Dispatcher::ReadyCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  size_t n = 0;
+  for (const auto& [type, q] : ready_) n += q.size();
+  return n;
+}
+
+}  // namespace weft::engine

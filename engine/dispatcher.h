@@ -1,0 +1,67 @@
+// The dispatcher hands ready tasks to workers. Its queues mirror the store's `queue` table:
+// filled after each commit that schedules tasks, and from the store when the engine opens.
+//
+// Leases live in memory. In this embedded design every worker runs in the engine's process, so
+// a lease cannot outlive the process that granted it: after a crash every unfinished task is
+// handed out again at open, which is what an expired lease would do. While the process lives,
+// a lease that expires without a result puts the task back in its queue; if the first worker
+// reports after all, the first result to reach the writer wins and later ones are ignored.
+#ifndef WEFT_ENGINE_DISPATCHER_H_
+#define WEFT_ENGINE_DISPATCHER_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "engine/transitions.h"
+
+namespace weft::engine {
+
+struct Lease {
+  ReadyTask task;
+  std::string worker_id;
+  int64_t started_ms = 0;
+  int64_t expires_ms = 0;
+};
+
+class Dispatcher {
+ public:
+  void Enqueue(std::vector<ReadyTask> tasks);
+  // Takes the oldest ready task of `type` under a lease; nullopt when none is ready.
+  std::optional<Lease> TryTake(std::string_view type, std::string_view worker_id, int64_t now_ms,
+                               int64_t lease_ms);
+  // Like TryTake, over every type in `types` whose running count is below its limit; blocks up
+  // to `wait_ms` for one to appear. Used by the in-process worker pool.
+  std::optional<Lease> TakeAny(const absl::flat_hash_map<std::string, int>& limits,
+                               std::string_view worker_id, int64_t now_ms, int64_t lease_ms,
+                               int64_t wait_ms);
+  // Ends the lease of a task whose result was submitted (by anyone), and withdraws the task
+  // from its queue if an expired lease had put it back there.
+  // Returns the lease when the task was out under one.
+  std::optional<Lease> Release(std::string_view task_id);
+  // Puts every task whose lease expired before `now_ms` back in its queue; returns the leases.
+  std::vector<Lease> ExpireLeases(int64_t now_ms);
+  // Wakes every waiter of TakeAny (at shutdown).
+  void WakeAll();
+  size_t ReadyCount() const;
+
+ private:
+  std::optional<Lease> TakeLocked(std::deque<ReadyTask>& queue, std::string_view worker_id,
+                                  int64_t now_ms, int64_t lease_ms);
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  absl::flat_hash_map<std::string, std::deque<ReadyTask>> ready_;
+  absl::flat_hash_map<std::string, Lease> leases_;        // by task id
+  absl::flat_hash_map<std::string, int> running_by_type_;
+  absl::flat_hash_map<std::string, std::string> requeued_;  // task id -> type, after expiry
+};
+
+}  // namespace weft::engine
+
+#endif  // WEFT_ENGINE_DISPATCHER_H_

@@ -1,0 +1,219 @@
+// See engine_impl.h. Opening, starting, the worker pool and external workers; deploying and
+// read-only queries live in deploy.cc and queries.cc.
+#include "engine/engine_impl.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "storage/keys.h"
+#include "storage/records.h"
+#include "storage/registry.h"
+#include "vm/vm.h"
+
+namespace weft {
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
+  return engine::EngineImpl::Open(options, std::make_unique<engine::SystemClock>());
+}
+
+namespace engine {
+
+absl::StatusOr<std::unique_ptr<Engine>> EngineImpl::Open(const EngineOptions& options,
+                                                         std::unique_ptr<Clock> clock) {
+  std::unique_ptr<EngineImpl> engine(new EngineImpl(options, std::move(clock)));
+  WEFT_RETURN_IF_ERROR(engine->Init());
+  return std::unique_ptr<Engine>(std::move(engine));
+}
+
+EngineImpl::EngineImpl(const EngineOptions& options, std::unique_ptr<Clock> clock)
+    : options_(options), clock_(std::move(clock)) {}
+
+absl::Status EngineImpl::Init() {
+  storage::Env::Options env_options;
+  env_options.path = options_.path;
+  env_options.map_size_bytes = options_.map_size_bytes;
+  env_options.read_only = options_.read_only;
+  env_options.no_sync = options_.durability == Durability::kNoSync;
+  WEFT_ASSIGN_OR_RETURN(env_, storage::Env::Open(env_options));
+  if (!options_.read_only) {
+    // One read-write engine per store: its in-memory queues and leases must be the only ones.
+    std::string lock_path = options_.path + "/weft.lock";
+    lock_fd_ = open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd_ < 0) return absl::InternalError(absl::StrCat("cannot open ", lock_path));
+    if (flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the store `", options_.path, "` is in use by another weft process"));
+    }
+  }
+  WEFT_RETURN_IF_ERROR(CheckStoreFormat());
+  if (options_.read_only) return absl::OkStatus();
+  WriterHooks hooks;
+  hooks.after_commit = [this](Effects& effects) { AfterCommit(effects); };
+  writer_ = std::make_unique<Writer>(*env_, *clock_, programs_, ids_, options_.max_batch,
+                                     std::move(hooks));
+  return LoadPendingTasks();
+}
+
+absl::Status EngineImpl::CheckStoreFormat() {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, options_.read_only ? storage::Txn::BeginRead(*env_)
+                                                              : storage::Txn::BeginWrite(*env_));
+  WEFT_ASSIGN_OR_RETURN(auto stored, txn.Get(storage::Table::kMeta, storage::kMetaFormatVersion));
+  if (stored) {
+    if (stored->size() != 4) return absl::DataLossError("corrupt store format version");
+    uint32_t format = storage::ReadBigEndian32(*stored);
+    if (format < storage::kMinStoreFormat || format > storage::kStoreFormat) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "the store has format ", format, "; this weft reads formats ", storage::kMinStoreFormat,
+          " to ", storage::kStoreFormat));
+    }
+    return absl::OkStatus();
+  }
+  if (options_.read_only) return absl::OkStatus();  // an empty store
+  WEFT_RETURN_IF_ERROR(txn.Put(storage::Table::kMeta, storage::kMetaFormatVersion,
+                               storage::BigEndian32(storage::kStoreFormat)));
+  return txn.Commit();
+}
+
+// Every task that was scheduled and not finished when the store was last closed (or the
+// process died) is handed out again.
+absl::Status EngineImpl::LoadPendingTasks() {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+  std::vector<ReadyTask> ready;
+  absl::Status decode_error;
+  WEFT_RETURN_IF_ERROR(txn.ScanPrefix(
+      storage::Table::kQueue, "", [&](std::string_view key, std::string_view) {
+        size_t sep = key.find('\0');
+        std::string_view task_id = key.substr(sep + 1);
+        auto bytes = txn.Get(storage::Table::kTasks, task_id);
+        if (!bytes.ok() || !*bytes) {
+          decode_error = absl::DataLossError(absl::StrCat("queued task ", task_id, " is missing"));
+          return false;
+        }
+        absl::StatusOr<storage::TaskRow> task = storage::DecodeTask(**bytes);
+        if (!task.ok()) {
+          decode_error = task.status();
+          return false;
+        }
+        ready.push_back(ReadyTask{std::string(task_id), task->info.execution_id, task->info.type,
+                                  task->info.attempt, task->info.input});
+        return true;
+      }));
+  WEFT_RETURN_IF_ERROR(decode_error);
+  // The queue table is keyed by type, then id; hand tasks out oldest first across types.
+  std::sort(ready.begin(), ready.end(),
+            [](const ReadyTask& a, const ReadyTask& b) { return a.task_id < b.task_id; });
+  dispatcher_.Enqueue(std::move(ready));
+  return absl::OkStatus();
+}
+
+EngineImpl::~EngineImpl() {
+  StopWorkers();
+  if (writer_) writer_->Stop();
+  writer_.reset();
+  env_.reset();
+  if (lock_fd_ >= 0) close(lock_fd_);  // releases the flock
+}
+
+absl::Status EngineImpl::RequireWritable() const {
+  if (options_.read_only) return absl::FailedPreconditionError("the engine is open read-only");
+  return absl::OkStatus();
+}
+
+void EngineImpl::AfterCommit(Effects& effects) {
+  checkpoint_bytes_ += effects.checkpoint_bytes;
+  checkpoints_ += effects.checkpoints;
+  results_ignored_ += effects.results_ignored;
+  dispatcher_.Enqueue(std::move(effects.ready));
+  if (effects.executions_ended > 0) {
+    {
+      std::lock_guard<std::mutex> lock(ended_mu_);
+      ++ended_epoch_;
+    }
+    ended_cv_.notify_all();
+  }
+}
+
+absl::StatusOr<std::string> EngineImpl::Start(std::string_view workflow, const Value& input,
+                                              const StartOptions& options) {
+  WEFT_RETURN_IF_ERROR(RequireWritable());
+  StartCommand cmd;
+  {
+    WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+    std::optional<storage::VersionRow> version;
+    if (options.version) {
+      WEFT_ASSIGN_OR_RETURN(version, storage::GetVersion(txn, workflow, *options.version));
+    } else {
+      WEFT_ASSIGN_OR_RETURN(version, storage::LatestVersion(txn, workflow));
+    }
+    if (!version) {
+      WEFT_ASSIGN_OR_RETURN(auto latest, storage::LatestVersion(txn, workflow));
+      if (!latest) {
+        return absl::NotFoundError(absl::StrCat("no workflow `", workflow, "` is deployed"));
+      }
+      return absl::NotFoundError(absl::StrCat("workflow `", workflow, "` has no version ",
+                                              *options.version, " (latest is ", latest->version,
+                                              ")"));
+    }
+    WEFT_ASSIGN_OR_RETURN(cmd.program, programs_.Get(txn, version->hash));
+    cmd.version = version->version;
+    cmd.hash = version->hash;
+  }
+  if (!input.is_object() && !input.is_null()) {
+    return absl::InvalidArgumentError(absl::StrCat("workflow input must be a JSON object, got ",
+                                                   Value::KindName(input.kind())));
+  }
+  const Value bound_input = input.is_null() ? Value::MakeObject(Object()) : input;
+  WEFT_ASSIGN_OR_RETURN(cmd.args, vm::BindInput(*cmd.program, bound_input));
+  cmd.workflow = std::string(workflow);
+  cmd.input = bound_input;
+  cmd.execution_id = ids_.Next(clock_->NowMs());
+  cmd.seed = std::random_device{}() * 0x9E3779B97F4A7C15ull ^ std::random_device{}();
+  std::string id = cmd.execution_id;
+  WEFT_RETURN_IF_ERROR(writer_->SubmitAndWait(std::move(cmd)));
+  return id;
+}
+
+absl::StatusOr<ExecutionInfo> EngineImpl::AwaitExecution(std::string_view id,
+                                                         absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  for (;;) {
+    uint64_t epoch;
+    {
+      std::lock_guard<std::mutex> lock(ended_mu_);
+      epoch = ended_epoch_;
+    }
+    WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, GetExecution(id));
+    if (info.status != ExecutionStatus::kRunning) return info;
+    if (options_.read_only) {
+      return absl::FailedPreconditionError("cannot wait on a read-only engine");
+    }
+    std::unique_lock<std::mutex> lock(ended_mu_);
+    absl::Duration left = deadline - absl::Now();
+    if (left <= absl::ZeroDuration()) {
+      return absl::DeadlineExceededError(absl::StrCat("execution ", id, " is still RUNNING"));
+    }
+    ended_cv_.wait_for(lock, absl::ToChronoMilliseconds(left),
+                       [&] { return ended_epoch_ != epoch; });
+  }
+}
+
+EngineStats EngineImpl::Stats() const {
+  EngineStats s;
+  if (writer_) {
+    s.commits = writer_->commits();
+    s.transitions = writer_->transitions();
+  }
+  s.checkpoint_bytes_total = checkpoint_bytes_;
+  s.checkpoints_written = checkpoints_;
+  s.results_ignored = results_ignored_;
+  s.leases_expired = leases_expired_;
+  return s;
+}
+
+}  // namespace engine
+}  // namespace weft

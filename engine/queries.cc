@@ -1,0 +1,145 @@
+// Read-only queries of EngineImpl: executions, listings, history and tasks. Each runs in one
+// LMDB read transaction, so it sees a consistent snapshot and never blocks the writer.
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "engine/engine_impl.h"
+#include "storage/keys.h"
+#include "storage/records.h"
+
+namespace weft {
+
+std::string_view ExecutionStatusName(ExecutionStatus status) {
+  switch (status) {
+    case ExecutionStatus::kRunning: return "RUNNING";
+    case ExecutionStatus::kCompleted: return "COMPLETED";
+    case ExecutionStatus::kFailed: return "FAILED";
+    case ExecutionStatus::kTerminated: return "TERMINATED";
+  }
+  return "UNKNOWN";
+}
+
+std::optional<ExecutionStatus> ParseExecutionStatus(std::string_view name) {
+  for (auto s : {ExecutionStatus::kRunning, ExecutionStatus::kCompleted, ExecutionStatus::kFailed,
+                 ExecutionStatus::kTerminated}) {
+    if (absl::EqualsIgnoreCase(name, ExecutionStatusName(s))) return s;
+  }
+  return std::nullopt;
+}
+
+std::string_view TaskStatusName(TaskStatus status) {
+  switch (status) {
+    case TaskStatus::kScheduled: return "SCHEDULED";
+    case TaskStatus::kCompleted: return "COMPLETED";
+    case TaskStatus::kFailed: return "FAILED";
+    case TaskStatus::kCanceled: return "CANCELED";
+  }
+  return "UNKNOWN";
+}
+
+namespace engine {
+namespace {
+
+absl::StatusOr<ExecutionInfo> ReadExecution(const storage::Txn& txn, std::string_view id) {
+  WEFT_ASSIGN_OR_RETURN(auto bytes, txn.Get(storage::Table::kExecutions, id));
+  if (!bytes) return absl::NotFoundError(absl::StrCat("no execution `", id, "`"));
+  WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, storage::DecodeExecution(**bytes));
+  info.id = std::string(id);
+  if (info.status == ExecutionStatus::kRunning) {
+    // A running execution's header is written once; its latest update time is in its state.
+    WEFT_ASSIGN_OR_RETURN(auto state_bytes, txn.Get(storage::Table::kExecState, id));
+    if (state_bytes) {
+      WEFT_ASSIGN_OR_RETURN(storage::ExecStateRow state, storage::DecodeExecState(**state_bytes));
+      info.updated_ms = state.updated_ms;
+    }
+  }
+  return info;
+}
+
+}  // namespace
+
+absl::StatusOr<ExecutionInfo> EngineImpl::GetExecution(std::string_view id) {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+  return ReadExecution(txn, id);
+}
+
+absl::StatusOr<std::vector<ExecutionInfo>> EngineImpl::ListExecutions(
+    std::optional<ExecutionStatus> status, size_t limit) {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+  std::vector<std::string> ids;
+  auto collect = [&](std::string_view key, size_t skip) {
+    ids.emplace_back(key.substr(skip));
+    return ids.size() < limit;
+  };
+  // Ids are ULIDs, so reverse key order is newest first.
+  if (status) {
+    WEFT_RETURN_IF_ERROR(txn.ScanPrefix(
+        storage::Table::kByStatus, storage::StatusPrefix(static_cast<uint8_t>(*status)),
+        [&](std::string_view key, std::string_view) { return collect(key, 1); },
+        /*reverse=*/true));
+  } else {
+    WEFT_RETURN_IF_ERROR(txn.ScanPrefix(
+        storage::Table::kExecutions, "",
+        [&](std::string_view key, std::string_view) { return collect(key, 0); },
+        /*reverse=*/true));
+  }
+  std::vector<ExecutionInfo> out;
+  out.reserve(ids.size());
+  for (const std::string& id : ids) {
+    WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, ReadExecution(txn, id));
+    out.push_back(std::move(info));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<HistoryEvent>> EngineImpl::History(std::string_view id) {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+  WEFT_ASSIGN_OR_RETURN(auto exists, txn.Get(storage::Table::kExecutions, id));
+  if (!exists) return absl::NotFoundError(absl::StrCat("no execution `", id, "`"));
+  std::vector<HistoryEvent> events;
+  absl::Status decode_error;
+  WEFT_RETURN_IF_ERROR(txn.ScanPrefix(
+      storage::Table::kHistory, storage::HistoryPrefix(id),
+      [&](std::string_view key, std::string_view value) {
+        absl::StatusOr<storage::HistoryRow> row = storage::DecodeHistory(value);
+        if (!row.ok()) {
+          decode_error = row.status();
+          return false;
+        }
+        HistoryEvent e;
+        e.seq = storage::ReadBigEndian32(key.substr(key.size() - 4));
+        e.time_ms = row->time_ms;
+        e.type = std::string(storage::HistoryTypeName(row->type));
+        e.task_id = std::move(row->task_id);
+        e.details = std::move(row->details);
+        events.push_back(std::move(e));
+        return true;
+      }));
+  WEFT_RETURN_IF_ERROR(decode_error);
+  return events;
+}
+
+absl::StatusOr<std::vector<TaskInfo>> EngineImpl::Tasks(std::string_view execution_id) {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+  WEFT_ASSIGN_OR_RETURN(auto exists, txn.Get(storage::Table::kExecutions, execution_id));
+  if (!exists) return absl::NotFoundError(absl::StrCat("no execution `", execution_id, "`"));
+  std::vector<std::string> task_ids;
+  const std::string prefix = storage::ExecTaskPrefix(execution_id);
+  WEFT_RETURN_IF_ERROR(txn.ScanPrefix(storage::Table::kExecTasks, prefix,
+                                      [&](std::string_view key, std::string_view) {
+                                        task_ids.emplace_back(key.substr(prefix.size()));
+                                        return true;
+                                      }));
+  std::vector<TaskInfo> out;
+  for (const std::string& task_id : task_ids) {
+    WEFT_ASSIGN_OR_RETURN(auto bytes, txn.Get(storage::Table::kTasks, task_id));
+    if (!bytes) return absl::DataLossError(absl::StrCat("task ", task_id, " is missing"));
+    WEFT_ASSIGN_OR_RETURN(storage::TaskRow row, storage::DecodeTask(**bytes));
+    row.info.id = task_id;
+    out.push_back(std::move(row.info));
+  }
+  return out;
+}
+
+}  // namespace engine
+}  // namespace weft

@@ -1,0 +1,148 @@
+// The in-process worker pool and the external-worker API of EngineImpl. A pool thread takes a
+// ready task under a lease, runs its handler, and submits the result to the writer without
+// waiting for the commit, so workers keep busy while the writer groups results into batches.
+#include <exception>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "engine/engine_impl.h"
+
+namespace weft::engine {
+namespace {
+constexpr int64_t kPollWaitMs = 50;
+constexpr int64_t kSweepPeriodMs = 100;
+}  // namespace
+
+void EngineImpl::RegisterWorker(std::string task_type, TaskHandler handler, int concurrency) {
+  std::lock_guard<std::mutex> lock(workers_mu_);
+  limits_[task_type] = concurrency;
+  handlers_[std::move(task_type)] = std::move(handler);
+}
+
+absl::Status EngineImpl::StartWorkers() {
+  WEFT_RETURN_IF_ERROR(RequireWritable());
+  std::lock_guard<std::mutex> lock(workers_mu_);
+  if (workers_running_) return absl::FailedPreconditionError("workers are already running");
+  workers_running_ = true;
+  int threads = options_.worker_threads > 0 ? options_.worker_threads
+                                            : static_cast<int>(std::thread::hardware_concurrency());
+  if (threads <= 0) threads = 2;
+  for (int i = 0; i < threads; ++i) workers_.emplace_back([this, i] { WorkerLoop(i); });
+  sweeper_ = std::thread([this] { SweepLeases(); });
+  return absl::OkStatus();
+}
+
+void EngineImpl::StopWorkers() {
+  {
+    std::lock_guard<std::mutex> lock(workers_mu_);
+    if (!workers_running_) return;
+    workers_running_ = false;
+  }
+  dispatcher_.WakeAll();
+  for (std::thread& t : workers_) t.join();
+  workers_.clear();
+  if (sweeper_.joinable()) sweeper_.join();
+}
+
+void EngineImpl::WorkerLoop(int index) {
+  const std::string worker_id = absl::StrCat("local-", getpid(), "-", index);
+  absl::flat_hash_map<std::string, int> limits;
+  {
+    std::lock_guard<std::mutex> lock(workers_mu_);
+    limits = limits_;
+  }
+  const int64_t lease_ms = absl::ToInt64Milliseconds(options_.lease);
+  while (workers_running_) {
+    std::optional<Lease> lease =
+        dispatcher_.TakeAny(limits, worker_id, clock_->NowMs(), lease_ms, kPollWaitMs);
+    if (!lease) continue;
+    TaskHandler* handler;
+    {
+      std::lock_guard<std::mutex> lock(workers_mu_);
+      handler = &handlers_[lease->task.type];
+    }
+    TaskContext ctx{lease->task.task_id, lease->task.execution_id, lease->task.type,
+                    lease->task.attempt, lease->task.input};
+    TaskOutcome outcome = TaskOutcome::Fail("worker did not run");
+    try {
+      outcome = (*handler)(ctx);
+    } catch (const std::exception& e) {
+      outcome = TaskOutcome::Fail(absl::StrCat("worker threw: ", e.what()));
+    } catch (...) {
+      outcome = TaskOutcome::Fail("worker threw a non-standard exception");
+    }
+    SubmitResult(lease->task.task_id, worker_id, std::move(outcome), /*wait=*/false).IgnoreError();
+  }
+}
+
+absl::Status EngineImpl::SubmitResult(std::string_view task_id, std::string_view worker_id,
+                                      TaskOutcome outcome, bool wait) {
+  std::optional<Lease> lease = dispatcher_.Release(task_id);
+  TaskResultCommand cmd;
+  cmd.task_id = std::string(task_id);
+  cmd.worker_id = std::string(worker_id);
+  cmd.started_ms = lease ? lease->started_ms : clock_->NowMs();
+  cmd.ok = outcome.ok();
+  cmd.value = outcome.ok() ? outcome.output() : outcome.details();
+  cmd.reason = outcome.reason();
+  std::optional<ReadyTask> retry;
+  if (lease) retry = std::move(lease->task);
+  auto on_done = [this, retry = std::move(retry)](const absl::Status& s) {
+    // A storage failure lost the result: hand the task out again rather than strand it.
+    if (!s.ok() && retry && !absl::IsFailedPrecondition(s) && !absl::IsNotFound(s)) {
+      dispatcher_.Enqueue({*retry});
+    }
+  };
+  if (!wait) {
+    writer_->Submit(std::move(cmd), std::move(on_done));
+    return absl::OkStatus();
+  }
+  absl::Status s = writer_->SubmitAndWait(std::move(cmd));
+  on_done(s);
+  return s;
+}
+
+void EngineImpl::SweepLeases() {
+  while (workers_running_) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(kSweepPeriodMs));
+    for (Lease& lease : dispatcher_.ExpireLeases(clock_->NowMs())) {
+      ++leases_expired_;
+      writer_->Submit(LeaseExpiredCommand{lease.task.task_id, lease.worker_id}, nullptr);
+    }
+  }
+}
+
+absl::StatusOr<std::optional<LeasedTask>> EngineImpl::PollTask(std::string_view task_type,
+                                                               std::string_view worker_id) {
+  WEFT_RETURN_IF_ERROR(RequireWritable());
+  // External workers may poll without a running pool; expire their stale leases here too.
+  if (!workers_running_) {
+    for (Lease& lease : dispatcher_.ExpireLeases(clock_->NowMs())) {
+      ++leases_expired_;
+      writer_->Submit(LeaseExpiredCommand{lease.task.task_id, lease.worker_id}, nullptr);
+    }
+  }
+  std::optional<Lease> lease = dispatcher_.TryTake(task_type, worker_id, clock_->NowMs(),
+                                                   absl::ToInt64Milliseconds(options_.lease));
+  if (!lease) return std::optional<LeasedTask>();
+  LeasedTask leased;
+  leased.context = TaskContext{lease->task.task_id, lease->task.execution_id, lease->task.type,
+                               lease->task.attempt, lease->task.input};
+  leased.lease_expires_ms = lease->expires_ms;
+  return std::optional<LeasedTask>(std::move(leased));
+}
+
+absl::Status EngineImpl::CompleteTask(std::string_view task_id, std::string_view worker_id,
+                                      Value output) {
+  WEFT_RETURN_IF_ERROR(RequireWritable());
+  return SubmitResult(task_id, worker_id, TaskOutcome::Complete(std::move(output)), /*wait=*/true);
+}
+
+absl::Status EngineImpl::FailTask(std::string_view task_id, std::string_view worker_id,
+                                  std::string reason, Value details) {
+  WEFT_RETURN_IF_ERROR(RequireWritable());
+  return SubmitResult(task_id, worker_id, TaskOutcome::Fail(std::move(reason), std::move(details)),
+                      /*wait=*/true);
+}
+
+}  // namespace engine

@@ -1,0 +1,68 @@
+// Leases: a task whose worker does not answer in time is handed out again; the first result
+// wins and a late one is ignored, never applied twice.
+#include <atomic>
+#include <thread>
+
+#include <gmock/gmock.h>
+
+#include "tests/engine/engine_fixture.h"
+
+namespace weft::testing {
+namespace {
+
+TEST_F(EngineTest, ExpiredLeaseIsHandedOutAgainAndTheLateResultIgnored) {
+  EngineOptions options;
+  options.lease = absl::Milliseconds(200);
+  options.worker_threads = 2;
+  Reopen(options);
+  Deploy("task slow\nworkflow w() { let r = slow()\n return r }\n");
+  std::atomic<int> calls{0};
+  engine_->RegisterWorker("slow", [&calls](const TaskContext&) {
+    if (calls.fetch_add(1) == 0) {
+      // The first delivery outlives its lease, then answers anyway.
+      std::this_thread::sleep_for(std::chrono::milliseconds(700));
+      return TaskOutcome::Complete(Value::String("late"));
+    }
+    return TaskOutcome::Complete(Value::String("second"));
+  });
+  ASSERT_TRUE(engine_->StartWorkers().ok());
+  auto id = engine_->Start("w", Json("{}"));
+  ExecutionInfo info = Await(*id);
+  EXPECT_EQ(info.output.ToJson(), "\"second\"");
+  // Let the late answer arrive and be ignored.
+  for (int i = 0; i < 100 && engine_->Stats().results_ignored == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(engine_->Stats().results_ignored, 1u);
+  EXPECT_GE(engine_->Stats().leases_expired, 1u);
+  std::vector<std::string> types = HistoryTypes(*id);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "TASK_COMPLETED"), 1);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "TASK_LEASE_EXPIRED"), 1);
+  EXPECT_EQ(std::count(types.begin(), types.end(), "TASK_RESULT_IGNORED"), 1);
+  EXPECT_EQ(engine_->GetExecution(*id)->output.ToJson(), "\"second\"");
+}
+
+TEST_F(EngineTest, ConcurrencyLimitIsRespected) {
+  Deploy("task t\nworkflow w(i: int) { return t(i: i) }\n");
+  std::atomic<int> running{0}, peak{0};
+  engine_->RegisterWorker(
+      "t",
+      [&](const TaskContext&) {
+        int now = ++running;
+        int p = peak.load();
+        while (now > p && !peak.compare_exchange_weak(p, now)) {
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        --running;
+        return TaskOutcome::Complete(Value::Int(1));
+      },
+      /*concurrency=*/1);
+  ASSERT_TRUE(engine_->StartWorkers().ok());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 20; ++i) ids.push_back(*engine_->Start("w", Json("{\"i\":" + std::to_string(i) + "}")));
+  for (const auto& id : ids) EXPECT_EQ(Await(id).status, ExecutionStatus::kCompleted);
+  EXPECT_EQ(peak.load(), 1);
+}
+
+}  // namespace
+}  // namespace weft::testing
