@@ -1,0 +1,70 @@
+// The checker of one workflow body: a single walk over its statements and expressions that
+// resolves names, assigns slots and tracks flow (reachability and definite assignment).
+// Internal to compiler/check; check.h is the public face. Statements are in check_stmt.cc,
+// expressions in check_expr.cc, calls in check_call.cc, switch arms in check_switch.cc.
+#ifndef WEFT_COMPILER_CHECK_BODY_CHECKER_H_
+#define WEFT_COMPILER_CHECK_BODY_CHECKER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "compiler/ast/ast.h"
+#include "compiler/check/declarations.h"
+#include "compiler/check/flow.h"
+#include "compiler/check/scopes.h"
+#include "compiler/diag/diagnostic.h"
+
+namespace weft::check {
+
+class BodyChecker {
+ public:
+  BodyChecker(const ModuleNames& names, diag::DiagnosticList& diags)
+      : names_(names), diags_(diags) {}
+
+  // Checks `workflow`'s body (its parameters share the body's outermost scope) and sets its
+  // num_locals. Parameters are validated separately by CheckParams.
+  void Run(ast::WorkflowDecl& workflow);
+
+ private:
+  // Statements (check_stmt.cc).
+  // Opens a scope for `block`; `loop` (a kFor) declares its item variable in that scope.
+  void CheckBlock(ast::Block* block, ast::Stmt* loop = nullptr);
+  void CheckStmts(std::vector<ast::StmtPtr>& stmts);
+  void CheckStmt(ast::Stmt& s);
+  void CheckDecl(ast::Stmt& s);
+  void CheckAssign(ast::Stmt& s);
+  void CheckIf(ast::Stmt& s);
+  void CheckSwitchStmt(ast::Stmt& s);
+  void CheckWhile(ast::Stmt& s);
+  void CheckFor(ast::Stmt& s);
+  void CheckLoopControl(ast::Stmt& s);
+  void ReportUnreachable(const ast::Stmt& s, const ast::Stmt& ender);
+
+  // Expressions (check_expr.cc).
+  void CheckExpr(ast::Expr* e);  // null-tolerant
+  void CheckName(ast::Expr& e);
+  void CheckSwitchExpr(ast::Expr& e);
+
+  // Calls (check_call.cc).
+  void CheckCall(ast::Expr& e);
+  void CheckTaskCall(ast::Expr& e);
+  void CheckBuiltinCall(ast::Expr& e, uint32_t id);
+  void ReportUnknownCallee(const ast::Expr& e);
+  uint32_t TaskIndex(const std::string& name);
+
+  // Switch arms of both forms (check_switch.cc): distinct case values, at most one default.
+  // Returns true when there is a default arm.
+  bool CheckArms(const std::vector<ast::SwitchArm>& arms);
+
+  const ModuleNames& names_;
+  diag::DiagnosticList& diags_;
+  Scopes scopes_;
+  FlowState flow_;
+  int loop_depth_ = 0;
+  std::vector<std::string> task_table_;  // this workflow's tasks, in first-call order
+};
+
+}  // namespace weft::check
+
+#endif  // WEFT_COMPILER_CHECK_BODY_CHECKER_H_

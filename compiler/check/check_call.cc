@@ -1,0 +1,119 @@
+// Calls: a task takes named arguments (they become its input object), a builtin positional
+// ones; anything else called is an error. Callees resolve before their arguments, so a
+// workflow's task table lists tasks in the order their names first appear in the source.
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "compiler/check/body_checker.h"
+#include "compiler/check/builtin_sigs.h"
+
+namespace weft::check {
+namespace {
+
+using diag::DiagnosticKind;
+
+// "takes no arguments", "takes 1 argument", "takes 1 to 2 arguments".
+std::string Takes(const BuiltinSig& sig) {
+  auto count = [](uint32_t n) {
+    return n == 0 ? std::string("no arguments")
+                  : std::to_string(n) + (n == 1 ? " argument" : " arguments");
+  };
+  if (sig.min_args == sig.max_args) return "takes " + count(sig.min_args);
+  return "takes " + std::to_string(sig.min_args) + " to " + count(sig.max_args);
+}
+
+// The "len(x)" part of a builtin's doc line.
+std::string Usage(const BuiltinSig& sig) {
+  const size_t colon = sig.doc.find("):");
+  return std::string(colon == std::string_view::npos ? sig.doc : sig.doc.substr(0, colon + 1));
+}
+
+}  // namespace
+
+void BodyChecker::CheckCall(ast::Expr& e) {
+  uint32_t builtin_id = 0;
+  if (names_.IsTask(e.name)) {
+    CheckTaskCall(e);
+  } else if (FindBuiltinSig(e.name, &builtin_id) != nullptr) {
+    CheckBuiltinCall(e, builtin_id);
+  } else if (scopes_.Lookup(e.name) != nullptr) {
+    diags_.Add(DiagnosticKind::kCallToVariable, e.name_range,
+               "`" + e.name + "` is a variable and cannot be called")
+        .hints.push_back("only tasks and builtins can be called");
+  } else {
+    ReportUnknownCallee(e);
+  }
+  for (ast::Argument& arg : e.args) CheckExpr(arg.value.get());
+}
+
+uint32_t BodyChecker::TaskIndex(const std::string& name) {
+  auto it = std::find(task_table_.begin(), task_table_.end(), name);
+  if (it != task_table_.end()) return static_cast<uint32_t>(it - task_table_.begin());
+  task_table_.push_back(name);
+  return static_cast<uint32_t>(task_table_.size() - 1);
+}
+
+void BodyChecker::CheckTaskCall(ast::Expr& e) {
+  e.resolution = {ast::Resolution::Kind::kTask, TaskIndex(e.name)};
+  std::map<std::string, diag::SourceRange, std::less<>> first;
+  for (const ast::Argument& arg : e.args) {
+    if (arg.name.empty()) {
+      const bool is_name = arg.value != nullptr && arg.value->kind == ast::ExprKind::kName;
+      const diag::SourceRange at = arg.value != nullptr ? arg.value->range : e.range;
+      diags_.Add(DiagnosticKind::kPositionalTaskArg, at,
+                 "task `" + e.name + "` takes named arguments, got a positional argument")
+          .hints.push_back(is_name ? "name it: `" + arg.value->name + ": " + arg.value->name + "`"
+                                   : "write it as `name: value`");
+      continue;
+    }
+    auto [it, inserted] = first.emplace(arg.name, arg.name_range);
+    if (inserted) continue;
+    diags_.Add(DiagnosticKind::kDuplicateArgument, arg.name_range,
+               "argument `" + arg.name + "` is given twice in this call to `" + e.name + "`")
+        .hints.push_back("the first `" + arg.name + "` is at line " +
+                         std::to_string(it->second.line) + ", column " +
+                         std::to_string(it->second.column));
+  }
+}
+
+void BodyChecker::CheckBuiltinCall(ast::Expr& e, uint32_t id) {
+  e.resolution = {ast::Resolution::Kind::kBuiltin, id};
+  const BuiltinSig& sig = kBuiltinSigs[id];
+  for (const ast::Argument& arg : e.args) {
+    if (arg.name.empty()) continue;
+    diags_.Add(DiagnosticKind::kNamedBuiltinArg, arg.name_range,
+               "builtin `" + e.name + "` takes positional arguments, got named argument `" +
+                   arg.name + "`")
+        .hints.push_back("drop the name: `" + Usage(sig) + "`");
+  }
+  const size_t n = e.args.size();
+  if (n >= sig.min_args && n <= sig.max_args) return;
+  diags_.Add(DiagnosticKind::kBuiltinArity, e.name_range,
+             "`" + e.name + "` " + Takes(sig) + ", got " + std::to_string(n))
+      .hints.push_back("usage: `" + Usage(sig) + "`");
+}
+
+void BodyChecker::ReportUnknownCallee(const ast::Expr& e) {
+  const bool named = std::any_of(e.args.begin(), e.args.end(),
+                                 [](const ast::Argument& a) { return !a.name.empty(); });
+  diag::Diagnostic& d =
+      diags_.Add(DiagnosticKind::kUnknownCallee, e.name_range,
+                 std::string(named ? "unknown task `" : "unknown task or builtin `") + e.name +
+                     "`");
+  if (names_.IsWorkflow(e.name)) {
+    d.hints.push_back("`" + e.name + "` is a workflow; a workflow cannot call another workflow");
+    return;
+  }
+  std::vector<std::string> candidates = names_.tasks;
+  for (const BuiltinSig& sig : kBuiltinSigs) candidates.emplace_back(sig.name);
+  for (std::string& v : scopes_.VisibleNames()) candidates.push_back(std::move(v));
+  const std::string close = diag::ClosestMatch(e.name, candidates);
+  if (!close.empty()) {
+    d.hints.push_back("did you mean `" + close + "`?");
+  } else if (named) {
+    d.hints.push_back("declare it with `task " + e.name + "` if it is a worker task");
+  }
+}
+
+}  // namespace weft::check

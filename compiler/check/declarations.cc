@@ -1,0 +1,173 @@
+// Module-level checks (see declarations.h).
+#include "compiler/check/declarations.h"
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+#include "bytecode/param_type.h"
+#include "compiler/check/builtin_sigs.h"
+#include "compiler/check/literal_value.h"
+#include "compiler/check/type_names.h"
+
+namespace weft::check {
+namespace {
+
+using diag::DiagnosticKind;
+using diag::SourceRange;
+
+bool Contains(const std::vector<std::string>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+std::string FirstAt(std::string_view what, const SourceRange& first) {
+  return std::string(what) + " was first declared at line " + std::to_string(first.line);
+}
+
+void CheckBuiltinName(std::string_view what, const std::string& name, SourceRange range,
+                      diag::DiagnosticList& diags) {
+  if (FindBuiltinSig(name) == nullptr) return;
+  diags.Add(DiagnosticKind::kBuiltinNameTaken, range,
+            std::string(what) + " `" + name + "` has the name of a builtin")
+      .hints.push_back("builtins cannot be redefined; pick another name");
+}
+
+void CheckTasks(const ast::Module& module, ModuleNames& names, diag::DiagnosticList& diags) {
+  std::map<std::string, SourceRange, std::less<>> first;
+  for (const ast::TaskDecl& task : module.tasks) {
+    auto [it, inserted] = first.emplace(task.name, task.range);
+    if (!inserted) {
+      diags.Add(DiagnosticKind::kDuplicateTask, task.range,
+                "task `" + task.name + "` is declared twice")
+          .hints.push_back(FirstAt("it", it->second));
+      continue;
+    }
+    names.tasks.push_back(task.name);
+    CheckBuiltinName("task", task.name, task.range, diags);
+  }
+}
+
+void CheckWorkflows(const ast::Module& module, ModuleNames& names,
+                    diag::DiagnosticList& diags) {
+  std::map<std::string, SourceRange, std::less<>> first;
+  for (const ast::WorkflowDecl& wf : module.workflows) {
+    auto [it, inserted] = first.emplace(wf.name, wf.name_range);
+    if (!inserted) {
+      diags.Add(DiagnosticKind::kDuplicateWorkflow, wf.name_range,
+                "workflow `" + wf.name + "` is declared twice")
+          .hints.push_back(FirstAt("it", it->second));
+      continue;
+    }
+    names.workflows.push_back(wf.name);
+    if (names.IsTask(wf.name)) {
+      diags.Add(DiagnosticKind::kTaskWorkflowClash, wf.name_range,
+                "workflow `" + wf.name + "` has the same name as a task")
+          .hints.push_back("a task and a workflow cannot share a name");
+    }
+    CheckBuiltinName("workflow", wf.name, wf.name_range, diags);
+  }
+}
+
+void CheckDefault(const ast::ParamDecl& param, std::optional<bytecode::ParamType> type,
+                  diag::DiagnosticList& diags);
+
+}  // namespace
+
+bool ModuleNames::IsTask(std::string_view name) const { return Contains(tasks, name); }
+bool ModuleNames::IsWorkflow(std::string_view name) const { return Contains(workflows, name); }
+
+ModuleNames CheckDeclarations(const ast::Module& module, diag::DiagnosticList& diags) {
+  ModuleNames names;
+  CheckTasks(module, names, diags);
+  CheckWorkflows(module, names, diags);
+  return names;
+}
+
+void CheckTypeName(const std::string& type_name, SourceRange range,
+                   diag::DiagnosticList& diags) {
+  if (type_name.empty() || ParseTypeName(type_name)) return;
+  diag::Diagnostic& d =
+      diags.Add(DiagnosticKind::kUnknownType, range, "unknown type `" + type_name + "`");
+  const std::vector<std::string> types = AllTypeNames();
+  const std::string close = diag::ClosestMatch(type_name, types);
+  if (!close.empty()) {
+    d.hints.push_back("did you mean `" + close + "`?");
+    return;
+  }
+  std::string list;
+  for (const std::string& t : types) list += (list.empty() ? "" : ", ") + t;
+  d.hints.push_back("the types are " + list);
+}
+
+void CheckParams(const ast::WorkflowDecl& workflow, diag::DiagnosticList& diags) {
+  std::map<std::string, SourceRange, std::less<>> first;
+  for (const ast::ParamDecl& param : workflow.params) {
+    auto [it, inserted] = first.emplace(param.name, param.range);
+    if (!inserted) {
+      diags.Add(DiagnosticKind::kDuplicateParam, param.range,
+                "parameter `" + param.name + "` appears twice in workflow `" + workflow.name +
+                    "`")
+          .hints.push_back(FirstAt("it", it->second));
+    }
+    CheckTypeName(param.type_name, param.type_range, diags);
+    CheckDefault(param, ParseTypeName(param.type_name), diags);
+  }
+}
+
+void CheckObjectKeys(const ast::Expr& e, diag::DiagnosticList& diags) {
+  std::map<std::string, SourceRange, std::less<>> first;
+  for (const ast::ObjectEntry& entry : e.entries) {
+    auto [it, inserted] = first.emplace(entry.key, entry.key_range);
+    if (inserted) continue;
+    diags.Add(DiagnosticKind::kDuplicateObjectKey, entry.key_range,
+              "key `" + entry.key + "` appears twice in this object")
+        .hints.push_back("the first `" + entry.key + "` is at line " +
+                         std::to_string(it->second.line) + ", column " +
+                         std::to_string(it->second.column));
+  }
+}
+
+namespace {
+
+// Duplicate keys anywhere inside a default (the walk over object literals in bodies does not
+// see parameters).
+void CheckLiteralKeys(const ast::Expr& e, diag::DiagnosticList& diags) {
+  if (e.kind == ast::ExprKind::kObject) CheckObjectKeys(e, diags);
+  for (const ast::ExprPtr& item : e.items) {
+    if (item != nullptr) CheckLiteralKeys(*item, diags);
+  }
+  for (const ast::ObjectEntry& entry : e.entries) {
+    if (entry.value != nullptr) CheckLiteralKeys(*entry.value, diags);
+  }
+}
+
+// "null", "an int", "a string": a value kind as the object of "is".
+std::string KindPhrase(Value::Kind kind) {
+  const std::string name(Value::KindName(kind));
+  if (kind == Value::Kind::kNull) return name;
+  return (kind == Value::Kind::kInt || kind == Value::Kind::kObject ? "an " : "a ") + name;
+}
+
+void CheckDefault(const ast::ParamDecl& param, std::optional<bytecode::ParamType> type,
+                  diag::DiagnosticList& diags) {
+  if (param.default_value == nullptr) return;
+  const ast::Expr& e = *param.default_value;
+  std::optional<Value> value = LiteralValue(e);
+  if (!value) {
+    diags.Add(DiagnosticKind::kDefaultNotLiteral, e.range,
+              "the default of parameter `" + param.name + "` must be a literal, got " +
+                  DescribeExpr(e))
+        .hints.push_back("defaults are fixed when the workflow is compiled: use null, a bool, "
+                         "a number, a string, a duration, or a list or object of these");
+    return;
+  }
+  CheckLiteralKeys(e, diags);
+  if (!type || bytecode::ValueHasType(*value, *type)) return;
+  diags.Add(DiagnosticKind::kDefaultTypeMismatch, e.range,
+            "the default of parameter `" + param.name + "` is " +
+                KindPhrase(value->kind()) + ", but its type is `" +
+                std::string(bytecode::ParamTypeName(*type)) + "`");
+}
+
+}  // namespace
+}  // namespace weft::check

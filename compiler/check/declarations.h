@@ -1,0 +1,40 @@
+// Module-level checks: the names a file declares (tasks and workflows) and each workflow's
+// parameters. Runs before any body is checked; the bodies resolve calls against the result.
+#ifndef WEFT_COMPILER_CHECK_DECLARATIONS_H_
+#define WEFT_COMPILER_CHECK_DECLARATIONS_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "compiler/ast/ast.h"
+#include "compiler/diag/diagnostic.h"
+
+namespace weft::check {
+
+struct ModuleNames {
+  std::vector<std::string> tasks;      // distinct, in declaration order
+  std::vector<std::string> workflows;  // distinct, in declaration order
+
+  bool IsTask(std::string_view name) const;
+  bool IsWorkflow(std::string_view name) const;
+};
+
+// Reports duplicate tasks and workflows, a task and a workflow sharing a name, and either
+// named like a builtin. Returns the distinct names.
+ModuleNames CheckDeclarations(const ast::Module& module, diag::DiagnosticList& diags);
+
+// Reports duplicate parameter names, unknown type annotations, and defaults that are not
+// literals or do not match their annotation.
+void CheckParams(const ast::WorkflowDecl& workflow, diag::DiagnosticList& diags);
+
+// Reports keys that appear twice in the object literal `e`. REQUIRES: e.kind == kObject.
+void CheckObjectKeys(const ast::Expr& e, diag::DiagnosticList& diags);
+
+// Reports an unknown type annotation `type_name` at `range`. Empty means "no annotation".
+void CheckTypeName(const std::string& type_name, diag::SourceRange range,
+                   diag::DiagnosticList& diags);
+
+}  // namespace weft::check
+
+#endif  // WEFT_COMPILER_CHECK_DECLARATIONS_H_

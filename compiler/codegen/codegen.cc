@@ -1,0 +1,70 @@
+// The code generator's entry points and the per-workflow frame: signature, body, the implicit
+// `return null`, and the task table.
+#include "compiler/codegen/codegen.h"
+
+#include <optional>
+
+#include "common/check.h"
+#include "compiler/check/literal_value.h"
+#include "compiler/check/type_names.h"
+#include "compiler/codegen/workflow_gen.h"
+
+namespace weft::codegen {
+namespace {
+
+bytecode::Param ParamOf(const ast::ParamDecl& decl) {
+  bytecode::Param param;
+  param.name = decl.name;
+  param.type = check::ParseTypeName(decl.type_name).value_or(bytecode::ParamType::kAny);
+  if (decl.default_value != nullptr) {
+    std::optional<Value> value = check::LiteralValue(*decl.default_value);
+    WEFT_CHECK_MSG(value.has_value(), "unchecked parameter default");
+    param.has_default = true;
+    param.default_value = std::move(*value);
+  }
+  return param;
+}
+
+// Where the implicit `return null` is attributed: the body's closing brace.
+diag::SourceRange ClosingBrace(const ast::Block& body) {
+  diag::SourceRange r = body.range;
+  r.line = r.end_line;
+  r.column = r.end_column > 1 ? r.end_column - 1 : r.end_column;
+  return r;
+}
+
+}  // namespace
+
+bytecode::Program WorkflowGen::Run() {
+  bytecode::Program program;
+  program.workflow_name = workflow_.name;
+  for (const ast::ParamDecl& decl : workflow_.params) program.params.push_back(ParamOf(decl));
+  WEFT_CHECK(workflow_.num_locals >= workflow_.params.size());
+  program.num_locals = workflow_.num_locals;
+
+  GenBlock(&workflow_.body);
+  const diag::SourceRange end = ClosingBrace(workflow_.body);
+  em_.Emit(bytecode::Op::PUSH_NULL, end);  // both dropped when every path already ended
+  em_.Emit(bytecode::Op::RETURN, end);
+  em_.Finish(program);
+
+  for (std::string& name : tasks_) {
+    WEFT_CHECK_MSG(!name.empty(), "the checker's task indices have a gap");
+    program.tasks.push_back({std::move(name)});
+  }
+  return program;
+}
+
+bytecode::Program GenerateWorkflow(const ast::WorkflowDecl& workflow) {
+  return WorkflowGen(workflow).Run();
+}
+
+std::vector<bytecode::Program> Generate(const ast::Module& module) {
+  std::vector<bytecode::Program> programs;
+  for (const ast::WorkflowDecl& workflow : module.workflows) {
+    programs.push_back(GenerateWorkflow(workflow));
+  }
+  return programs;
+}
+
+}  // namespace weft::codegen
