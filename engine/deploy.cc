@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/strings.h"
 #include "bytecode/hash.h"
 #include "bytecode/serialize.h"
 #include "common/status_macros.h"
@@ -22,7 +23,7 @@ absl::StatusOr<std::vector<DeployedWorkflow>> EngineImpl::Deploy(std::string_vie
     return absl::InvalidArgumentError(diag::RenderAll(compiled.diagnostics, source_path, source));
   }
   if (compiled.workflows.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(source_path, ": no workflow to deploy"));
+    return absl::InvalidArgumentError(absl::StrCat(ToAbsl(source_path), ": no workflow to deploy"));
   }
   // Serialize outside the write transaction: it is the slow part and needs no store.
   struct Item {
@@ -58,7 +59,7 @@ absl::StatusOr<std::vector<VersionInfo>> EngineImpl::Versions(std::string_view w
   WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
   WEFT_ASSIGN_OR_RETURN(std::vector<storage::VersionRow> rows, storage::ListVersions(txn, workflow));
   if (rows.empty()) {
-    return absl::NotFoundError(absl::StrCat("no workflow `", workflow, "` is deployed"));
+    return absl::NotFoundError(absl::StrCat("no workflow `", ToAbsl(workflow), "` is deployed"));
   }
   std::vector<VersionInfo> out;
   for (storage::VersionRow& r : rows) {
@@ -78,13 +79,13 @@ absl::StatusOr<std::string> EngineImpl::Bytecode(std::string_view workflow, uint
   }
   if (!row) {
     return absl::NotFoundError(version == 0
-                                   ? absl::StrCat("no workflow `", workflow, "` is deployed")
-                                   : absl::StrCat("workflow `", workflow, "` has no version ",
+                                   ? absl::StrCat("no workflow `", ToAbsl(workflow), "` is deployed")
+                                   : absl::StrCat("workflow `", ToAbsl(workflow), "` has no version ",
                                                   version));
   }
   WEFT_ASSIGN_OR_RETURN(auto bytes, storage::GetBytecode(txn, row->hash));
   if (!bytes) return absl::DataLossError(absl::StrCat("bytecode ", row->hash, " is missing"));
-  return std::string(**bytes);
+  return std::string(*bytes);
 }
 
 }  // namespace weft::engine

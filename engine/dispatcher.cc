@@ -3,6 +3,8 @@
 
 #include <chrono>
 
+#include "common/strings.h"
+
 namespace weft::engine {
 
 void Dispatcher::Enqueue(std::vector<ReadyTask> tasks) {
@@ -32,7 +34,7 @@ std::optional<Lease> Dispatcher::TakeLocked(std::deque<ReadyTask>& queue,
 std::optional<Lease> Dispatcher::TryTake(std::string_view type, std::string_view worker_id,
                                          int64_t now_ms, int64_t lease_ms) {
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = ready_.find(type);
+  auto it = ready_.find(ToAbsl(type));
   if (it == ready_.end()) return std::nullopt;
   return TakeLocked(it->second, worker_id, now_ms, lease_ms);
 }
@@ -44,7 +46,7 @@ std::optional<Lease> Dispatcher::TakeAny(const absl::flat_hash_map<std::string, 
   std::optional<Lease> taken;
   auto try_all = [&] {
     for (const auto& [type, limit] : limits) {
-      auto it = ready_.find(type);
+      auto it = ready_.find(ToAbsl(type));
       if (it == ready_.end() || it->second.empty()) continue;
       if (limit > 0 && running_by_type_[type] >= limit) continue;
       taken = TakeLocked(it->second, worker_id, now_ms, lease_ms);
@@ -60,13 +62,13 @@ std::optional<Lease> Dispatcher::Release(std::string_view task_id) {
   std::optional<Lease> released;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    auto it = leases_.find(task_id);
+    auto it = leases_.find(ToAbsl(task_id));
     if (it != leases_.end()) {
       --running_by_type_[it->second.task.type];
       released = std::move(it->second);
       leases_.erase(it);
     }
-    if (auto rq = requeued_.find(task_id); rq != requeued_.end()) {
+    if (auto rq = requeued_.find(ToAbsl(task_id)); rq != requeued_.end()) {
       auto& queue = ready_[rq->second];
       std::erase_if(queue, [&](const ReadyTask& t) { return t.task_id == task_id; });
       requeued_.erase(rq);

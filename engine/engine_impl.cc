@@ -9,6 +9,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "common/strings.h"
 #include "common/status_macros.h"
 #include "storage/keys.h"
 #include "storage/records.h"
@@ -91,7 +92,7 @@ absl::Status EngineImpl::LoadPendingTasks() {
         std::string_view task_id = key.substr(sep + 1);
         auto bytes = txn.Get(storage::Table::kTasks, task_id);
         if (!bytes.ok() || !*bytes) {
-          decode_error = absl::DataLossError(absl::StrCat("queued task ", task_id, " is missing"));
+          decode_error = absl::DataLossError(absl::StrCat("queued task ", ToAbsl(task_id), " is missing"));
           return false;
         }
         absl::StatusOr<storage::TaskRow> task = storage::DecodeTask(**bytes);
@@ -153,9 +154,9 @@ absl::StatusOr<std::string> EngineImpl::Start(std::string_view workflow, const V
     if (!version) {
       WEFT_ASSIGN_OR_RETURN(auto latest, storage::LatestVersion(txn, workflow));
       if (!latest) {
-        return absl::NotFoundError(absl::StrCat("no workflow `", workflow, "` is deployed"));
+        return absl::NotFoundError(absl::StrCat("no workflow `", ToAbsl(workflow), "` is deployed"));
       }
-      return absl::NotFoundError(absl::StrCat("workflow `", workflow, "` has no version ",
+      return absl::NotFoundError(absl::StrCat("workflow `", ToAbsl(workflow), "` has no version ",
                                               *options.version, " (latest is ", latest->version,
                                               ")"));
     }
@@ -165,7 +166,7 @@ absl::StatusOr<std::string> EngineImpl::Start(std::string_view workflow, const V
   }
   if (!input.is_object() && !input.is_null()) {
     return absl::InvalidArgumentError(absl::StrCat("workflow input must be a JSON object, got ",
-                                                   Value::KindName(input.kind())));
+                                                   ToAbsl(Value::KindName(input.kind()))));
   }
   const Value bound_input = input.is_null() ? Value::MakeObject(Object()) : input;
   WEFT_ASSIGN_OR_RETURN(cmd.args, vm::BindInput(*cmd.program, bound_input));
@@ -195,7 +196,7 @@ absl::StatusOr<ExecutionInfo> EngineImpl::AwaitExecution(std::string_view id,
     std::unique_lock<std::mutex> lock(ended_mu_);
     absl::Duration left = deadline - absl::Now();
     if (left <= absl::ZeroDuration()) {
-      return absl::DeadlineExceededError(absl::StrCat("execution ", id, " is still RUNNING"));
+      return absl::DeadlineExceededError(absl::StrCat("execution ", ToAbsl(id), " is still RUNNING"));
     }
     ended_cv_.wait_for(lock, absl::ToChronoMilliseconds(left),
                        [&] { return ended_epoch_ != epoch; });

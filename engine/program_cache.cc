@@ -2,6 +2,7 @@
 #include "engine/program_cache.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/strings.h"
 #include "bytecode/serialize.h"
 #include "storage/registry.h"
 
@@ -10,17 +11,17 @@ namespace weft::engine {
 absl::StatusOr<ProgramPtr> ProgramCache::Get(const storage::Txn& txn, std::string_view hash) {
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (auto it = programs_.find(hash); it != programs_.end()) return it->second;
+    if (auto it = programs_.find(ToAbsl(hash)); it != programs_.end()) return it->second;
   }
   auto bytes = storage::GetBytecode(txn, hash);
   if (!bytes.ok()) return bytes.status();
-  if (!*bytes) return absl::NotFoundError(absl::StrCat("no bytecode with hash ", hash));
+  if (!*bytes) return absl::NotFoundError(absl::StrCat("no bytecode with hash ", ToAbsl(hash)));
   // Bytes from disk are untrusted: LoadProgram runs the FlatBuffers verifier, the format
   // version check and the bytecode verifier before anything runs.
   absl::StatusOr<bytecode::Program> program = bytecode::LoadProgram(**bytes);
   if (!program.ok()) {
     return absl::DataLossError(
-        absl::StrCat("stored bytecode ", hash, " is invalid: ", program.status().message()));
+        absl::StrCat("stored bytecode ", ToAbsl(hash), " is invalid: ", program.status().message()));
   }
   auto shared = std::make_shared<const bytecode::Program>(*std::move(program));
   std::lock_guard<std::mutex> lock(mu_);

@@ -1,7 +1,8 @@
 // Read-only queries of EngineImpl: executions, listings, history and tasks. Each runs in one
 // LMDB read transaction, so it sees a consistent snapshot and never blocks the writer.
-#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/strings.h"
 #include "common/status_macros.h"
 #include "engine/engine_impl.h"
 #include "storage/keys.h"
@@ -22,7 +23,7 @@ std::string_view ExecutionStatusName(ExecutionStatus status) {
 std::optional<ExecutionStatus> ParseExecutionStatus(std::string_view name) {
   for (auto s : {ExecutionStatus::kRunning, ExecutionStatus::kCompleted, ExecutionStatus::kFailed,
                  ExecutionStatus::kTerminated}) {
-    if (absl::EqualsIgnoreCase(name, ExecutionStatusName(s))) return s;
+    if (absl::EqualsIgnoreCase(ToAbsl(name), ToAbsl(ExecutionStatusName(s)))) return s;
   }
   return std::nullopt;
 }
@@ -42,14 +43,14 @@ namespace {
 
 absl::StatusOr<ExecutionInfo> ReadExecution(const storage::Txn& txn, std::string_view id) {
   WEFT_ASSIGN_OR_RETURN(auto bytes, txn.Get(storage::Table::kExecutions, id));
-  if (!bytes) return absl::NotFoundError(absl::StrCat("no execution `", id, "`"));
-  WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, storage::DecodeExecution(**bytes));
+  if (!bytes) return absl::NotFoundError(absl::StrCat("no execution `", ToAbsl(id), "`"));
+  WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, storage::DecodeExecution(*bytes));
   info.id = std::string(id);
   if (info.status == ExecutionStatus::kRunning) {
     // A running execution's header is written once; its latest update time is in its state.
     WEFT_ASSIGN_OR_RETURN(auto state_bytes, txn.Get(storage::Table::kExecState, id));
     if (state_bytes) {
-      WEFT_ASSIGN_OR_RETURN(storage::ExecStateRow state, storage::DecodeExecState(**state_bytes));
+      WEFT_ASSIGN_OR_RETURN(storage::ExecStateRow state, storage::DecodeExecState(*state_bytes));
       info.updated_ms = state.updated_ms;
     }
   }
@@ -95,7 +96,7 @@ absl::StatusOr<std::vector<ExecutionInfo>> EngineImpl::ListExecutions(
 absl::StatusOr<std::vector<HistoryEvent>> EngineImpl::History(std::string_view id) {
   WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
   WEFT_ASSIGN_OR_RETURN(auto exists, txn.Get(storage::Table::kExecutions, id));
-  if (!exists) return absl::NotFoundError(absl::StrCat("no execution `", id, "`"));
+  if (!exists) return absl::NotFoundError(absl::StrCat("no execution `", ToAbsl(id), "`"));
   std::vector<HistoryEvent> events;
   absl::Status decode_error;
   WEFT_RETURN_IF_ERROR(txn.ScanPrefix(
@@ -122,7 +123,7 @@ absl::StatusOr<std::vector<HistoryEvent>> EngineImpl::History(std::string_view i
 absl::StatusOr<std::vector<TaskInfo>> EngineImpl::Tasks(std::string_view execution_id) {
   WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
   WEFT_ASSIGN_OR_RETURN(auto exists, txn.Get(storage::Table::kExecutions, execution_id));
-  if (!exists) return absl::NotFoundError(absl::StrCat("no execution `", execution_id, "`"));
+  if (!exists) return absl::NotFoundError(absl::StrCat("no execution `", ToAbsl(execution_id), "`"));
   std::vector<std::string> task_ids;
   const std::string prefix = storage::ExecTaskPrefix(execution_id);
   WEFT_RETURN_IF_ERROR(txn.ScanPrefix(storage::Table::kExecTasks, prefix,
@@ -134,7 +135,7 @@ absl::StatusOr<std::vector<TaskInfo>> EngineImpl::Tasks(std::string_view executi
   for (const std::string& task_id : task_ids) {
     WEFT_ASSIGN_OR_RETURN(auto bytes, txn.Get(storage::Table::kTasks, task_id));
     if (!bytes) return absl::DataLossError(absl::StrCat("task ", task_id, " is missing"));
-    WEFT_ASSIGN_OR_RETURN(storage::TaskRow row, storage::DecodeTask(**bytes));
+    WEFT_ASSIGN_OR_RETURN(storage::TaskRow row, storage::DecodeTask(*bytes));
     row.info.id = task_id;
     out.push_back(std::move(row.info));
   }

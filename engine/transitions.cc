@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/strings.h"
 #include "common/check.h"
 #include "common/status_macros.h"
 #include "storage/keys.h"
@@ -37,7 +38,7 @@ absl::Status AppendHistory(TransitionEnv& env, std::string_view execution_id, Ex
 absl::StatusOr<ExecStateRow> LoadExecState(TransitionEnv& env, std::string_view execution_id) {
   auto bytes = env.txn.Get(Table::kExecState, execution_id);
   if (!bytes.ok()) return bytes.status();
-  if (!*bytes) return absl::DataLossError(absl::StrCat("execution ", execution_id, " has no state"));
+  if (!*bytes) return absl::DataLossError(absl::StrCat("execution ", ToAbsl(execution_id), " has no state"));
   return storage::DecodeExecState(**bytes);
 }
 
@@ -74,7 +75,7 @@ absl::Status EndExecution(TransitionEnv& env, std::string_view execution_id, Exe
                           const vm::RunResult& r) {
   auto bytes = env.txn.Get(Table::kExecutions, execution_id);
   if (!bytes.ok()) return bytes.status();
-  if (!*bytes) return absl::DataLossError(absl::StrCat("execution ", execution_id, " has no record"));
+  if (!*bytes) return absl::DataLossError(absl::StrCat("execution ", ToAbsl(execution_id), " has no record"));
   absl::StatusOr<ExecutionInfo> info = storage::DecodeExecution(**bytes);
   if (!info.ok()) return info.status();
   const bool completed = r.status == vm::RunStatus::kCompleted;
@@ -165,7 +166,7 @@ absl::Status ApplyTaskResult(TransitionEnv& env, const TaskResultCommand& cmd) {
              {"task_status", Value::String(std::string(TaskStatusName(t.status)))}})));
     WEFT_RETURN_IF_ERROR(env.txn.Put(Table::kExecState, t.execution_id, storage::EncodeExecState(*state)));
     return absl::FailedPreconditionError(absl::StrCat("task ", cmd.task_id, " already ",
-                                                      TaskStatusName(t.status), "; result ignored"));
+                                                      ToAbsl(TaskStatusName(t.status)), "; result ignored"));
   }
 
   t.status = cmd.ok ? TaskStatus::kCompleted : TaskStatus::kFailed;
