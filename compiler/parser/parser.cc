@@ -1,0 +1,160 @@
+// Parse(): sanitise, lex, parse in two stages, transform. The first stage uses ANTLR's fast SLL
+// prediction and gives up at the first syntax error; only then is the input parsed again with
+// full LL prediction and error recovery, which reports every error. Valid files, the common
+// case, pay only for the fast stage.
+#include "compiler/parser/parser.h"
+
+#include <exception>
+#include <mutex>
+
+#include "compiler/parser/antlr_support.h"
+#include "compiler/parser/grammar_hash.h"
+#include "compiler/parser/source_ranges.h"
+#include "compiler/parser/syntax_errors.h"
+#include "compiler/parser/transformer.h"
+#include "compiler/parser/utf8.h"
+
+namespace weft::parser {
+namespace {
+
+using diag::DiagnosticKind;
+
+// Lexer errors should be impossible (ERROR_CHAR matches any character); kept as a safety net.
+class LexerErrorListener final : public antlr4::BaseErrorListener {
+ public:
+  explicit LexerErrorListener(diag::DiagnosticList& diags) : diags_(diags) {}
+  void syntaxError(antlr4::Recognizer*, antlr4::Token*, size_t line, size_t column,
+                   const std::string&, std::exception_ptr) override {
+    const auto l = static_cast<uint32_t>(line), c = static_cast<uint32_t>(column) + 1;
+    diags_.Add(DiagnosticKind::kUnexpectedCharacter, {l, c, l, c + 1}, "unexpected character");
+  }
+
+ private:
+  diag::DiagnosticList& diags_;
+};
+
+SourceRange RangeAtOffset(std::string_view text, size_t offset) {
+  uint32_t line = 1, column = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    const auto b = static_cast<unsigned char>(text[i]);
+    if (b == '\n') {
+      ++line;
+      column = 1;
+    } else if ((b & 0xC0) != 0x80) {
+      ++column;
+    }
+  }
+  return {line, column, line, column + 1};
+}
+
+std::string ShowCharacters(const std::string& text) {
+  if (text.size() == 1 && static_cast<unsigned char>(text[0]) < 0x20) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "U+%04X", static_cast<unsigned>(text[0]));
+    return buf;
+  }
+  return "`" + text + "`";
+}
+
+// Tokens on the ERRORS channel: one diagnostic per run of adjacent stray characters, one per
+// unterminated comment.
+void ReportLexicalErrors(const std::vector<antlr4::Token*>& tokens, bool had_invalid_utf8,
+                         diag::DiagnosticList& diags) {
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    antlr4::Token* t = tokens[i];
+    if (t->getChannel() != Lexer::ERRORS) continue;
+    if (t->getType() == Lexer::UNTERMINATED_COMMENT) {
+      const SourceRange start = TokenRange(t);
+      diags.Add(DiagnosticKind::kUnterminatedComment,
+                {start.line, start.column, start.line, start.column + 2},
+                "block comment is not closed before the end of the file")
+          .hints.push_back("add `*/` where the comment ends");
+      continue;
+    }
+    std::string text = t->getText();
+    SourceRange range = TokenRange(t);
+    while (i + 1 < tokens.size() && tokens[i + 1]->getType() == Lexer::ERROR_CHAR &&
+           tokens[i + 1]->getStartIndex() == tokens[i]->getStopIndex() + 1 &&
+           tokens[i + 1]->getText() != "\n") {
+      text += tokens[++i]->getText();
+      range = Span(range, TokenRange(tokens[i]));
+    }
+    if (had_invalid_utf8 && text.find("\xEF\xBF\xBD") != std::string::npos) continue;
+    diags.Add(DiagnosticKind::kUnexpectedCharacter, range,
+              "unexpected " + std::string(text.size() == 1 ? "character " : "characters ") +
+                  ShowCharacters(text));
+  }
+}
+
+P::ModuleContext* ParseTwoStage(GuardedParser& parser, diag::DiagnosticList& diags) {
+  auto* sim = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
+  parser.removeErrorListeners();
+  parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+  sim->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+  try {
+    return parser.module();
+  } catch (const antlr4::ParseCancellationException&) {
+    // A syntax error, or an input SLL cannot decide: parse again, reporting.
+  }
+  parser.reset();
+  parser.setErrorHandler(std::make_shared<ReportingErrorStrategy>(diags));
+  sim->setPredictionMode(antlr4::atn::PredictionMode::LL);
+  return parser.module();
+}
+
+std::unique_ptr<ast::Module> ParseLocked(std::string_view path, std::string_view source,
+                                         diag::DiagnosticList& diags) {
+  const SanitizedSource clean = SanitizeUtf8(source);
+  if (clean.had_invalid) {
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", clean.first_invalid_byte);
+    diags.Add(DiagnosticKind::kInvalidUtf8, RangeAtOffset(clean.text, clean.first_invalid),
+              "the file is not valid UTF-8: unexpected byte " + std::string(byte))
+        .hints.push_back("save the file as UTF-8");
+  }
+  antlr4::ANTLRInputStream input(clean.text);
+  GuardedLexer lexer(&input);
+  LexerErrorListener lexer_errors(diags);
+  lexer.removeErrorListeners();
+  lexer.addErrorListener(&lexer_errors);
+  antlr4::CommonTokenStream tokens(&lexer);
+  tokens.fill();
+  ReportLexicalErrors(tokens.getTokens(), clean.had_invalid, diags);
+
+  GuardedParser parser(&tokens, WEFT_STACK_MARKER());
+  P::ModuleContext* tree = nullptr;
+  try {
+    tree = ParseTwoStage(parser, diags);
+  } catch (const NestingTooDeepError& e) {
+    diags.Add(DiagnosticKind::kNestingTooDeep, TokenRange(e.token),
+              "nesting is too deep to parse")
+        .hints.push_back("split the expression or move inner parts into variables");
+    auto module = std::make_unique<ast::Module>();
+    module->path = std::string(path);
+    return module;
+  }
+  Transformer transformer(diags);
+  return transformer.TransformModule(tree, path);
+}
+
+}  // namespace
+
+std::unique_ptr<ast::Module> Parse(std::string_view path, std::string_view source,
+                                   diag::DiagnosticList& diags) {
+  std::lock_guard<std::mutex> lock(RecognizerMutex());
+  try {
+    return ParseLocked(path, source, diags);
+  } catch (const std::exception& e) {
+    // A bug in the parser or the ANTLR runtime; report it rather than crash the host.
+    diags.Add(DiagnosticKind::kSyntaxError, {}, std::string("internal parser error: ") + e.what());
+  } catch (...) {
+    diags.Add(DiagnosticKind::kSyntaxError, {}, "internal parser error");
+  }
+  auto module = std::make_unique<ast::Module>();
+  module->path = std::string(path);
+  return module;
+}
+
+std::string_view GrammarHash() { return WEFT_GRAMMAR_SHA256; }
+
+}  // namespace weft::parser

@@ -1,0 +1,173 @@
+// Syntax error messages (see syntax_errors.h).
+#include "compiler/parser/syntax_errors.h"
+
+#include <vector>
+
+#include "compiler/parser/antlr_support.h"
+#include "compiler/parser/source_ranges.h"
+
+namespace weft::parser {
+namespace {
+
+constexpr size_t kMaxExpectedItems = 4;
+constexpr size_t kMaxShownTokenChars = 24;
+
+bool IsKeyword(size_t type) { return type >= P::KW_TASK && type <= P::KW_NOT; }
+
+// Tokens that can start an expression; a set holding most of them reads as "an expression".
+const std::vector<size_t>& ExpressionStarts() {
+  static const std::vector<size_t> kStarts = {
+      P::KW_NULL, P::KW_TRUE, P::KW_FALSE, P::INT, P::FLOAT, P::DURATION, P::STRING_OPEN,
+      P::SQ_STRING, P::IDENT, P::ELIF_WORD, P::LPAREN, P::LBRACK, P::LBRACE, P::KW_SWITCH,
+      P::MINUS, P::KW_NOT, P::BANG};
+  return kStarts;
+}
+
+// Tokens that can start a statement but not an expression.
+const std::vector<size_t>& StatementOnlyStarts() {
+  static const std::vector<size_t> kStarts = {P::KW_LET, P::KW_VAR, P::KW_IF, P::KW_WHILE, P::KW_FOR,
+                                              P::KW_BREAK, P::KW_CONTINUE, P::KW_RETURN, P::KW_FAIL};
+  return kStarts;
+}
+
+// Tokens that can continue an expression: operators and postfix forms.
+const std::vector<size_t>& Continuations() {
+  static const std::vector<size_t> kOps = {
+      P::DOT, P::QDOT, P::LBRACK, P::LPAREN, P::STAR, P::SLASH, P::PERCENT, P::PLUS, P::MINUS,
+      P::EQ, P::NE, P::LT, P::LE, P::GT, P::GE, P::KW_AND, P::KW_OR, P::QQ, P::AMPAMP, P::PIPEPIPE};
+  return kOps;
+}
+
+bool ContainsAll(const antlr4::misc::IntervalSet& set, const std::vector<size_t>& types) {
+  for (size_t t : types) {
+    if (!set.contains(t)) return false;
+  }
+  return true;
+}
+
+void RemoveAll(antlr4::misc::IntervalSet& set, const std::vector<size_t>& types) {
+  for (size_t t : types) set.remove(t);
+}
+
+std::string Quote(std::string text) {
+  if (text.size() > kMaxShownTokenChars) text = text.substr(0, kMaxShownTokenChars) + "...";
+  for (char& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return "`" + text + "`";
+}
+
+// The literal spelling of a fixed token (`)`), or a phrase for a token class.
+std::string DescribeType(size_t type, const antlr4::dfa::Vocabulary& vocabulary) {
+  switch (type) {
+    case antlr4::Token::EOF: return "end of file";
+    case P::IDENT: return "a name";
+    case P::INT: return "an integer";
+    case P::FLOAT: return "a number";
+    case P::DURATION: return "a duration";
+    case P::STRING_OPEN: return "a string";
+    case P::STRING_CLOSE: return "`\"`";
+    default: break;
+  }
+  std::string literal = vocabulary.getLiteralName(type);
+  if (literal.size() >= 2 && literal.front() == '\'') literal = literal.substr(1, literal.size() - 2);
+  if (literal.empty()) literal = vocabulary.getSymbolicName(type);
+  return (IsKeyword(type) ? "keyword `" : "`") + literal + "`";
+}
+
+}  // namespace
+
+std::string DescribeToken(const antlr4::Token* token) {
+  if (token == nullptr) return "nothing";
+  const size_t type = token->getType();
+  switch (type) {
+    case antlr4::Token::EOF: return "end of file";
+    case P::STRING_OPEN: return "a string";
+    case P::STR_NEWLINE: return "end of line";
+    default: break;
+  }
+  if (IsKeyword(type)) return "keyword " + Quote(token->getText());
+  return Quote(token->getText());
+}
+
+std::string DescribeExpected(const antlr4::misc::IntervalSet& expected_in,
+                             const antlr4::dfa::Vocabulary& vocabulary) {
+  antlr4::misc::IntervalSet expected = expected_in;
+  expected.remove(antlr4::Token::EPSILON);
+  expected.remove(size_t{P::SEMI});  // always optional; suggesting it never helps
+  std::vector<std::string> items;
+  if (ContainsAll(expected, StatementOnlyStarts())) {
+    RemoveAll(expected, StatementOnlyStarts());
+    RemoveAll(expected, ExpressionStarts());
+    items.push_back("a statement");
+  } else if (expected.contains(size_t{P::INT}) && expected.contains(size_t{P::LBRACK})) {
+    RemoveAll(expected, ExpressionStarts());
+    items.push_back("an expression");
+  }
+  if (expected.contains(size_t{P::PLUS}) && expected.contains(size_t{P::DOT})) {
+    RemoveAll(expected, Continuations());
+    items.push_back("an operator");
+  }
+  if (expected.contains(size_t{P::IDENT})) {
+    // Keywords are accepted where a field or declared name goes only to report them nicely.
+    for (size_t t = P::KW_TASK; t <= P::KW_NOT; ++t) expected.remove(t);
+    expected.remove(size_t{P::ELIF_WORD});
+  }
+  // Inside a string, a line break or the end of the file are accepted only to be reported.
+  if (expected.contains(size_t{P::STRING_CLOSE})) {
+    expected.remove(size_t{P::STR_NEWLINE});
+    expected.remove(antlr4::Token::EOF);
+  }
+  for (ssize_t t : expected.toList()) items.push_back(DescribeType(static_cast<size_t>(t), vocabulary));
+  if (items.empty() || items.size() > kMaxExpectedItems) return "";
+  std::string out = items[0];
+  for (size_t i = 1; i < items.size(); ++i) {
+    out += (i + 1 == items.size() ? " or " : ", ") + items[i];
+  }
+  return out;
+}
+
+void ReportingErrorStrategy::Report(antlr4::Parser* parser, antlr4::Token* found,
+                                    const antlr4::misc::IntervalSet& expected, bool missing) {
+  if (found == nullptr || found->getTokenIndex() == last_token_index_) return;
+  last_token_index_ = found->getTokenIndex();
+  const std::string want = DescribeExpected(expected, parser->getVocabulary());
+  const std::string seen = DescribeToken(found);
+  std::string message = want.empty() ? "unexpected " + seen : "expected " + want + ", found " + seen;
+  SourceRange range = TokenRange(found);
+  // Something missing at the end of a line is shown there, not at the next line's token.
+  antlr4::Token* previous = parser->getTokenStream()->LT(-1);
+  if (missing && previous != nullptr && previous->getLine() < found->getLine()) {
+    range = EndOf(TokenRange(previous));
+  }
+  diags_.Add(diag::DiagnosticKind::kSyntaxError, range, std::move(message));
+}
+
+void ReportingErrorStrategy::reportNoViableAlternative(antlr4::Parser* parser,
+                                                       const antlr4::NoViableAltException& e) {
+  Report(parser, e.getOffendingToken(), {}, false);
+}
+
+void ReportingErrorStrategy::reportInputMismatch(antlr4::Parser* parser,
+                                                 const antlr4::InputMismatchException& e) {
+  Report(parser, e.getOffendingToken(), e.getExpectedTokens(), false);
+}
+
+void ReportingErrorStrategy::reportFailedPredicate(antlr4::Parser* parser,
+                                                   const antlr4::FailedPredicateException& e) {
+  Report(parser, e.getOffendingToken(), {}, false);
+}
+
+void ReportingErrorStrategy::reportUnwantedToken(antlr4::Parser* parser) {
+  if (inErrorRecoveryMode(parser)) return;
+  beginErrorCondition(parser);
+  Report(parser, parser->getCurrentToken(), getExpectedTokens(parser), false);
+}
+
+void ReportingErrorStrategy::reportMissingToken(antlr4::Parser* parser) {
+  if (inErrorRecoveryMode(parser)) return;
+  beginErrorCondition(parser);
+  Report(parser, parser->getCurrentToken(), getExpectedTokens(parser), true);
+}
+
+}  // namespace weft::parser

@@ -1,0 +1,214 @@
+// The Weft parser grammar (docs/language.md). compiler/parser/ turns its parse tree into our
+// own AST (compiler/ast/ast.h); no other folder sees ANTLR.
+//
+// Besides the language itself, some rules match common mistakes so the transformer can say
+// exactly what to write instead (kuzu style). Each is marked "friendly:" with the mistake it
+// catches; the transformer reports it with its own diagnostic kind and still builds the AST
+// the user meant, so later phases can run.
+//
+// Newlines are not significant. Where two alternatives can match the same text (a statement
+// `switch` and a switch expression, a block and an object literal), the first listed wins.
+parser grammar WeftParser;
+
+options { tokenVocab = WeftLexer; }
+
+module : declaration* EOF ;
+
+declaration
+  : taskDecl
+  | workflowDecl
+  | misspelledWorkflowDecl
+  | statement                 // friendly: a statement outside any workflow
+  ;
+
+taskDecl : KW_TASK bindingName (COMMA bindingName)* ;
+
+workflowDecl : KW_WORKFLOW bindingName LPAREN paramList? RPAREN block ;
+
+// friendly: `function f(a) { }`, `def f(a) { }`, `workflw f() { }`
+misspelledWorkflowDecl : IDENT bindingName LPAREN paramList? RPAREN block ;
+
+paramList : param (COMMA param)* COMMA? ;
+
+param : bindingName (COLON typeName)? (ASSIGN expression)? ;
+
+typeName : ident ;
+
+// friendly: a block still open at the end of the file matches EOF
+block : LBRACE statement* (RBRACE | EOF) ;
+
+// ---------------------------------------------------------------------------------------------
+// Statements
+
+statement
+  : block
+  | ifStmt
+  | simpleStatement
+  | SEMI
+  ;
+
+// Every statement except a block and `if`: what may follow a brace-less `else`.
+simpleStatement
+  : letStmt
+  | varStmt
+  | switchStmt
+  | whileStmt
+  | forStmt
+  | breakStmt
+  | continueStmt
+  | returnStmt
+  | failStmt
+  | assignStmt
+  | exprStmt
+  ;
+
+letStmt : KW_LET bindingName (COLON typeName)? (ASSIGN expression)? ;   // friendly: no initialiser
+
+varStmt : KW_VAR bindingName (COLON typeName)? (ASSIGN expression)? ;
+
+ifStmt : KW_IF condition controlBody elseClause? ;
+
+condition : expression (ASSIGN expression)? ;                         // friendly: `if a = b`
+
+controlBody
+  : block
+  | bracelessBody                                                    // friendly: no braces
+  ;
+
+bracelessBody : ifStmt | simpleStatement ;
+
+elseClause
+  : KW_ELSE ifStmt
+  | KW_ELSE block
+  | KW_ELSE simpleStatement                                             // friendly: no braces
+  | ELIF_WORD condition controlBody elseClause?                      // friendly: `elif`
+  ;
+
+switchStmt : KW_SWITCH expression LBRACE switchArm* RBRACE ;
+
+switchArm : armLabel armArrow statement ;
+
+armLabel
+  : KW_CASE expression (COMMA expression)* COMMA?
+  | KW_DEFAULT
+  ;
+
+armArrow
+  : ARROW
+  | COLON                                                            // friendly: `case 1:`
+  ;
+
+whileStmt : KW_WHILE condition controlBody ;
+
+forStmt : KW_FOR bindingName KW_IN expression controlBody ;
+
+breakStmt : KW_BREAK ;
+
+continueStmt : KW_CONTINUE ;
+
+returnStmt : KW_RETURN expression? ;
+
+failStmt : KW_FAIL expression ;
+
+// friendly: a target other than a name (`a.b = 1`), and `+=` and friends
+assignStmt : expression assignOp expression ;
+
+assignOp : ASSIGN | PLUS_ASSIGN | MINUS_ASSIGN | STAR_ASSIGN | SLASH_ASSIGN | PERCENT_ASSIGN ;
+
+exprStmt : expression ;
+
+// ---------------------------------------------------------------------------------------------
+// Expressions, highest precedence first (ANTLR gives earlier alternatives higher precedence).
+// Comparisons parse left-associatively so that the transformer can report `a < b < c`.
+
+expression
+  : primary                                                          #primaryExpr
+  | expression DOT fieldName                                         #fieldExpr
+  | expression QDOT fieldName                                        #optionalFieldExpr
+  | expression QDOT? LBRACK expression RBRACK                        #indexExpr
+  | expression LPAREN argumentList? RPAREN                           #callExpr
+  | MINUS expression                                                 #negateExpr
+  | expression op=(STAR | SLASH | PERCENT) expression                #multiplyExpr
+  | expression op=(PLUS | MINUS) expression                          #addExpr
+  | expression op=(EQ | NE | LT | LE | GT | GE) expression           #compareExpr
+  | op=(KW_NOT | BANG) expression                                    #notExpr   // friendly: `!`
+  | expression op=(KW_AND | AMPAMP) expression                       #andExpr   // friendly: `&&`
+  | expression op=(KW_OR | PIPEPIPE) expression                      #orExpr    // friendly: `||`
+  | <assoc=right> expression QQ expression                           #coalesceExpr
+  ;
+
+primary
+  : literal
+  | nameRef
+  | parenExpr
+  | listLiteral
+  | objectLiteral
+  | switchExpr
+  ;
+
+nameRef : ident ;
+
+parenExpr : LPAREN expression RPAREN ;
+
+listLiteral : LBRACK (expression (COMMA expression)* COMMA?)? RBRACK ;
+
+objectLiteral : LBRACE (objectEntry (COMMA objectEntry)* COMMA?)? RBRACE ;
+
+objectEntry : objectKey COLON expression ;
+
+objectKey : fieldName | stringLiteral ;
+
+switchExpr : KW_SWITCH expression LBRACE switchExprArm* RBRACE ;
+
+switchExprArm : armLabel armArrow armValue ;
+
+armValue
+  : KW_FAIL expression
+  | expression
+  ;
+
+argumentList : argument (COMMA argument)* COMMA? ;
+
+argument
+  : fieldName COLON expression
+  | fieldName ASSIGN expression                                      // friendly: `f(a = 1)`
+  | expression
+  ;
+
+literal
+  : KW_NULL
+  | KW_TRUE
+  | KW_FALSE
+  | INT
+  | FLOAT
+  | DURATION
+  | stringLiteral
+  | SQ_STRING                                                        // friendly: 'text'
+  ;
+
+// friendly: a string cut off by the end of its line or of the file
+stringLiteral : STRING_OPEN stringPart* (STRING_CLOSE | STR_NEWLINE | EOF) ;
+
+stringPart
+  : STR_TEXT
+  | STR_DOLLAR
+  | STR_ESCAPE
+  | STR_INTERP expression? RBRACE                                    // friendly: empty `${}`
+  ;
+
+// ---------------------------------------------------------------------------------------------
+// Names
+
+ident : IDENT | ELIF_WORD ;
+
+// Field names, object keys and argument names are JSON keys, so keywords are fine there.
+fieldName : ident | keyword ;
+
+// friendly: a keyword where a new name is declared
+bindingName : ident | keyword ;
+
+keyword
+  : KW_TASK | KW_WORKFLOW | KW_LET | KW_VAR | KW_IF | KW_ELSE | KW_SWITCH | KW_CASE
+  | KW_DEFAULT | KW_WHILE | KW_FOR | KW_IN | KW_BREAK | KW_CONTINUE | KW_RETURN | KW_FAIL
+  | KW_TRUE | KW_FALSE | KW_NULL | KW_AND | KW_OR | KW_NOT
+  ;
