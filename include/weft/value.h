@@ -83,6 +83,11 @@ class Value {
   // The user-facing name of a kind: "null", "bool", "int", "float", "string", "list", "object".
   static std::string_view KindName(Kind kind);
 
+  // The deepest nesting of lists/objects that FromJson and the binary codec (value/value_codec.h)
+  // accept: a scalar has depth 0, [1] has depth 1, [[1]] depth 2. Deeper input is rejected
+  // rather than risking the stack.
+  static constexpr int kMaxDepth = 256;
+
  private:
   using StringPtr = std::shared_ptr<const std::string>;
   using ListPtr = std::shared_ptr<const List>;

@@ -1,0 +1,319 @@
+// The JSON text form of weft::Value.
+//
+// Parsing uses RapidJSON's SAX reader (iterative, so deep input cannot exhaust the stack; full
+// precision, so every double is the correctly rounded value of its text; UTF-8 validated) and
+// builds Values directly, without a DOM. Choices beyond RFC 8259, all tested:
+//   - an integer literal (no fraction, no exponent) that fits int64 is an Int; a larger one is a
+//     Double (the nearest double); "-0" is the Int 0;
+//   - duplicate object keys: the later value wins, at the position of the first occurrence;
+//   - nesting deeper than Value::kMaxDepth is rejected;
+//   - empty input, trailing garbage, NUL bytes and invalid UTF-8 are InvalidArgument naming
+//     the offset.
+//
+// Printing is our own small writer rather than RapidJSON's Writer, for two reasons: doubles are
+// printed with std::to_chars, which (unlike Grisu2) guarantees the SHORTEST text that reads back
+// to the same double, and strings that are not valid UTF-8 must still produce valid JSON.
+//   - doubles: shortest round-trip digits; plain notation when 1e-6 <= |x| < 1e21 (always with a
+//     fraction or exponent, so 1.0 prints as "1.0" and reads back as a float), otherwise
+//     exponent notation without '+' ("1e300", "1e-7"), as JavaScript does; NaN and infinities,
+//     which JSON cannot hold, print as null;
+//   - strings: '"', '\\' and control characters are escaped (\n \t \r \b \f, else \u00XX);
+//     other characters are written as UTF-8; a byte sequence that is not valid UTF-8 is
+//     written as U+FFFD.
+// So canonical compact JSON (as ToJson prints it) round-trips byte for byte.
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "rapidjson/error/en.h"
+#include "rapidjson/memorystream.h"
+#include "rapidjson/reader.h"
+#include "weft/value.h"
+
+namespace weft {
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Parsing
+
+// A RapidJSON SAX handler that builds a Value. Containers under construction sit on a stack.
+class ValueBuilder {
+ public:
+  bool Null() { return Add(Value()); }
+  bool Bool(bool b) { return Add(Value::Bool(b)); }
+  bool Int(int i) { return Add(Value::Int(i)); }
+  bool Uint(unsigned u) { return Add(Value::Int(u)); }
+  bool Int64(int64_t i) { return Add(Value::Int(i)); }
+  bool Uint64(uint64_t u) {
+    if (u > static_cast<uint64_t>(INT64_MAX)) return Add(Value::Double(static_cast<double>(u)));
+    return Add(Value::Int(static_cast<int64_t>(u)));
+  }
+  bool Double(double d) { return Add(Value::Double(d)); }
+  bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }  // flag not used
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    return Add(Value::String(std::string(s, n)));
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    frames_.back().key.assign(s, n);
+    return true;
+  }
+  bool StartObject() { return Push(true); }
+  bool EndObject(rapidjson::SizeType) {
+    Frame frame = Pop();
+    return Add(Value::MakeObject(Object(std::move(frame.entries))));
+  }
+  bool StartArray() { return Push(false); }
+  bool EndArray(rapidjson::SizeType) {
+    Frame frame = Pop();
+    return Add(Value::MakeList(std::move(frame.items)));
+  }
+
+  bool too_deep() const { return too_deep_; }
+  Value TakeResult() { return std::move(result_); }
+
+ private:
+  struct Frame {
+    bool is_object;
+    std::string key;  // the pending key of an object
+    List items;
+    std::vector<Object::Entry> entries;
+  };
+
+  bool Push(bool is_object) {
+    if (frames_.size() >= static_cast<size_t>(Value::kMaxDepth)) {
+      too_deep_ = true;
+      return false;
+    }
+    frames_.push_back(Frame{is_object, {}, {}, {}});
+    return true;
+  }
+  Frame Pop() {
+    Frame frame = std::move(frames_.back());
+    frames_.pop_back();
+    return frame;
+  }
+  bool Add(Value v) {
+    if (frames_.empty()) {
+      result_ = std::move(v);
+    } else if (Frame& top = frames_.back(); top.is_object) {
+      top.entries.emplace_back(std::move(top.key), std::move(v));
+    } else {
+      top.items.push_back(std::move(v));
+    }
+    return true;
+  }
+
+  std::vector<Frame> frames_;
+  Value result_;
+  bool too_deep_ = false;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Printing
+
+void AppendDouble(double d, std::string& out) {
+  if (!std::isfinite(d)) {
+    out += "null";
+    return;
+  }
+  // Shortest round-trip digits in scientific form: "-d.ddde+XX".
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
+  std::string_view sci(buf, static_cast<size_t>(end - buf));
+  bool negative = sci.front() == '-';
+  if (negative) sci.remove_prefix(1);
+  size_t e = sci.find('e');
+  std::string digits;  // the significant digits without the point
+  for (char c : sci.substr(0, e)) {
+    if (c != '.') digits += c;
+  }
+  int exp = std::atoi(std::string(sci.substr(e + 1)).c_str());  // value = 0.digits * 10^(exp+1)
+  if (negative) out += '-';
+  if (exp >= -6 && exp < 21) {
+    int point = exp + 1;  // digits before the decimal point
+    if (point <= 0) {
+      out += "0.";
+      out.append(static_cast<size_t>(-point), '0');
+      out += digits;
+    } else if (static_cast<size_t>(point) >= digits.size()) {
+      out += digits;
+      out.append(static_cast<size_t>(point) - digits.size(), '0');
+      out += ".0";
+    } else {
+      out.append(digits, 0, static_cast<size_t>(point));
+      out += '.';
+      out.append(digits, static_cast<size_t>(point));
+    }
+    return;
+  }
+  out += digits[0];
+  if (digits.size() > 1) {
+    out += '.';
+    out.append(digits, 1);
+  }
+  absl::StrAppend(&out, "e", exp);
+}
+
+// The length of the valid UTF-8 sequence starting at s[i], or 0 when it is not valid
+// (overlong forms, surrogates and code points above U+10FFFF are invalid).
+size_t Utf8SequenceLength(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = byte(i);
+  size_t n;
+  uint32_t cp;
+  if (c < 0x80) return 1;
+  if (c >= 0xC2 && c <= 0xDF) { n = 2; cp = c & 0x1F; }
+  else if (c >= 0xE0 && c <= 0xEF) { n = 3; cp = c & 0x0F; }
+  else if (c >= 0xF0 && c <= 0xF4) { n = 4; cp = c & 0x07; }
+  else return 0;
+  if (i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    cp = (cp << 6) | (byte(i + k) & 0x3F);
+  }
+  if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000)) return 0;  // overlong
+  if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return n;
+}
+
+void AppendString(std::string_view s, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+      // Copy the run of plain ASCII in one go.
+      size_t j = i + 1;
+      while (j < s.size()) {
+        unsigned char d = static_cast<unsigned char>(s[j]);
+        if (d < 0x20 || d >= 0x80 || d == '"' || d == '\\') break;
+        ++j;
+      }
+      out.append(s, i, j - i);
+      i = j;
+      continue;
+    }
+    switch (c) {
+      case '"': out += "\\\""; ++i; continue;
+      case '\\': out += "\\\\"; ++i; continue;
+      case '\n': out += "\\n"; ++i; continue;
+      case '\t': out += "\\t"; ++i; continue;
+      case '\r': out += "\\r"; ++i; continue;
+      case '\b': out += "\\b"; ++i; continue;
+      case '\f': out += "\\f"; ++i; continue;
+      default: break;
+    }
+    if (c < 0x20) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+      ++i;
+      continue;
+    }
+    size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) {
+      out += "\xEF\xBF\xBD";  // U+FFFD REPLACEMENT CHARACTER
+      ++i;
+    } else {
+      out.append(s, i, n);
+      i += n;
+    }
+  }
+  out += '"';
+}
+
+// indent < 0: compact. Otherwise the number of spaces per level, and `level` is the current one.
+void AppendJson(const Value& v, int indent, int level, std::string& out) {
+  auto newline = [&](int lvl) {
+    out += '\n';
+    out.append(static_cast<size_t>(indent * lvl), ' ');
+  };
+  switch (v.kind()) {
+    case Value::Kind::kNull: out += "null"; return;
+    case Value::Kind::kBool: out += v.as_bool() ? "true" : "false"; return;
+    case Value::Kind::kInt: absl::StrAppend(&out, v.as_int()); return;
+    case Value::Kind::kDouble: AppendDouble(v.as_double(), out); return;
+    case Value::Kind::kString: AppendString(v.as_string(), out); return;
+    case Value::Kind::kList: {
+      const List& items = v.as_list();
+      out += '[';
+      for (size_t i = 0; i < items.size(); ++i) {
+        if (i > 0) out += ',';
+        if (indent >= 0) newline(level + 1);
+        AppendJson(items[i], indent, level + 1, out);
+      }
+      if (indent >= 0 && !items.empty()) newline(level);
+      out += ']';
+      return;
+    }
+    case Value::Kind::kObject: {
+      const Object& object = v.as_object();
+      out += '{';
+      bool first = true;
+      for (const auto& [key, value] : object) {
+        if (!first) out += ',';
+        first = false;
+        if (indent >= 0) newline(level + 1);
+        AppendString(key, out);
+        out += indent >= 0 ? ": " : ":";
+        AppendJson(value, indent, level + 1, out);
+      }
+      if (indent >= 0 && !object.empty()) newline(level);
+      out += '}';
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Value> Value::FromJson(std::string_view json) {
+  constexpr unsigned kFlags = rapidjson::kParseFullPrecisionFlag |
+                              rapidjson::kParseValidateEncodingFlag |
+                              rapidjson::kParseIterativeFlag;
+  // RapidJSON's streams read a NUL byte as the end of input, which would accept "1\0junk".
+  // A NUL is never valid in JSON text (raw control characters are not allowed in strings).
+  if (size_t nul = json.find('\0'); nul != std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid JSON at offset ", nul, ": unexpected NUL byte"));
+  }
+  rapidjson::MemoryStream stream(json.data(), json.size());
+  rapidjson::Reader reader;
+  ValueBuilder builder;
+  rapidjson::ParseResult result = reader.Parse<kFlags>(stream, builder);
+  if (builder.too_deep()) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid JSON at offset ", result.Offset(),
+                                                   ": nesting deeper than ", kMaxDepth,
+                                                   " levels"));
+  }
+  if (result.IsError()) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid JSON at offset ", result.Offset(),
+                                                   ": ", rapidjson::GetParseError_En(result.Code())));
+  }
+  return builder.TakeResult();
+}
+
+std::string Value::ToJson() const {
+  std::string out;
+  AppendJson(*this, -1, 0, out);
+  return out;
+}
+
+std::string Value::ToPrettyJson() const {
+  std::string out;
+  AppendJson(*this, 2, 0, out);
+  return out;
+}
+
+std::string Value::ToDisplayString() const {
+  if (is_string()) return as_string();
+  return ToJson();
+}
+
+}  // namespace weft

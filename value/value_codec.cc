@@ -1,0 +1,205 @@
+// The FlexBuffers encoding of weft::Value; the layout is described in value_codec.h and
+// docs/format/values.md. Decoding treats every byte as hostile: the verifier runs first, and
+// the decoder still checks each type, count and depth itself.
+#include "value/value_codec.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+
+namespace weft {
+namespace {
+
+void AppendLeb128(size_t n, std::string& out) {
+  do {
+    uint8_t byte = n & 0x7F;
+    n >>= 7;
+    out += static_cast<char>(n ? (byte | 0x80) : byte);
+  } while (n);
+}
+
+bool SameKeys(const Object& a, const Object& b) {
+  if (&a == &b) return true;
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (a.entries()[i].first != b.entries()[i].first) return false;
+  }
+  return true;
+}
+
+// Turns a verified flexbuffer back into Values. Every method returns false with error_ set on
+// the first problem.
+class Decoder {
+ public:
+  explicit Decoder(size_t max_nodes) : nodes_left_(max_nodes) {}
+
+  bool Decode(flexbuffers::Reference ref, int depth, Value* out) {
+    if (nodes_left_ == 0) return Fail("more values than the buffer can hold");
+    --nodes_left_;
+    switch (ref.GetType()) {
+      case flexbuffers::FBT_NULL: *out = Value(); return true;
+      case flexbuffers::FBT_BOOL: *out = Value::Bool(ref.AsBool()); return true;
+      case flexbuffers::FBT_INT: *out = Value::Int(ref.AsInt64()); return true;
+      case flexbuffers::FBT_FLOAT: *out = Value::Double(ref.AsDouble()); return true;
+      case flexbuffers::FBT_STRING: {
+        flexbuffers::String s = ref.AsString();
+        *out = Value::String(std::string(s.c_str(), s.size()));
+        return true;
+      }
+      case flexbuffers::FBT_VECTOR: {
+        if (depth >= Value::kMaxDepth) {
+          return Fail(absl::StrCat("nesting deeper than ", Value::kMaxDepth, " levels"));
+        }
+        flexbuffers::Vector vec = ref.AsVector();
+        if (vec.size() > 0 && vec[0].GetType() == flexbuffers::FBT_BLOB) {
+          return DecodeObject(vec, depth + 1, out);
+        }
+        return DecodeList(vec, depth + 1, out);
+      }
+      default:
+        return Fail(absl::StrCat("unexpected FlexBuffers type ", static_cast<int>(ref.GetType())));
+    }
+  }
+
+  const std::string& error() const { return error_; }
+
+ private:
+  bool Fail(std::string message) {
+    error_ = std::move(message);
+    return false;
+  }
+
+  bool DecodeList(const flexbuffers::Vector& vec, int depth, Value* out) {
+    List items(vec.size());
+    for (size_t i = 0; i < vec.size(); ++i) {
+      if (!Decode(vec[i], depth, &items[i])) return false;
+    }
+    *out = Value::MakeList(std::move(items));
+    return true;
+  }
+
+  bool DecodeObject(const flexbuffers::Vector& vec, int depth, Value* out) {
+    flexbuffers::Blob blob = vec[0].AsBlob();
+    const uint8_t* p = blob.data();
+    const uint8_t* end = p + blob.size();
+    std::vector<Object::Entry> entries(vec.size() - 1);
+    for (size_t i = 0; i < entries.size(); ++i) {
+      size_t len;
+      if (!ReadLeb128(&p, end, &len)) return Fail("truncated object key length");
+      if (len > static_cast<size_t>(end - p)) return Fail("object key runs past its blob");
+      entries[i].first.assign(reinterpret_cast<const char*>(p), len);
+      p += len;
+      if (!Decode(vec[i + 1], depth, &entries[i].second)) return false;
+    }
+    if (p != end) return Fail("object has more keys than values");
+    *out = Value::MakeObject(Object(std::move(entries)));
+    return true;
+  }
+
+  static bool ReadLeb128(const uint8_t** p, const uint8_t* end, size_t* n) {
+    size_t result = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      if (*p == end) return false;
+      uint8_t byte = *(*p)++;
+      result |= static_cast<size_t>(byte & 0x7F) << shift;
+      if (!(byte & 0x80)) {
+        *n = result;
+        return true;
+      }
+    }
+    return false;
+  }
+
+  size_t nodes_left_;
+  std::string error_;
+};
+
+}  // namespace
+
+void ValueEncoder::Encode(const Value& value) {
+  switch (value.kind()) {
+    case Value::Kind::kNull: builder_.Null(); return;
+    case Value::Kind::kBool: builder_.Bool(value.as_bool()); return;
+    case Value::Kind::kInt: builder_.Int(value.as_int()); return;
+    case Value::Kind::kDouble: builder_.Double(value.as_double()); return;
+    case Value::Kind::kString: {
+      const std::string& s = value.as_string();
+      builder_.String(s.data(), s.size());
+      return;
+    }
+    case Value::Kind::kList: {
+      size_t start = builder_.StartVector();
+      for (const Value& item : value.as_list()) Encode(item);
+      builder_.EndVector(start, /*typed=*/false, /*fixed=*/false);
+      return;
+    }
+    case Value::Kind::kObject: EncodeObject(value); return;
+  }
+}
+
+void ValueEncoder::EncodeObject(const Value& value) {
+  size_t start = builder_.StartVector();
+  EncodeKeys(value);
+  for (const auto& entry : value.as_object()) Encode(entry.second);
+  builder_.EndVector(start, /*typed=*/false, /*fixed=*/false);
+}
+
+void ValueEncoder::EncodeKeys(const Value& value) {
+  const Object& object = value.as_object();
+  for (size_t i = 0; i < key_cache_used_; ++i) {
+    if (SameKeys(key_cache_[i].object.as_object(), object)) {
+      builder_.ReuseValue(key_cache_[i].blob);
+      return;
+    }
+  }
+  std::string blob;
+  for (const auto& entry : object) {
+    AppendLeb128(entry.first.size(), blob);
+    blob += entry.first;
+  }
+  builder_.Blob(blob.data(), blob.size());
+  key_cache_[key_cache_next_] = CachedKeys{value, builder_.LastValue()};
+  key_cache_next_ = (key_cache_next_ + 1) % kKeyCacheSize;
+  if (key_cache_used_ < kKeyCacheSize) ++key_cache_used_;
+}
+
+void EncodeValue(flexbuffers::Builder& builder, const Value& value) {
+  ValueEncoder encoder(builder);
+  encoder.Encode(value);
+}
+
+std::vector<uint8_t> EncodeValue(const Value& value) {
+  // Small values are the norm (checkpoint slots, task inputs); start small.
+  flexbuffers::Builder builder(128, flexbuffers::BUILDER_FLAG_NONE);
+  EncodeValue(builder, value);
+  builder.Finish();
+  return builder.GetBuffer();
+}
+
+bool VerifyValueBuffer(const uint8_t* data, size_t size) {
+  // The verifier asserts (aborts) rather than failing on sizes at or beyond 2 GiB.
+  if (data == nullptr || size >= FLATBUFFERS_MAX_BUFFER_SIZE) return false;
+  flexbuffers::Verifier verifier(data, size, /*reuse_tracker=*/nullptr,
+                                 /*_check_alignment=*/true, kVerifierMaxDepth);
+  return verifier.VerifyBuffer();
+}
+
+absl::StatusOr<Value> DecodeValue(const uint8_t* data, size_t size) {
+  if (!VerifyValueBuffer(data, size)) {
+    return absl::InvalidArgumentError("corrupt value: the FlexBuffers verifier rejected it");
+  }
+  return DecodeValue(flexbuffers::GetRoot(data, size), size);
+}
+
+absl::StatusOr<Value> DecodeValue(flexbuffers::Reference ref, size_t max_nodes) {
+  Decoder decoder(max_nodes);
+  Value out;
+  if (!decoder.Decode(ref, 0, &out)) {
+    return absl::InvalidArgumentError(absl::StrCat("corrupt value: ", decoder.error()));
+  }
+  return out;
+}
+
+}  // namespace weft
