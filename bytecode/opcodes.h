@@ -62,7 +62,11 @@ struct StackEffect {
   int64_t pushes;
 };
 // The stack effect of `op` with operand values a and b (unused operands are ignored).
-constexpr StackEffect StackEffectOf(Op op, uint32_t a, uint32_t b) {
+// The formulas in opcodes.def are evaluated in int64_t: in uint32_t, MAKE_OBJECT's `2 * a`
+// would wrap (a = 2^31 would claim to pop nothing).
+constexpr StackEffect StackEffectOf(Op op, uint32_t a_operand, uint32_t b_operand) {
+  const int64_t a = a_operand;
+  const int64_t b = b_operand;
   switch (op) {
 #define OP(name, a_kind, b_kind, pops, pushes, flags, doc) \
   case Op::name:                                           \
