@@ -49,8 +49,8 @@ class Decoder {
         return true;
       }
       case flexbuffers::FBT_VECTOR: {
-        if (depth >= Value::kMaxDepth) {
-          return Fail(absl::StrCat("nesting deeper than ", Value::kMaxDepth, " levels"));
+        if (depth >= kDecodeMaxDepth) {
+          return Fail(absl::StrCat("nesting deeper than ", kDecodeMaxDepth, " levels"));
         }
         flexbuffers::Vector vec = ref.AsVector();
         if (vec.size() > 0 && vec[0].GetType() == flexbuffers::FBT_BLOB) {
@@ -118,7 +118,10 @@ class Decoder {
 
 }  // namespace
 
-void ValueEncoder::Encode(const Value& value) {
+void ValueEncoder::Encode(const Value& value) { Encode(value, 0); }
+
+// `depth`: the number of containers enclosing `value` within the value passed to Encode().
+void ValueEncoder::Encode(const Value& value, int depth) {
   switch (value.kind()) {
     case Value::Kind::kNull: builder_.Null(); return;
     case Value::Kind::kBool: builder_.Bool(value.as_bool()); return;
@@ -130,19 +133,21 @@ void ValueEncoder::Encode(const Value& value) {
       return;
     }
     case Value::Kind::kList: {
+      if (depth >= Value::kMaxDepth) too_deep_ = true;
       size_t start = builder_.StartVector();
-      for (const Value& item : value.as_list()) Encode(item);
+      for (const Value& item : value.as_list()) Encode(item, depth + 1);
       builder_.EndVector(start, /*typed=*/false, /*fixed=*/false);
       return;
     }
-    case Value::Kind::kObject: EncodeObject(value); return;
+    case Value::Kind::kObject: EncodeObject(value, depth); return;
   }
 }
 
-void ValueEncoder::EncodeObject(const Value& value) {
+void ValueEncoder::EncodeObject(const Value& value, int depth) {
+  if (depth >= Value::kMaxDepth) too_deep_ = true;
   size_t start = builder_.StartVector();
   EncodeKeys(value);
-  for (const auto& entry : value.as_object()) Encode(entry.second);
+  for (const auto& entry : value.as_object()) Encode(entry.second, depth + 1);
   builder_.EndVector(start, /*typed=*/false, /*fixed=*/false);
 }
 
@@ -165,9 +170,10 @@ void ValueEncoder::EncodeKeys(const Value& value) {
   if (key_cache_used_ < kKeyCacheSize) ++key_cache_used_;
 }
 
-void EncodeValue(flexbuffers::Builder& builder, const Value& value) {
+bool EncodeValue(flexbuffers::Builder& builder, const Value& value) {
   ValueEncoder encoder(builder);
   encoder.Encode(value);
+  return !encoder.too_deep();
 }
 
 std::vector<uint8_t> EncodeValue(const Value& value) {

@@ -15,9 +15,14 @@
 // Encoding is deterministic: the same value gives the same bytes (used for content hashes).
 // Identical key sets of objects encoded by one ValueEncoder share one blob.
 //
+// Depth: a value nested deeper than Value::kMaxDepth is still encoded, but ValueEncoder reports
+// it (too_deep()) because such bytes would not decode: check it before storing anything the
+// language built (JSON input cannot be that deep). The decoder accepts kDecodeMaxDepth, a few
+// levels more than kMaxDepth, so a caller may wrap values (e.g. a list of checkpoint slots).
+//
 // Decoding is safe on hostile bytes: DecodeValue(data, size) runs the FlexBuffers verifier
 // first, then decodes defensively (only the types above; the key blob must hold exactly one key
-// per value; nesting at most Value::kMaxDepth; at most `size` nodes, which bounds the work on
+// per value; nesting at most kDecodeMaxDepth; at most `size` nodes, which bounds the work on
 // inputs whose references form a DAG).
 #ifndef WEFT_VALUE_VALUE_CODEC_H_
 #define WEFT_VALUE_VALUE_CODEC_H_
@@ -42,11 +47,16 @@ class ValueEncoder {
   ValueEncoder& operator=(const ValueEncoder&) = delete;
 
   // Pushes one value onto the builder's stack (as an element of the vector being built, or as
-  // the root before Finish()).
+  // the root before Finish()). Always leaves the builder balanced, even for too-deep values.
   void Encode(const Value& value);
 
+  // True once any value given to Encode() nested deeper than Value::kMaxDepth: the buffer being
+  // built would then fail to decode, so the caller must not store it.
+  bool too_deep() const { return too_deep_; }
+
  private:
-  void EncodeObject(const Value& object);
+  void Encode(const Value& value, int depth);
+  void EncodeObject(const Value& object, int depth);
   void EncodeKeys(const Value& object);
 
   struct CachedKeys {
@@ -59,12 +69,16 @@ class ValueEncoder {
   CachedKeys key_cache_[kKeyCacheSize] = {};
   size_t key_cache_used_ = 0;
   size_t key_cache_next_ = 0;  // round-robin replacement
+  bool too_deep_ = false;
 };
 
-// One value into a caller's builder (a ValueEncoder for a single value).
-void EncodeValue(flexbuffers::Builder& builder, const Value& value);
+// One value into a caller's builder (a ValueEncoder for a single value). Returns false when the
+// value nests deeper than Value::kMaxDepth (it is encoded anyway; see ValueEncoder::too_deep).
+bool EncodeValue(flexbuffers::Builder& builder, const Value& value);
 
-// One value as a finished, self-contained buffer.
+// One value as a finished, self-contained buffer. REQUIRES: the value nests at most
+// Value::kMaxDepth levels (true of anything from FromJson or DecodeValue); a deeper value gives
+// bytes that DecodeValue rejects. Use a ValueEncoder to find out.
 std::vector<uint8_t> EncodeValue(const Value& value);
 
 // Verifies and decodes a buffer made by EncodeValue(const Value&). Never crashes on bad bytes:
@@ -77,8 +91,12 @@ absl::StatusOr<Value> DecodeValue(const uint8_t* data, size_t size);
 // still defensive (types, key counts, depth); `max_nodes` caps the number of values produced.
 absl::StatusOr<Value> DecodeValue(flexbuffers::Reference ref, size_t max_nodes = SIZE_MAX);
 
-// The FlexBuffers verifier depth that lets any decodable value through, with room for a few
-// levels of enclosing structure (a checkpoint's vectors of slots).
+// The deepest container nesting the decoder accepts: Value::kMaxDepth plus room for a caller to
+// wrap values in a few levels of its own lists (a checkpoint's list of slots).
+inline constexpr int kDecodeMaxDepth = Value::kMaxDepth + 8;
+
+// The FlexBuffers verifier depth that lets any decodable value through (the verifier also counts
+// strings and key blobs as a level), with room for enclosing structure.
 inline constexpr size_t kVerifierMaxDepth = Value::kMaxDepth + 16;
 
 // The FlexBuffers verifier with kVerifierMaxDepth. Use it on any buffer that embeds values.

@@ -143,15 +143,35 @@ TEST(CodecTest, RepeatedStringsAndKeySets) {
 TEST(CodecTest, DepthLimit) {
   Value v = Value::Int(1);
   for (int i = 0; i < Value::kMaxDepth; ++i) v = Value::MakeList({v});
-  ExpectRoundTrip(v);
   Value o = Value::Int(1);
   for (int i = 0; i < Value::kMaxDepth; ++i) o = Value::MakeObject(Object({{"k", o}}));
-  ExpectRoundTrip(o);
+  for (const Value& deepest : {v, o}) {
+    ExpectRoundTrip(deepest);
+    flexbuffers::Builder fbb;
+    ValueEncoder encoder(fbb);
+    encoder.Encode(deepest);
+    EXPECT_FALSE(encoder.too_deep());
+  }
+  // One level more: the encoder says so.
   Value too_deep = Value::MakeList({v});
-  std::vector<uint8_t> bytes = EncodeValue(too_deep);
+  flexbuffers::Builder fbb;
+  EXPECT_FALSE(EncodeValue(fbb, too_deep));
+  flexbuffers::Builder fbb2;
+  EXPECT_TRUE(EncodeValue(fbb2, v));
+  // A caller may wrap the deepest values in a few lists of its own (a checkpoint's slots).
+  Value wrapped = Value::MakeList({Value::MakeList({v, o})});
+  ExpectRoundTrip(wrapped);
+  // Beyond kDecodeMaxDepth, decoding fails cleanly.
+  Value deeper = v;
+  for (int i = Value::kMaxDepth; i < kDecodeMaxDepth + 1; ++i) deeper = Value::MakeList({deeper});
+  std::vector<uint8_t> bytes = EncodeValue(deeper);
   auto back = DecodeValue(bytes.data(), bytes.size());
   ASSERT_FALSE(back.ok());
   EXPECT_NE(back.status().message().find("nesting deeper"), std::string::npos);
+  // Far deeper: the verifier stops it before the decoder recurses.
+  for (int i = 0; i < 1000; ++i) deeper = Value::MakeList({deeper});
+  bytes = EncodeValue(deeper);
+  EXPECT_FALSE(DecodeValue(bytes.data(), bytes.size()).ok());
 }
 
 TEST(CodecTest, Deterministic) {
