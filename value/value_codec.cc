@@ -159,7 +159,8 @@ void ValueEncoder::EncodeKeys(const Value& value) {
       return;
     }
   }
-  std::string blob;
+  std::string& blob = key_scratch_;
+  blob.clear();
   for (const auto& entry : object) {
     AppendLeb128(entry.first.size(), blob);
     blob += entry.first;
@@ -177,8 +178,9 @@ bool EncodeValue(flexbuffers::Builder& builder, const Value& value) {
 }
 
 std::vector<uint8_t> EncodeValue(const Value& value) {
-  // Small values are the norm (checkpoint slots, task inputs); start small.
-  flexbuffers::Builder builder(128, flexbuffers::BUILDER_FLAG_NONE);
+  // One warm builder per thread: values are encoded on every transition.
+  thread_local flexbuffers::Builder builder(256, flexbuffers::BUILDER_FLAG_NONE);
+  builder.Clear();
   EncodeValue(builder, value);
   builder.Finish();
   return builder.GetBuffer();

@@ -29,6 +29,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -70,6 +71,7 @@ class ValueEncoder {
   size_t key_cache_used_ = 0;
   size_t key_cache_next_ = 0;  // round-robin replacement
   bool too_deep_ = false;
+  std::string key_scratch_;  // the key blob being built, kept to reuse its allocation
 };
 
 // One value into a caller's builder (a ValueEncoder for a single value). Returns false when the
