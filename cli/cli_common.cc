@@ -1,0 +1,133 @@
+// Shared helpers of the `weft` subcommands; see cli_common.h.
+#include "cli/cli_common.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+
+namespace weft::cli {
+namespace {
+
+std::string ErrnoMessage(const std::string& what, const std::string& path) {
+  return absl::StrCat("cannot ", what, " `", path, "`: ", std::strerror(errno));
+}
+
+}  // namespace
+
+int Fail(std::string_view message) {
+  std::cerr << "weft: error: " << message << "\n";
+  return kExitFailure;
+}
+
+int Fail(const absl::Status& status) {
+  absl::string_view m = status.message();
+  return Fail(std::string_view(m.data(), m.size()));
+}
+
+void Warn(std::string_view message) { std::cerr << "weft: warning: " << message << "\n"; }
+
+absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only) {
+  struct stat st;
+  if (read_only && stat(global.store.c_str(), &st) != 0) {
+    return absl::NotFoundError(absl::StrCat(
+        "no Weft store at `", global.store, "` (deploy a workflow first, or pass --store)"));
+  }
+  EngineOptions options;
+  options.path = global.store;
+  options.read_only = read_only;
+  options.durability = global.nosync ? Durability::kNoSync : Durability::kSync;
+  return Engine::Open(options);
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return absl::NotFoundError(ErrnoMessage("read", path));
+  if (S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat("`", path, "` is a directory, not a file"));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(ErrnoMessage("read", path));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return absl::DataLossError(ErrnoMessage("read", path));
+  return text.str();
+}
+
+absl::Status WriteFileAtomically(const std::string& path, std::string_view bytes) {
+  std::string tmp = absl::StrCat(path, ".tmp.", getpid());
+  FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (f == nullptr) return absl::PermissionDeniedError(ErrnoMessage("write", tmp));
+  bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  ok = std::fflush(f) == 0 && ok;
+  ok = std::fclose(f) == 0 && ok;
+  if (!ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    absl::Status error = absl::DataLossError(ErrnoMessage("write", path));
+    std::remove(tmp.c_str());
+    return error;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Value> ParseInputArgument(const std::string& argument) {
+  std::string text = argument;
+  std::string where = "--input";
+  if (!argument.empty() && argument[0] == '@') {
+    std::string path = argument.substr(1);
+    absl::StatusOr<std::string> file = ReadFile(path);
+    if (!file.ok()) return file.status();
+    text = *std::move(file);
+    where = absl::StrCat("input file `", path, "`");
+  }
+  absl::StatusOr<Value> value = Value::FromJson(text);
+  if (!value.ok()) {
+    absl::string_view m = value.status().message();
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid JSON in ", where, ": ", std::string(m.data(), m.size())));
+  }
+  if (!value->is_object()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, " must be a JSON object like {\"name\": value}, got ",
+                     std::string(Value::KindName(value->kind()))));
+  }
+  return value;
+}
+
+std::string FormatTimeMs(int64_t ms) {
+  if (ms == 0) return "-";
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::FromUnixMillis(ms), absl::UTCTimeZone());
+}
+
+Value TimeValue(int64_t ms) { return ms == 0 ? Value() : Value::String(FormatTimeMs(ms)); }
+
+std::string ShortHash(std::string_view hex) {
+  return absl::StrCat("sha256:", std::string(hex.substr(0, 12)));
+}
+
+std::string FormatTable(const std::vector<std::vector<std::string>>& rows) {
+  std::vector<size_t> widths;
+  for (const auto& row : rows) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
+  }
+  std::string out;
+  for (const auto& row : rows) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += row[i];
+      if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
+    }
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace weft::cli

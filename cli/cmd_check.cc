@@ -1,0 +1,54 @@
+// `weft check FILE [--dump PHASE]`: compiles FILE and reports its diagnostics; stores nothing.
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "cli/cli_common.h"
+#include "cli/compile_file.h"
+#include "cli/phase_dump.h"
+
+namespace weft::cli {
+namespace {
+
+struct CheckOptions {
+  std::string file;
+  std::string dump;
+};
+
+int RunCheck(const CheckOptions& options) {
+  if (!options.dump.empty()) {
+    absl::StatusOr<std::string> source = ReadFile(options.file);
+    if (!source.ok()) return Fail(source.status());
+    absl::StatusOr<std::string> dump = DumpPhase(options.dump, options.file, *source);
+    if (!dump.ok()) return Fail(dump.status());
+    std::cout << *dump;
+  }
+  absl::StatusOr<CompiledFile> file = CompileFile(options.file);
+  if (!file.ok()) return Fail(file.status());
+  if (!ReportDiagnostics(*file)) return kExitFailure;
+  if (options.dump.empty()) {
+    std::vector<std::string> names;
+    for (const bytecode::Program& p : file->workflows) names.push_back(p.workflow_name);
+    std::cout << file->path << ": ok (" << names.size()
+              << (names.size() == 1 ? " workflow: " : " workflows: ") << absl::StrJoin(names, ", ")
+              << ")\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterCheck(const CommandContext& context) {
+  auto options = std::make_shared<CheckOptions>();
+  CLI::App* cmd = context.app.add_subcommand(
+      "check", "Compile FILE and print its diagnostics (file:line:col: error: ...); exit 1 when "
+               "it has errors. Nothing is stored");
+  cmd->add_option("FILE", options->file, "the .wf file")->required();
+  cmd->add_option("--dump", options->dump,
+                  absl::StrCat("also print a phase's text dump on stdout: ",
+                               absl::StrJoin(DumpPhaseNames(), ", ")))
+      ->check(CLI::IsMember(DumpPhaseNames()));
+  cmd->callback([&context, options] { context.exit_code = RunCheck(*options); });
+}
+
+}  // namespace weft::cli

@@ -1,0 +1,50 @@
+// `weft deploy FILE`: compiles FILE and records each of its workflows as a new version in the
+// store, unless its bytecode equals the latest version. Atomic: all workflows or none.
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "cli/cli_common.h"
+
+namespace weft::cli {
+namespace {
+
+struct DeployOptions {
+  std::string file;
+};
+
+int RunDeploy(const GlobalOptions& global, const DeployOptions& options) {
+  absl::StatusOr<std::string> source = ReadFile(options.file);
+  if (!source.ok()) return Fail(source.status());
+  absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(global, /*read_only=*/false);
+  if (!engine.ok()) return Fail(engine.status());
+  absl::StatusOr<std::vector<DeployedWorkflow>> deployed = (*engine)->Deploy(options.file, *source);
+  if (absl::IsInvalidArgument(deployed.status())) {
+    absl::string_view diagnostics = deployed.status().message();
+    std::cerr << std::string(diagnostics.data(), diagnostics.size());
+    if (!diagnostics.empty() && diagnostics.back() != '\n') std::cerr << "\n";
+    return Fail(absl::StrCat("`", options.file, "` has errors; nothing was deployed"));
+  }
+  if (!deployed.ok()) return Fail(deployed.status());
+  for (const DeployedWorkflow& w : *deployed) {
+    std::cout << w.workflow << " v" << w.version << " (" << (w.created ? "created" : "unchanged")
+              << ") " << ShortHash(w.hash) << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterDeploy(const CommandContext& context) {
+  auto options = std::make_shared<DeployOptions>();
+  CLI::App* cmd = context.app.add_subcommand(
+      "deploy",
+      "Compile FILE and record each workflow in it as a new version in the store. A workflow "
+      "whose bytecode equals its latest version is left unchanged. Prints one line per "
+      "workflow: NAME vVERSION (created|unchanged) sha256:HASH");
+  cmd->add_option("FILE", options->file, "the .wf file")->required();
+  cmd->callback([&context, options] {
+    context.exit_code = RunDeploy(context.global, *options);
+  });
+}
+
+}  // namespace weft::cli

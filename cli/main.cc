@@ -1,0 +1,41 @@
+// `weft`: the command line of the Weft workflow engine. Each subcommand lives in its own
+// cmd_*.cc and is listed once in commands.def; this file only wires them to CLI11.
+#include <cstdlib>
+
+#include "CLI/CLI.hpp"
+#include "cli/cli_common.h"
+
+namespace {
+
+std::string DefaultStore() {
+  const char* env = std::getenv("WEFT_STORE");
+  return env != nullptr && *env != '\0' ? env : ".weft";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace weft::cli;
+  CLI::App app{"weft: a durable workflow engine. Write workflows in .wf files, deploy them to a "
+               "store, start and run executions.",
+               "weft"};
+  app.require_subcommand(1);
+  GlobalOptions global;
+  global.store = DefaultStore();
+  app.add_option("--store", global.store,
+                 "the store directory (default: $WEFT_STORE, else ./.weft)")
+      ->capture_default_str();
+  app.add_flag("--nosync", global.nosync,
+               "commit without fsync: faster, and a machine crash may lose the last commits");
+  int exit_code = kExitOk;
+  CommandContext context{app, global, exit_code};
+#define WEFT_COMMAND(Name) Register##Name(context);
+#include "cli/commands.def"
+#undef WEFT_COMMAND
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  return exit_code;
+}
