@@ -3,6 +3,7 @@
 // the decoder still checks each type, count and depth itself.
 #include "value/value_codec.h"
 
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -178,12 +179,19 @@ bool EncodeValue(flexbuffers::Builder& builder, const Value& value) {
 }
 
 std::vector<uint8_t> EncodeValue(const Value& value) {
-  // One warm builder per thread: values are encoded on every transition.
-  thread_local flexbuffers::Builder builder(256, flexbuffers::BUILDER_FLAG_NONE);
-  builder.Clear();
-  EncodeValue(builder, value);
-  builder.Finish();
-  return builder.GetBuffer();
+  // One warm builder per thread: values are encoded on every transition. A builder that grew
+  // for a big value is dropped rather than kept holding its memory.
+  constexpr size_t kKeepBelow = 64 * 1024;
+  thread_local std::unique_ptr<flexbuffers::Builder> builder;
+  if (builder == nullptr) {
+    builder = std::make_unique<flexbuffers::Builder>(256, flexbuffers::BUILDER_FLAG_NONE);
+  }
+  builder->Clear();
+  EncodeValue(*builder, value);
+  builder->Finish();
+  std::vector<uint8_t> out = builder->GetBuffer();
+  if (out.size() >= kKeepBelow) builder.reset();
+  return out;
 }
 
 bool VerifyValueBuffer(const uint8_t* data, size_t size) {
