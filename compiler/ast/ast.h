@@ -146,6 +146,7 @@ struct Stmt {
   std::string name;                  // kLet, kVar, kAssign, kFor: the variable
   SourceRange name_range;
   std::string type_name;             // kLet, kVar: optional annotation, empty when absent
+  SourceRange type_range;            // kLet, kVar: the annotation's range, when present
   ExprPtr value;                     // kLet, kVar (may be null for var), kAssign, kExpr,
                                      // kReturn (may be null: returns null), kFail, kFor iterable
   ExprPtr condition;                 // kIf, kWhile; kSwitch subject
