@@ -22,6 +22,7 @@ namespace weft::vm {
 struct ExecState {
   uint32_t pc = 0;                 // next instruction to run
   std::vector<Value> slots;        // [0, num_locals): locals; above: the operand stack
+                                   // (between runs it holds exactly the live values)
   uint64_t rng_state = 0;          // uuid() and friends draw from here
   uint64_t steps = 0;              // instructions run so far, for inspection and fuel limits
   bool suspended = false;          // waiting on the task of the CALL_TASK just before pc
@@ -72,6 +73,19 @@ RunResult ResumeWithTaskFailure(const bytecode::Program& program, ExecState& sta
 // The source position of a pc, from the program's line table; {0, 0} when unknown.
 struct SourcePos { uint32_t line = 0, column = 0; };
 SourcePos PositionOf(const bytecode::Program& program, uint32_t pc);
+
+// Checks that a state (typically decoded from a stored checkpoint, which is untrusted) fits
+// `program`, so that running it is safe: pc is a reachable instruction start, the slot count is
+// num_locals plus the stack depth the verifier computed there (one less while suspended, as the
+// task's output is not pushed yet), and a suspended state sits just after a CALL_TASK.
+// Cost: one verifier pass over the program (O(code size)). FailedPrecondition when it does not
+// fit; the program's own verifier error when the program is invalid.
+absl::Status CheckStateFits(const bytecode::Program& program, const ExecState& state);
+// The same check in O(1), with the program's stack depths computed once beforehand by
+// bytecode::VerifyProgram(program, &depths) (e.g. kept next to the program in a cache).
+// REQUIRES: depths came from that program.
+absl::Status CheckStateFits(const bytecode::Program& program, const std::vector<int32_t>& depths,
+                            const ExecState& state);
 
 }  // namespace weft::vm
 

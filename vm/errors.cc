@@ -1,0 +1,39 @@
+// See errors.h.
+#include "vm/errors.h"
+
+#include <utility>
+
+#include "common/strings.h"
+#include "absl/strings/str_cat.h"
+
+namespace weft::vm {
+
+Value MakeError(std::string_view code, std::string message, SourcePos pos,
+                std::optional<Value> details, std::optional<std::string> task) {
+  std::vector<Object::Entry> entries;
+  entries.reserve(6);
+  entries.emplace_back("code", Value::String(std::string(code)));
+  entries.emplace_back("message", Value::String(std::move(message)));
+  if (details) entries.emplace_back("details", *std::move(details));
+  if (task) entries.emplace_back("task", Value::String(*std::move(task)));
+  entries.emplace_back("line", Value::Int(pos.line));
+  entries.emplace_back("column", Value::Int(pos.column));
+  return Value::MakeObject(Object(std::move(entries)));
+}
+
+Value WorkflowFailedError(const Value& failed, SourcePos pos) {
+  if (failed.is_string()) return MakeError(kWorkflowFailed, failed.as_string(), pos);
+  return MakeError(kWorkflowFailed, "workflow failed", pos, failed);
+}
+
+Value TaskFailedError(std::string_view task, const Value& task_error, SourcePos pos) {
+  std::string message = absl::StrCat("task `", ToAbsl(task), "` failed");
+  const Value* reason = &task_error;
+  if (task_error.is_object()) reason = task_error.as_object().Find("message");
+  if (reason != nullptr && reason->is_string() && !reason->as_string().empty()) {
+    absl::StrAppend(&message, ": ", reason->as_string());
+  }
+  return MakeError(kTaskFailed, std::move(message), pos, task_error, std::string(task));
+}
+
+}  // namespace weft::vm

@@ -1,0 +1,35 @@
+// The structured error objects a failed execution ends with (RunResult::error, vm.h):
+//   {"code": CODE, "message": TEXT, ["details": VALUE,] ["task": NAME,] "line": N, "column": N}
+// Key order is fixed so that stored errors and golden run outputs are stable.
+#ifndef WEFT_VM_ERRORS_H_
+#define WEFT_VM_ERRORS_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "vm/vm.h"
+#include "weft/value.h"
+
+namespace weft::vm {
+
+inline constexpr std::string_view kWorkflowFailed = "WORKFLOW_FAILED";
+inline constexpr std::string_view kRuntimeError = "RUNTIME_ERROR";
+inline constexpr std::string_view kTaskFailed = "TASK_FAILED";
+inline constexpr std::string_view kFuelExhausted = "FUEL_EXHAUSTED";
+
+// An error object with the given parts; `details` and `task` are left out when absent.
+Value MakeError(std::string_view code, std::string message, SourcePos pos,
+                std::optional<Value> details = std::nullopt,
+                std::optional<std::string> task = std::nullopt);
+
+// The error for `fail value`: a string is the message; anything else goes in "details".
+Value WorkflowFailedError(const Value& failed, SourcePos pos);
+
+// The error for a task that failed: the message names the task and, when the task's error is
+// a string or an object with a string "message", repeats it.
+Value TaskFailedError(std::string_view task, const Value& task_error, SourcePos pos);
+
+}  // namespace weft::vm
+
+#endif  // WEFT_VM_ERRORS_H_

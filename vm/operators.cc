@@ -1,0 +1,184 @@
+// See operators.h. Writes to `out` always go through a temporary: `out` may alias an argument
+// that owns the value being read.
+#include "vm/operators.h"
+
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <utility>
+
+#include "common/strings.h"
+#include "absl/strings/str_cat.h"
+
+namespace weft::vm {
+namespace {
+
+using bytecode::Op;
+
+absl::string_view Symbol(Op op) {
+  switch (op) {
+    case Op::ADD: return "+";
+    case Op::SUB: return "-";
+    case Op::MUL: return "*";
+    case Op::DIV: return "/";
+    case Op::MOD: return "%";
+    case Op::LT: return "<";
+    case Op::LE: return "<=";
+    case Op::GT: return ">";
+    case Op::GE: return ">=";
+    default: return "?";
+  }
+}
+
+absl::string_view KindOf(const Value& v) { return ToAbsl(Value::KindName(v.kind())); }
+
+bool Fail(std::string& error, std::string message) {
+  error = std::move(message);
+  return false;
+}
+
+bool Set(Value& out, Value value) {
+  out = std::move(value);
+  return true;
+}
+
+bool IntArithmetic(Op op, int64_t a, int64_t b, Value& out, std::string& error) {
+  int64_t r = 0;
+  bool overflow = false;
+  switch (op) {
+    case Op::ADD: overflow = __builtin_add_overflow(a, b, &r); break;
+    case Op::SUB: overflow = __builtin_sub_overflow(a, b, &r); break;
+    case Op::MUL: overflow = __builtin_mul_overflow(a, b, &r); break;
+    case Op::DIV:
+      if (b == 0) return Fail(error, "division by zero");
+      overflow = a == std::numeric_limits<int64_t>::min() && b == -1;
+      if (!overflow) r = a / b;  // C++ truncates toward zero, as the language does
+      break;
+    case Op::MOD:
+      if (b == 0) return Fail(error, "division by zero in `%`");
+      r = b == -1 ? 0 : a % b;  // INT64_MIN % -1 would trap
+      break;
+    default: return Fail(error, "internal error: not an arithmetic opcode");
+  }
+  if (overflow) return Fail(error, absl::StrCat("integer overflow in `", Symbol(op), "`"));
+  return Set(out, Value::Int(r));
+}
+
+bool FloatArithmetic(Op op, double a, double b, Value& out, std::string& error) {
+  double r = 0;
+  switch (op) {
+    case Op::ADD: r = a + b; break;
+    case Op::SUB: r = a - b; break;
+    case Op::MUL: r = a * b; break;
+    case Op::DIV:
+      if (b == 0) return Fail(error, "division by zero");
+      r = a / b;
+      break;
+    case Op::MOD:
+      if (b == 0) return Fail(error, "division by zero in `%`");
+      r = std::fmod(a, b);
+      break;
+    default: return Fail(error, "internal error: not an arithmetic opcode");
+  }
+  // JSON has no infinities or NaN, so a result that is one cannot be carried on.
+  if (!std::isfinite(r)) {
+    return Fail(error, absl::StrCat("result of `", Symbol(op), "` is not a finite number"));
+  }
+  return Set(out, Value::Double(r));
+}
+
+bool Concatenate(const Value& x, const Value& y, Value& out) {
+  if (x.is_string()) return Set(out, Value::String(absl::StrCat(x.as_string(), y.as_string())));
+  List items;
+  items.reserve(x.as_list().size() + y.as_list().size());
+  items.insert(items.end(), x.as_list().begin(), x.as_list().end());
+  items.insert(items.end(), y.as_list().begin(), y.as_list().end());
+  return Set(out, Value::MakeList(std::move(items)));
+}
+
+}  // namespace
+
+bool Arithmetic(Op op, const Value& x, const Value& y, Value& out, std::string& error) {
+  if (x.is_int() && y.is_int()) return IntArithmetic(op, x.as_int(), y.as_int(), out, error);
+  if (x.is_number() && y.is_number()) {
+    return FloatArithmetic(op, x.as_number(), y.as_number(), out, error);
+  }
+  const bool joinable = (x.is_string() && y.is_string()) || (x.is_list() && y.is_list());
+  if (op == Op::ADD && joinable) return Concatenate(x, y, out);
+  return Fail(error, absl::StrCat("cannot apply `", Symbol(op), "` to ", KindOf(x), " and ",
+                                  KindOf(y)));
+}
+
+bool Negate(const Value& x, Value& out, std::string& error) {
+  if (x.is_int()) {
+    if (x.as_int() == std::numeric_limits<int64_t>::min()) {
+      return Fail(error, "integer overflow in unary `-`");
+    }
+    return Set(out, Value::Int(-x.as_int()));
+  }
+  if (x.is_double()) return Set(out, Value::Double(-x.as_double()));
+  return Fail(error, absl::StrCat("cannot apply unary `-` to ", KindOf(x)));
+}
+
+bool Compare(Op op, const Value& x, const Value& y, Value& out, std::string& error) {
+  int order = 0;  // <0, 0, >0
+  if (x.is_int() && y.is_int()) {
+    order = x.as_int() < y.as_int() ? -1 : x.as_int() > y.as_int();
+  } else if (x.is_number() && y.is_number()) {
+    order = x.as_number() < y.as_number() ? -1 : x.as_number() > y.as_number();
+  } else if (x.is_string() && y.is_string()) {
+    order = x.as_string().compare(y.as_string());  // char_traits<char>: unsigned bytes
+  } else {
+    return Fail(error, absl::StrCat("cannot compare ", KindOf(x), " and ", KindOf(y),
+                                    " with `", Symbol(op), "`"));
+  }
+  switch (op) {
+    case Op::LT: return Set(out, Value::Bool(order < 0));
+    case Op::LE: return Set(out, Value::Bool(order <= 0));
+    case Op::GT: return Set(out, Value::Bool(order > 0));
+    case Op::GE: return Set(out, Value::Bool(order >= 0));
+    default: return Fail(error, "internal error: not a comparison opcode");
+  }
+}
+
+bool GetField(const Value& x, const std::string& name, bool optional, Value& out,
+              std::string& error) {
+  if (x.is_object()) {
+    if (const Value* found = x.as_object().Find(name)) return Set(out, Value(*found));
+    if (optional) return Set(out, Value());
+    return Fail(error, absl::StrCat("no field `", name, "` in object"));
+  }
+  if (x.is_null() && optional) return Set(out, Value());
+  return Fail(error, absl::StrCat("cannot read field `", name, "` of ", KindOf(x)));
+}
+
+namespace {
+
+bool IndexList(const List& list, int64_t index, bool optional, Value& out, std::string& error) {
+  const int64_t size = static_cast<int64_t>(list.size());
+  const int64_t at = index < 0 ? index + size : index;
+  if (at >= 0 && at < size) return Set(out, Value(list[at]));
+  if (optional) return Set(out, Value());
+  return Fail(error, absl::StrCat("index ", index, " out of range for list of length ", size));
+}
+
+}  // namespace
+
+bool GetIndex(const Value& x, const Value& i, bool optional, Value& out, std::string& error) {
+  if (x.is_list()) {
+    if (!i.is_int()) return Fail(error, absl::StrCat("list index must be an int, got ", KindOf(i)));
+    return IndexList(x.as_list(), i.as_int(), optional, out, error);
+  }
+  if (x.is_object()) {
+    if (!i.is_string()) {
+      return Fail(error, absl::StrCat("object key must be a string, got ", KindOf(i)));
+    }
+    if (const Value* found = x.as_object().Find(i.as_string())) return Set(out, Value(*found));
+    if (optional) return Set(out, Value());
+    return Fail(error, absl::StrCat("no key `", i.as_string(), "` in object"));
+  }
+  if (x.is_null() && optional) return Set(out, Value());
+  return Fail(error, absl::StrCat("cannot index ", KindOf(x)));
+}
+
+}  // namespace weft::vm
