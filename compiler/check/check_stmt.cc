@@ -104,8 +104,8 @@ void BodyChecker::CheckStmt(ast::Stmt& s) {
 }
 
 void BodyChecker::CheckDecl(ast::Stmt& s) {
-  // The annotation has no range of its own; the declared name is the nearest place to point.
-  CheckTypeName(s.type_name, s.name_range, diags_);
+  // Point at the annotation; a parser that leaves type_range unset gets the name instead.
+  CheckTypeName(s.type_name, s.type_range.line != 0 ? s.type_range : s.name_range, diags_);
   CheckExpr(s.value.get());  // before declaring: `let x = x + 1` reads an outer x
   if (const Variable* prev = scopes_.FindInInnermost(s.name)) {
     diags_.Add(DiagnosticKind::kDuplicateVariable, s.name_range,

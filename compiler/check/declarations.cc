@@ -154,9 +154,10 @@ void CheckDefault(const ast::ParamDecl& param, std::optional<bytecode::ParamType
   const ast::Expr& e = *param.default_value;
   std::optional<Value> value = LiteralValue(e);
   if (!value) {
-    diags.Add(DiagnosticKind::kDefaultNotLiteral, e.range,
+    const ast::Expr& culprit = *FirstNonLiteral(e);
+    diags.Add(DiagnosticKind::kDefaultNotLiteral, culprit.range,
               "the default of parameter `" + param.name + "` must be a literal, got " +
-                  DescribeExpr(e))
+                  DescribeExpr(culprit))
         .hints.push_back("defaults are fixed when the workflow is compiled: use null, a bool, "
                          "a number, a string, a duration, or a list or object of these");
     return;

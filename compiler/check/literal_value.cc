@@ -49,6 +49,33 @@ std::optional<Value> ObjectValue(const Expr& e) {
   return Value::MakeObject(std::move(object));
 }
 
+std::string_view Spelling(ast::BinaryOp op) {
+  switch (op) {
+    case ast::BinaryOp::kAdd: return "+";
+    case ast::BinaryOp::kSub: return "-";
+    case ast::BinaryOp::kMul: return "*";
+    case ast::BinaryOp::kDiv: return "/";
+    case ast::BinaryOp::kMod: return "%";
+    case ast::BinaryOp::kEq: return "==";
+    case ast::BinaryOp::kNe: return "!=";
+    case ast::BinaryOp::kLt: return "<";
+    case ast::BinaryOp::kLe: return "<=";
+    case ast::BinaryOp::kGt: return ">";
+    case ast::BinaryOp::kGe: return ">=";
+    case ast::BinaryOp::kAnd: return "and";
+    case ast::BinaryOp::kOr: return "or";
+    case ast::BinaryOp::kCoalesce: return "??";
+  }
+  return "?";
+}
+
+// "a `+` expression", "an `and` expression".
+std::string BinaryPhrase(ast::BinaryOp op) {
+  const std::string_view spelling = Spelling(op);
+  const bool vowel = spelling == "and" || spelling == "or";
+  return (vowel ? "an `" : "a `") + std::string(spelling) + "` expression";
+}
+
 }  // namespace
 
 std::optional<std::string> PlainStringText(const Expr& e) {
@@ -88,6 +115,19 @@ std::optional<Value> LiteralValue(const Expr& e) {
   }
 }
 
+const Expr* FirstNonLiteral(const Expr& e) {
+  if (LiteralValue(e)) return nullptr;
+  for (const ast::ExprPtr& item : e.items) {
+    if (item == nullptr) continue;
+    if (const Expr* inner = FirstNonLiteral(*item)) return inner;
+  }
+  for (const ast::ObjectEntry& entry : e.entries) {
+    if (entry.value == nullptr) continue;
+    if (const Expr* inner = FirstNonLiteral(*entry.value)) return inner;
+  }
+  return &e;
+}
+
 bool IsScalarLiteral(const Expr& e) {
   if (e.kind == ExprKind::kList || e.kind == ExprKind::kObject) return false;
   return LiteralValue(e).has_value();
@@ -116,7 +156,7 @@ std::string DescribeExpr(const Expr& e) {
     case ExprKind::kUnary:
       return e.unary_op == ast::UnaryOp::kNot ? "a `not` expression" : "a negation";
     case ExprKind::kBinary:
-      return "an operator expression";
+      return BinaryPhrase(e.binary_op);
     case ExprKind::kCall:
       return "a call to `" + e.name + "`";
     case ExprKind::kSwitch:

@@ -24,6 +24,10 @@ bool IsScalarLiteral(const ast::Expr& e);
 // The text of a string expression without interpolation; nullopt when `e` is not one.
 std::optional<std::string> PlainStringText(const ast::Expr& e);
 
+// The first part of `e`, in source order, that keeps it from being a literal: `e` itself, or
+// an item or value inside a list or object. nullptr when `e` is a literal.
+const ast::Expr* FirstNonLiteral(const ast::Expr& e);
+
 // What `e` is, as a phrase for messages that say what was seen: "a variable `x`", "a call to
 // `f`", "an interpolated string", "a list", ...
 std::string DescribeExpr(const ast::Expr& e);

@@ -1,0 +1,262 @@
+// Unit tests for the semantic checker (compiler/check): slot layout, resolutions, and one
+// program per semantic diagnostic kind. The golden files show the messages; these pin the
+// facts the code generator relies on.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "compiler/check/check.h"
+#include "compiler/compiler.h"
+#include "compiler/diag/diagnostic.h"
+#include "stdlib/builtins.h"
+
+namespace weft {
+namespace {
+
+using diag::DiagnosticKind;
+using Kind = ast::Resolution::Kind;
+
+compiler::CompileOutput CompileText(const std::string& source) {
+  return compiler::Compile("test.wf", source);
+}
+
+std::vector<DiagnosticKind> KindsOf(const compiler::CompileOutput& out) {
+  std::vector<DiagnosticKind> kinds;
+  for (const diag::Diagnostic& d : out.diagnostics.all()) kinds.push_back(d.kind);
+  return kinds;
+}
+
+std::string Rendered(const compiler::CompileOutput& out, const std::string& source) {
+  return diag::RenderAll(out.diagnostics, "test.wf", source);
+}
+
+const std::vector<ast::StmtPtr>& Body(const compiler::CompileOutput& out, size_t wf = 0) {
+  return out.module->workflows.at(wf).body.stmts;
+}
+
+TEST(CheckSlots, ParamsFirstThenLocalsInOrder) {
+  const std::string src = "workflow w(a: int, b = 2) { let x = a\n var y = b\n return [x, y] }";
+  const auto out = CompileText(src);
+  ASSERT_TRUE(out.ok()) << Rendered(out, src);
+  EXPECT_EQ(Body(out)[0]->slot, 2u);
+  EXPECT_EQ(Body(out)[1]->slot, 3u);
+  EXPECT_EQ(out.module->workflows[0].num_locals, 4u);
+  // `a` in `let x = a` resolves to parameter slot 0.
+  EXPECT_EQ(Body(out)[0]->value->resolution.kind, Kind::kLocal);
+  EXPECT_EQ(Body(out)[0]->value->resolution.index, 0u);
+}
+
+TEST(CheckSlots, SiblingBlocksReuseSlotsAndNumLocalsIsTheHighWaterMark) {
+  const std::string src =
+      "workflow w() { { let a = 1\n let b = 2 } { let c = 3 } let d = 4\n return d }";
+  const auto out = CompileText(src);
+  ASSERT_TRUE(out.ok()) << Rendered(out, src);
+  const auto& first = Body(out)[0]->then_block->stmts;
+  const auto& second = Body(out)[1]->then_block->stmts;
+  EXPECT_EQ(first[0]->slot, 0u);
+  EXPECT_EQ(first[1]->slot, 1u);
+  EXPECT_EQ(second[0]->slot, 0u);
+  EXPECT_EQ(Body(out)[2]->slot, 0u);
+  EXPECT_EQ(out.module->workflows[0].num_locals, 2u);
+}
+
+TEST(CheckSlots, ShadowingTakesANewSlot) {
+  const std::string src = "workflow w() { let x = 1\n { let x = x + 1\n return x } }";
+  const auto out = CompileText(src);
+  ASSERT_TRUE(out.ok()) << Rendered(out, src);
+  const ast::Stmt& inner = *Body(out)[1]->then_block->stmts[0];
+  EXPECT_EQ(inner.slot, 1u);
+  // The initialiser reads the outer x (slot 0): the new x is declared after it.
+  EXPECT_EQ(inner.value->lhs->resolution.index, 0u);
+  const ast::Stmt& ret = *Body(out)[1]->then_block->stmts[1];
+  EXPECT_EQ(ret.value->resolution.index, 1u);
+}
+
+TEST(CheckSlots, ForTakesTwoHiddenSlotsThenItsItem) {
+  const std::string src = "workflow w(l: list) { for item in l { let y = item } return 1 }";
+  const auto out = CompileText(src);
+  ASSERT_TRUE(out.ok()) << Rendered(out, src);
+  const ast::Stmt& loop = *Body(out)[0];
+  EXPECT_EQ(loop.hidden_slot, 1u);  // 1 and 2
+  EXPECT_EQ(loop.slot, 3u);
+  EXPECT_EQ(loop.then_block->stmts[0]->slot, 4u);
+  EXPECT_EQ(out.module->workflows[0].num_locals, 5u);
+}
+
+TEST(CheckSlots, SwitchStatementTakesOneHiddenSubjectSlot) {
+  const std::string src =
+      "workflow w(s: string) { switch s { case \"a\" => { let z = 1 } default => {} } return 1 }";
+  const auto out = CompileText(src);
+  ASSERT_TRUE(out.ok()) << Rendered(out, src);
+  const ast::Stmt& sw = *Body(out)[0];
+  EXPECT_EQ(sw.hidden_slot, 1u);
+  EXPECT_EQ(sw.arms[0].block->stmts[0]->slot, 2u);
+  EXPECT_EQ(out.module->workflows[0].num_locals, 3u);
+}
+
+TEST(CheckResolution, TaskIndicesFollowFirstUseAndBuiltinsUseTheirIds) {
+  const std::string src =
+      "task a, b, c\n"
+      "workflow w() { let x = c(n: 1)\n let y = a(m: b())\n return [c(), len([x, y]), now()] }";
+  const auto out = CompileText(src);
+  ASSERT_TRUE(out.ok()) << Rendered(out, src);
+  const ast::Expr& call_c = *Body(out)[0]->value;
+  const ast::Expr& call_a = *Body(out)[1]->value;
+  const ast::Expr& call_b = *call_a.args[0].value;
+  EXPECT_EQ(call_c.resolution.kind, Kind::kTask);
+  EXPECT_EQ(call_c.resolution.index, 0u);
+  EXPECT_EQ(call_a.resolution.index, 1u);
+  EXPECT_EQ(call_b.resolution.index, 2u);
+  const ast::Expr& list = *Body(out)[2]->value;
+  EXPECT_EQ(list.items[0]->resolution.index, 0u);  // c again
+  EXPECT_EQ(list.items[1]->resolution.kind, Kind::kBuiltin);
+  EXPECT_EQ(list.items[1]->resolution.index, static_cast<uint32_t>(stdlib::BuiltinId::k_len));
+  EXPECT_EQ(list.items[2]->resolution.index, static_cast<uint32_t>(stdlib::BuiltinId::k_now));
+}
+
+TEST(CheckResolution, AVariableShadowsATaskNameInValuePosition) {
+  const std::string src = "task t\nworkflow w() { let t = 1\n return t + 1 }";
+  const auto out = CompileText(src);
+  ASSERT_TRUE(out.ok()) << Rendered(out, src);
+}
+
+TEST(CheckFlow, DefiniteAssignmentThroughBranches) {
+  const std::string ok =
+      "workflow w(f: bool, k: string) { var a\n if f { a = 1 } else { a = 2 }\n"
+      " var b\n switch k { case \"x\" => b = 1\n default => b = 2 }\n"
+      " var c\n if f { c = 1 } else { return 0 }\n return [a, b, c] }";
+  const auto good = CompileText(ok);
+  EXPECT_TRUE(good.ok()) << Rendered(good, ok);
+
+  const std::string loop = "workflow w(f: bool) { var a\n while f { a = 1\n break }\n return a }";
+  EXPECT_EQ(KindsOf(CompileText(loop)), std::vector{DiagnosticKind::kReadBeforeAssign});
+}
+
+TEST(CheckFlow, OnlyTheFirstUnreachableStatementOfABlockIsReported) {
+  const std::string src = "workflow w() { return 1\n let a = 2\n let b = 3 }";
+  EXPECT_EQ(KindsOf(CompileText(src)), std::vector{DiagnosticKind::kUnreachableCode});
+}
+
+TEST(CheckFlow, BreakInsideASwitchInsideALoopIsFine) {
+  const std::string src =
+      "workflow w(l: list) { for x in l { switch x { case 1 => break\n default => continue } } "
+      "return 0 }";
+  const auto out = CompileText(src);
+  EXPECT_TRUE(out.ok()) << Rendered(out, src);
+}
+
+// One minimal program per semantic diagnostic kind.
+struct KindCase {
+  DiagnosticKind kind;
+  const char* source;
+};
+
+const KindCase kKindCases[] = {
+    {DiagnosticKind::kUnknownVariable, "workflow w() { return nope }"},
+    {DiagnosticKind::kUnknownCallee, "workflow w() { return nope(a: 1) }"},
+    {DiagnosticKind::kDuplicateTask, "task t, t\nworkflow w() { return 1 }"},
+    {DiagnosticKind::kDuplicateWorkflow, "workflow w() { return 1 }\nworkflow w() { return 2 }"},
+    {DiagnosticKind::kDuplicateParam, "workflow w(a, a) { return 1 }"},
+    {DiagnosticKind::kDuplicateVariable, "workflow w() { let a = 1\n let a = 2\n return a }"},
+    {DiagnosticKind::kTaskWorkflowClash, "task w\nworkflow w() { return 1 }"},
+    {DiagnosticKind::kBuiltinNameTaken, "task len\nworkflow w() { return 1 }"},
+    {DiagnosticKind::kAssignToImmutable, "workflow w(a) { a = 1\n return a }"},
+    {DiagnosticKind::kAssignToUnknown, "workflow w() { b = 1\n return 1 }"},
+    {DiagnosticKind::kCallableAsValue, "task t\nworkflow w() { return t }"},
+    {DiagnosticKind::kCallToVariable, "workflow w(a) { return a(x: 1) }"},
+    {DiagnosticKind::kBreakOutsideLoop, "workflow w() { break }"},
+    {DiagnosticKind::kContinueOutsideLoop, "workflow w() { continue }"},
+    {DiagnosticKind::kUnreachableCode, "workflow w() { return 1\n return 2 }"},
+    {DiagnosticKind::kReadBeforeAssign, "workflow w() { var a\n return a }"},
+    {DiagnosticKind::kSwitchExprNoDefault, "workflow w(a) { return switch a { case 1 => 2 } }"},
+    {DiagnosticKind::kDuplicateCaseValue,
+     "workflow w(a) { switch a { case 1 => {} case 1.0 => {} } return 1 }"},
+    {DiagnosticKind::kDuplicateDefault,
+     "workflow w(a) { switch a { default => {} default => {} } return 1 }"},
+    {DiagnosticKind::kBuiltinArity, "workflow w() { return len() }"},
+    {DiagnosticKind::kPositionalTaskArg, "task t\nworkflow w(a) { return t(a) }"},
+    {DiagnosticKind::kNamedBuiltinArg, "workflow w(a) { return len(x: a) }"},
+    {DiagnosticKind::kDuplicateArgument, "task t\nworkflow w() { return t(a: 1, a: 2) }"},
+    {DiagnosticKind::kDuplicateObjectKey, "workflow w() { return {a: 1, \"a\": 2} }"},
+    {DiagnosticKind::kUnknownType, "workflow w(a: text) { return a }"},
+    {DiagnosticKind::kDefaultNotLiteral, "workflow w(a = len([])) { return a }"},
+    {DiagnosticKind::kDefaultTypeMismatch, "workflow w(a: int = \"x\") { return a }"},
+};
+
+class CheckKind : public ::testing::TestWithParam<KindCase> {};
+
+TEST_P(CheckKind, MinimalProgramReportsExactlyThatKind) {
+  const KindCase& c = GetParam();
+  const auto out = CompileText(c.source);
+  EXPECT_EQ(KindsOf(out), std::vector{c.kind}) << Rendered(out, c.source);
+  ASSERT_FALSE(out.diagnostics.all().empty());
+  const diag::Diagnostic& d = out.diagnostics.all()[0];
+  EXPECT_NE(d.range.line, 0u) << "a diagnostic without a position";
+  ASSERT_FALSE(d.message.empty());
+  EXPECT_TRUE(std::islower(static_cast<unsigned char>(d.message[0])) || d.message[0] == '`')
+      << d.message;
+  EXPECT_NE(d.message.back(), '.') << d.message;
+  EXPECT_TRUE(out.workflows.empty()) << "no code is generated for a file with errors";
+}
+
+INSTANTIATE_TEST_SUITE_P(EverySemanticKind, CheckKind, ::testing::ValuesIn(kKindCases),
+                         [](const ::testing::TestParamInfo<KindCase>& info) {
+                           return std::string(diag::InfoOf(info.param.kind).name);
+                         });
+
+TEST(CheckKind, TheTableCoversEverySemanticKind) {
+  const std::vector<DiagnosticKind> kinds = {
+#define DIAG(code, name, severity, summary) DiagnosticKind::k##name,
+#include "compiler/diag/diagnostic_kinds.def"
+#undef DIAG
+  };
+  for (DiagnosticKind kind : kinds) {
+    const std::string_view code = diag::InfoOf(kind).code;
+    if (code.substr(0, 3) == "E00") continue;  // syntax: the parser's
+    const bool covered = std::any_of(std::begin(kKindCases), std::end(kKindCases),
+                                     [&](const KindCase& c) { return c.kind == kind; });
+    EXPECT_TRUE(covered) << code << " " << diag::InfoOf(kind).name << " has no unit case";
+  }
+}
+
+TEST(CheckAll, EveryErrorInAFileIsReportedInOneRun) {
+  const std::string src =
+      "task t, t\n"
+      "workflow w(a: strng) { a = 1\n let x = nope\n break\n return len(1, 2)\n let dead = 1 }";
+  const auto out = CompileText(src);
+  EXPECT_EQ(KindsOf(out),
+            (std::vector{DiagnosticKind::kDuplicateTask, DiagnosticKind::kUnknownType,
+                         DiagnosticKind::kAssignToImmutable, DiagnosticKind::kUnknownVariable,
+                         DiagnosticKind::kBreakOutsideLoop, DiagnosticKind::kBuiltinArity,
+                         DiagnosticKind::kUnreachableCode}))
+      << Rendered(out, src);
+}
+
+TEST(CheckAll, HintsSuggestTheClosestName) {
+  const std::string src = "task ship_ups\nworkflow w(a) { return ship_usp(address: a) }";
+  const auto out = CompileText(src);
+  ASSERT_EQ(out.diagnostics.all().size(), 1u);
+  const diag::Diagnostic& d = out.diagnostics.all()[0];
+  EXPECT_EQ(d.message, "unknown task `ship_usp`");
+  ASSERT_EQ(d.hints.size(), 1u);
+  EXPECT_EQ(d.hints[0], "did you mean `ship_ups`?");
+}
+
+TEST(CheckAll, ToleratesAHandBuiltModuleWithMissingChildren) {
+  ast::Module module;
+  ast::WorkflowDecl wf;
+  wf.name = "w";
+  auto ret = std::make_unique<ast::Stmt>(ast::StmtKind::kReturn, diag::SourceRange{1, 1, 1, 7});
+  auto iff = std::make_unique<ast::Stmt>(ast::StmtKind::kIf, diag::SourceRange{2, 1, 2, 3});
+  wf.body.stmts.push_back(std::move(iff));  // no condition, no blocks
+  wf.body.stmts.push_back(std::move(ret));  // no value
+  module.workflows.push_back(std::move(wf));
+  diag::DiagnosticList diags;
+  check::Check(module, diags);
+  EXPECT_FALSE(diags.has_errors());
+}
+
+}  // namespace
+}  // namespace weft
