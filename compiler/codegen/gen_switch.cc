@@ -39,6 +39,10 @@ size_t DefaultArm(const std::vector<ast::SwitchArm>& arms) {
   return arms.size();
 }
 
+// True when the code for arm `i` (or the end of a switch without arms) comes right after the
+// case tests, so no jump is needed to get there: arms are laid out in order after the tests.
+bool FollowsTests(size_t i) { return i == 0; }
+
 }  // namespace
 
 void WorkflowGen::GenSwitchStmt(const ast::Stmt& s) {
@@ -51,7 +55,9 @@ void WorkflowGen::GenSwitchStmt(const ast::Stmt& s) {
   em_.Emit(Op::STORE_LOCAL, s.condition->range, s.hidden_slot);
   GenCaseTests(s.arms, targets,
                [&] { em_.Emit(Op::LOAD_LOCAL, s.condition->range, s.hidden_slot); });
-  em_.EmitJump(Op::JUMP, default_arm < s.arms.size() ? targets[default_arm] : end, s.range);
+  // No match: to the default arm, or past the switch; no jump when that is the next pc.
+  const Label no_match = default_arm < s.arms.size() ? targets[default_arm] : end;
+  if (!FollowsTests(default_arm)) em_.EmitJump(Op::JUMP, no_match, s.range);
   for (size_t i = 0; i < s.arms.size(); ++i) {
     em_.Bind(targets[i]);
     GenBlock(s.arms[i].block.get());
@@ -69,7 +75,7 @@ void WorkflowGen::GenSwitchExpr(const ast::Expr& e) {
 
   GenExpr(*e.subject);
   GenCaseTests(e.arms, targets, [&] { em_.Emit(Op::DUP, e.subject->range); });
-  em_.EmitJump(Op::JUMP, targets[default_arm], e.range);
+  if (!FollowsTests(default_arm)) em_.EmitJump(Op::JUMP, targets[default_arm], e.range);
   for (size_t i = 0; i < e.arms.size(); ++i) {
     em_.Bind(targets[i]);
     em_.Emit(Op::POP, e.arms[i].range);
