@@ -1,11 +1,7 @@
 // The compiler driver (see compiler.h).
 #include "compiler/compiler.h"
 
-// TEMPORARY until compiler/ast/ast_dump.h lands (parser engineer): keeps this file building.
-#if __has_include("compiler/ast/ast_dump.h")
 #include "compiler/ast/ast_dump.h"
-#define WEFT_HAVE_AST_DUMP 1
-#endif
 #include "compiler/check/check.h"
 #include "compiler/codegen/codegen.h"
 #include "compiler/parser/parser.h"
@@ -32,11 +28,7 @@ CompileOutput Compile(std::string_view path, std::string_view source) {
 
 std::string DumpChecked(std::string_view path, std::string_view source) {
   const CompileOutput out = Analyze(path, source);
-#ifdef WEFT_HAVE_AST_DUMP
   return ast::DumpAst(*out.module, /*with_resolution=*/true);
-#else
-  return "";
-#endif
 }
 
 }  // namespace weft::compiler
