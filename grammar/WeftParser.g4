@@ -58,7 +58,6 @@ simpleStatement
   | continueStmt
   | returnStmt
   | failStmt
-  | assignStmt
   | exprStmt
   ;
 
@@ -110,12 +109,12 @@ returnStmt : KW_RETURN expression? ;
 
 failStmt : KW_FAIL expression ;
 
-// friendly: a target other than a name (`a.b = 1`), and `+=` and friends
-assignStmt : expression assignOp expression ;
+// An expression statement or an assignment `x = e`. One rule, so that choosing between them
+// needs no lookahead past the left-hand side. friendly: a target other than a name
+// (`a.b = 1`), and `+=` and friends.
+exprStmt : expression (assignOp expression)? ;
 
 assignOp : ASSIGN | PLUS_ASSIGN | MINUS_ASSIGN | STAR_ASSIGN | SLASH_ASSIGN | PERCENT_ASSIGN ;
-
-exprStmt : expression ;
 
 // ---------------------------------------------------------------------------------------------
 // Expressions, highest precedence first (ANTLR gives earlier alternatives higher precedence).

@@ -194,10 +194,14 @@ std::string ClosestMatch(std::string_view name, const std::vector<std::string>& 
   // Suggest only what is plausibly a typo: at most a third of the name may differ, and never
   // everything (so `x` does not suggest `y`). The name itself is never suggested.
   const size_t threshold = std::max<size_t>(1, name.size() / 3);
+  constexpr size_t kMaxNameLength = 128;  // longer is no typo, and keeps the cost bounded
+  if (name.size() > kMaxNameLength) return "";
   std::string best;
   size_t best_distance = SIZE_MAX;
   for (const std::string& c : candidates) {
-    if (c == name) continue;
+    if (c == name || c.size() > name.size() + threshold || name.size() > c.size() + threshold) {
+      continue;
+    }
     size_t distance = EqualsIgnoringCase(c, name) ? 0 : EditDistance(name, c);
     if (distance > threshold || distance >= std::min(name.size(), c.size())) continue;
     if (distance < best_distance || (distance == best_distance && c < best)) {

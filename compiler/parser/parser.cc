@@ -86,6 +86,42 @@ void ReportLexicalErrors(const std::vector<antlr4::Token*>& tokens, bool had_inv
   }
 }
 
+bool IsOpening(size_t type) {
+  return type == P::LBRACE || type == P::LPAREN || type == P::LBRACK || type == P::STR_INTERP;
+}
+
+bool IsClosing(size_t type) {
+  return type == P::RBRACE || type == P::RPAREN || type == P::RBRACK;
+}
+
+bool IsPrefixOperator(size_t type) {
+  return type == P::MINUS || type == P::BANG || type == P::KW_NOT;
+}
+
+// Rejects nesting deeper than the transformer accepts before parsing starts: ANTLR's own work
+// per rule grows with the depth of the rule stack, so very deep input would be slow before it
+// overflowed anything. Brackets and runs of prefix operators are what nest without bound.
+// The stack guard in GuardedParser still covers the rest (long `??` or `else if` chains).
+bool RejectDeepNesting(const std::vector<antlr4::Token*>& tokens, diag::DiagnosticList& diags) {
+  int depth = 0, prefix_run = 0;
+  for (antlr4::Token* t : tokens) {
+    if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+    const size_t type = t->getType();
+    if (IsOpening(type)) ++depth;
+    if (IsClosing(type) && depth > 0) --depth;
+    prefix_run = IsPrefixOperator(type) ? prefix_run + 1 : 0;
+    if (depth > Transformer::kMaxDepth || prefix_run > Transformer::kMaxDepth) {
+      diags.Add(DiagnosticKind::kNestingTooDeep, TokenRange(t),
+                "nesting is too deep: more than " + std::to_string(Transformer::kMaxDepth) +
+                    (depth > Transformer::kMaxDepth ? " levels of brackets"
+                                                    : " prefix operators in a row"))
+          .hints.push_back("split the expression or move inner parts into variables");
+      return true;
+    }
+  }
+  return false;
+}
+
 P::ModuleContext* ParseTwoStage(GuardedParser& parser, diag::DiagnosticList& diags) {
   auto* sim = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
   parser.removeErrorListeners();
@@ -120,6 +156,9 @@ std::unique_ptr<ast::Module> ParseLocked(std::string_view path, std::string_view
   antlr4::CommonTokenStream tokens(&lexer);
   tokens.fill();
   ReportLexicalErrors(tokens.getTokens(), clean.had_invalid, diags);
+  auto module = std::make_unique<ast::Module>();
+  module->path = std::string(path);
+  if (RejectDeepNesting(tokens.getTokens(), diags)) return module;
 
   GuardedParser parser(&tokens, WEFT_STACK_MARKER());
   P::ModuleContext* tree = nullptr;
@@ -129,8 +168,6 @@ std::unique_ptr<ast::Module> ParseLocked(std::string_view path, std::string_view
     diags.Add(DiagnosticKind::kNestingTooDeep, TokenRange(e.token),
               "nesting is too deep to parse")
         .hints.push_back("split the expression or move inner parts into variables");
-    auto module = std::make_unique<ast::Module>();
-    module->path = std::string(path);
     return module;
   }
   Transformer transformer(diags);

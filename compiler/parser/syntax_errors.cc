@@ -72,7 +72,7 @@ std::string DescribeType(size_t type, const antlr4::dfa::Vocabulary& vocabulary)
   std::string literal = vocabulary.getLiteralName(type);
   if (literal.size() >= 2 && literal.front() == '\'') literal = literal.substr(1, literal.size() - 2);
   if (literal.empty()) literal = vocabulary.getSymbolicName(type);
-  return (IsKeyword(type) ? "keyword `" : "`") + literal + "`";
+  return "`" + literal + "`";
 }
 
 }  // namespace
@@ -96,6 +96,14 @@ std::string DescribeExpected(const antlr4::misc::IntervalSet& expected_in,
   expected.remove(antlr4::Token::EPSILON);
   expected.remove(size_t{P::SEMI});  // always optional; suggesting it never helps
   std::vector<std::string> items;
+  bool all_keywords = true;
+  for (size_t t = P::KW_TASK; t <= P::KW_NOT; ++t) all_keywords &= expected.contains(t);
+  if (all_keywords && expected.contains(size_t{P::IDENT})) {
+    // Keywords are accepted where a field or declared name goes only to report them nicely.
+    for (size_t t = P::KW_TASK; t <= P::KW_NOT; ++t) expected.remove(t);
+    expected.remove(size_t{P::ELIF_WORD});
+  }
+  if (expected.contains(size_t{P::IDENT})) expected.remove(size_t{P::ELIF_WORD});  // a name
   if (ContainsAll(expected, StatementOnlyStarts())) {
     RemoveAll(expected, StatementOnlyStarts());
     RemoveAll(expected, ExpressionStarts());
@@ -107,11 +115,6 @@ std::string DescribeExpected(const antlr4::misc::IntervalSet& expected_in,
   if (expected.contains(size_t{P::PLUS}) && expected.contains(size_t{P::DOT})) {
     RemoveAll(expected, Continuations());
     items.push_back("an operator");
-  }
-  if (expected.contains(size_t{P::IDENT})) {
-    // Keywords are accepted where a field or declared name goes only to report them nicely.
-    for (size_t t = P::KW_TASK; t <= P::KW_NOT; ++t) expected.remove(t);
-    expected.remove(size_t{P::ELIF_WORD});
   }
   // Inside a string, a line break or the end of the file are accepted only to be reported.
   if (expected.contains(size_t{P::STRING_CLOSE})) {
@@ -145,7 +148,11 @@ void ReportingErrorStrategy::Report(antlr4::Parser* parser, antlr4::Token* found
 
 void ReportingErrorStrategy::reportNoViableAlternative(antlr4::Parser* parser,
                                                        const antlr4::NoViableAltException& e) {
-  Report(parser, e.getOffendingToken(), {}, false);
+  // The expected set belongs to the decision's first token; it describes the offending token
+  // only when prediction failed right there.
+  const bool at_start = e.getStartToken() == e.getOffendingToken();
+  Report(parser, e.getOffendingToken(), at_start ? e.getExpectedTokens() : antlr4::misc::IntervalSet(),
+         false);
 }
 
 void ReportingErrorStrategy::reportInputMismatch(antlr4::Parser* parser,
@@ -168,6 +175,23 @@ void ReportingErrorStrategy::reportMissingToken(antlr4::Parser* parser) {
   if (inErrorRecoveryMode(parser)) return;
   beginErrorCondition(parser);
   Report(parser, parser->getCurrentToken(), getExpectedTokens(parser), true);
+}
+
+void ReportingErrorStrategy::sync(antlr4::Parser* parser) {
+  if (dynamic_cast<P::ModuleContext*>(parser->getContext()) == nullptr) {
+    DefaultErrorStrategy::sync(parser);
+    return;
+  }
+  const antlr4::misc::IntervalSet expecting = parser->getExpectedTokens();
+  if (expecting.contains(parser->getTokenStream()->LA(1))) return;
+  if (!inErrorRecoveryMode(parser)) {
+    beginErrorCondition(parser);
+    antlr4::misc::IntervalSet declarations;
+    declarations.add(P::KW_TASK);
+    declarations.add(P::KW_WORKFLOW);
+    Report(parser, parser->getCurrentToken(), declarations, false);
+  }
+  consumeUntil(parser, expecting);
 }
 
 }  // namespace weft::parser

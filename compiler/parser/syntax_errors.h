@@ -35,6 +35,11 @@ class ReportingErrorStrategy final : public antlr4::DefaultErrorStrategy {
   void reportUnwantedToken(antlr4::Parser* parser) override;
   void reportMissingToken(antlr4::Parser* parser) override;
 
+ public:
+  // At the top level, skips tokens that cannot start a declaration (a stray `}`) instead of
+  // giving up: an exception caught by the start rule would end the parse.
+  void sync(antlr4::Parser* parser) override;
+
  private:
   // `missing`: the parser will act as if an expected token were inserted before `found`.
   void Report(antlr4::Parser* parser, antlr4::Token* found,

@@ -91,7 +91,6 @@ ast::StmtPtr Transformer::TransformSimpleStatement(P::SimpleStatementContext* ct
   if (ctx == nullptr) return nullptr;
   if (auto* s = ctx->letStmt()) return TransformLetStmt(s);
   if (auto* s = ctx->varStmt()) return TransformVarStmt(s);
-  if (auto* s = ctx->assignStmt()) return TransformAssignStmt(s);
   if (auto* s = ctx->exprStmt()) return TransformExprStmt(s);
   if (auto* s = ctx->switchStmt()) return TransformSwitchStmt(s);
   if (auto* s = ctx->whileStmt()) return TransformWhileStmt(s);
@@ -270,7 +269,7 @@ ast::StmtPtr Transformer::TransformFailStmt(P::FailStmtContext* ctx) {
 }
 
 // friendly: `x += 1` is read as `x = x + 1`; `a.b = 1` is reported and dropped.
-ast::StmtPtr Transformer::TransformAssignStmt(P::AssignStmtContext* ctx) {
+ast::StmtPtr Transformer::TransformAssignment(P::ExprStmtContext* ctx) {
   const SourceRange range = ContextRange(ctx);
   P::ExpressionContext* target = ctx->expression(0);
   const std::string name = BareName(target);
@@ -300,8 +299,9 @@ ast::StmtPtr Transformer::TransformAssignStmt(P::AssignStmtContext* ctx) {
 }
 
 ast::StmtPtr Transformer::TransformExprStmt(P::ExprStmtContext* ctx) {
+  if (ctx->assignOp() != nullptr) return TransformAssignment(ctx);
   ast::StmtPtr stmt = MakeStmt(ast::StmtKind::kExpr, ContextRange(ctx));
-  stmt->value = ExprOrPlaceholder(ctx->expression(), stmt->range);
+  stmt->value = ExprOrPlaceholder(ctx->expression(0), stmt->range);
   return stmt;
 }
 

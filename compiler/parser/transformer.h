@@ -71,7 +71,7 @@ class Transformer {
   ast::StmtPtr TransformForStmt(P::ForStmtContext* ctx);
   ast::StmtPtr TransformReturnStmt(P::ReturnStmtContext* ctx);
   ast::StmtPtr TransformFailStmt(P::FailStmtContext* ctx);
-  ast::StmtPtr TransformAssignStmt(P::AssignStmtContext* ctx);
+  ast::StmtPtr TransformAssignment(P::ExprStmtContext* ctx);
   ast::StmtPtr TransformExprStmt(P::ExprStmtContext* ctx);
   std::unique_ptr<ast::Block> WrapInBlock(ast::StmtPtr stmt, SourceRange range);
 
