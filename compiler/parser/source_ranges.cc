@@ -1,6 +1,8 @@
 // Source ranges of tokens and parse-tree nodes (see source_ranges.h).
 #include "compiler/parser/source_ranges.h"
 
+#include "compiler/parser/antlr_support.h"
+
 namespace weft::parser {
 
 bool IsMissing(const antlr4::Token* token) {
@@ -19,8 +21,12 @@ SourceRange TokenRange(const antlr4::Token* token) {
     return r;
   }
   // Stream indices count code points, so stop - start + 1 is the length in characters. Only
-  // a token containing a newline (an unterminated comment, a string's line break) needs a scan.
-  const std::string text = token->getText();
+  // a token that can contain a newline (an unterminated comment, a string's line break, a
+  // stray character) needs its text scanned.
+  const size_t type = token->getType();
+  const bool may_span_lines = type == Lexer::STR_NEWLINE || type == Lexer::UNTERMINATED_COMMENT ||
+                              type == Lexer::ERROR_CHAR;
+  const std::string text = may_span_lines ? token->getText() : std::string();
   if (text.find('\n') == std::string::npos) {
     r.end_column += static_cast<uint32_t>(token->getStopIndex() - token->getStartIndex() + 1);
     return r;

@@ -22,12 +22,12 @@ bool IsFunctionWord(std::string_view word) {
 }  // namespace
 
 void Transformer::TransformDeclaration(P::DeclarationContext* ctx, ast::Module& module) {
-  if (ctx == nullptr) return;
-  if (P::StatementContext* s = ctx->statement()) return TransformTopLevelStatement(s);
+  antlr4::tree::ParseTree* first = FirstChild(ctx);
+  if (auto* s = As<P::StatementContext>(first)) return TransformTopLevelStatement(s);
   in_top_level_statements_ = false;
-  if (P::TaskDeclContext* t = ctx->taskDecl()) return TransformTaskDecl(t, module);
-  if (P::WorkflowDeclContext* w = ctx->workflowDecl()) return TransformWorkflowDecl(w, module);
-  if (P::MisspelledWorkflowDeclContext* m = ctx->misspelledWorkflowDecl()) {
+  if (auto* t = As<P::TaskDeclContext>(first)) return TransformTaskDecl(t, module);
+  if (auto* w = As<P::WorkflowDeclContext>(first)) return TransformWorkflowDecl(w, module);
+  if (auto* m = As<P::MisspelledWorkflowDeclContext>(first)) {
     TransformMisspelledWorkflowDecl(m, module);
   }
 }

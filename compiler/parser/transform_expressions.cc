@@ -38,34 +38,34 @@ ast::ExprPtr Transformer::TransformExpression(P::ExpressionContext* ctx) {
 
 ast::ExprPtr Transformer::TransformExpressionAlt(P::ExpressionContext* ctx) {
   const SourceRange range = ContextRange(ctx);
-  if (auto* c = dynamic_cast<P::PrimaryExprContext*>(ctx)) return TransformPrimary(c->primary());
-  if (auto* c = dynamic_cast<P::FieldExprContext*>(ctx)) {
+  if (auto* c = As<P::PrimaryExprContext>(ctx)) return TransformPrimary(c->primary());
+  if (auto* c = As<P::FieldExprContext>(ctx)) {
     return TransformFieldExpr(c->expression(), c->fieldName(), false, range);
   }
-  if (auto* c = dynamic_cast<P::CallExprContext*>(ctx)) return TransformCallExpr(c);
-  if (auto* c = dynamic_cast<P::AddExprContext*>(ctx)) {
+  if (auto* c = As<P::CallExprContext>(ctx)) return TransformCallExpr(c);
+  if (auto* c = As<P::AddExprContext>(ctx)) {
     const auto op = TypeOf(c->op) == P::PLUS ? ast::BinaryOp::kAdd : ast::BinaryOp::kSub;
     return TransformBinary(c, op, c->expression(0), c->expression(1));
   }
-  if (auto* c = dynamic_cast<P::CompareExprContext*>(ctx)) return TransformCompareExpr(c, false);
-  if (auto* c = dynamic_cast<P::OptionalFieldExprContext*>(ctx)) {
+  if (auto* c = As<P::CompareExprContext>(ctx)) return TransformCompareExpr(c, false);
+  if (auto* c = As<P::OptionalFieldExprContext>(ctx)) {
     return TransformFieldExpr(c->expression(), c->fieldName(), true, range);
   }
-  if (auto* c = dynamic_cast<P::IndexExprContext*>(ctx)) return TransformIndexExpr(c);
-  if (auto* c = dynamic_cast<P::MultiplyExprContext*>(ctx)) {
+  if (auto* c = As<P::IndexExprContext>(ctx)) return TransformIndexExpr(c);
+  if (auto* c = As<P::MultiplyExprContext>(ctx)) {
     return TransformBinary(c, MultiplyOp(TypeOf(c->op)), c->expression(0), c->expression(1));
   }
-  if (auto* c = dynamic_cast<P::NegateExprContext*>(ctx)) return TransformNegateExpr(c);
-  if (auto* c = dynamic_cast<P::NotExprContext*>(ctx)) return TransformNotExpr(c);
-  if (auto* c = dynamic_cast<P::AndExprContext*>(ctx)) {
+  if (auto* c = As<P::NegateExprContext>(ctx)) return TransformNegateExpr(c);
+  if (auto* c = As<P::NotExprContext>(ctx)) return TransformNotExpr(c);
+  if (auto* c = As<P::AndExprContext>(ctx)) {
     if (TypeOf(c->op) == P::AMPAMP) CheckCStyleOperator(c->op, "and");
     return TransformBinary(c, ast::BinaryOp::kAnd, c->expression(0), c->expression(1));
   }
-  if (auto* c = dynamic_cast<P::OrExprContext*>(ctx)) {
+  if (auto* c = As<P::OrExprContext>(ctx)) {
     if (TypeOf(c->op) == P::PIPEPIPE) CheckCStyleOperator(c->op, "or");
     return TransformBinary(c, ast::BinaryOp::kOr, c->expression(0), c->expression(1));
   }
-  if (auto* c = dynamic_cast<P::CoalesceExprContext*>(ctx)) {
+  if (auto* c = As<P::CoalesceExprContext>(ctx)) {
     return TransformBinary(c, ast::BinaryOp::kCoalesce, c->expression(0), c->expression(1));
   }
   return Placeholder(range);  // an alternative error recovery left empty
@@ -93,7 +93,7 @@ ast::ExprPtr Transformer::TransformIndexExpr(P::IndexExprContext* ctx) {
 ast::ExprPtr Transformer::TransformCallExpr(P::CallExprContext* ctx) {
   const SourceRange range = ContextRange(ctx);
   P::ExpressionContext* callee = ctx->expression();
-  auto* primary = dynamic_cast<P::PrimaryExprContext*>(callee);
+  auto* primary = As<P::PrimaryExprContext>(callee);
   P::NameRefContext* name =
       primary != nullptr && primary->primary() != nullptr ? primary->primary()->nameRef() : nullptr;
   if (name == nullptr) {  // friendly: `a.b(x)`, `(f)(x)`
@@ -144,7 +144,7 @@ ast::ExprPtr Transformer::TransformCompareExpr(P::CompareExprContext* ctx, bool 
   const SourceRange range = ContextRange(ctx);
   DepthScope depth(this, range);
   if (depth.exceeded()) return Placeholder(range);
-  auto* left_compare = dynamic_cast<P::CompareExprContext*>(ctx->expression(0));
+  auto* left_compare = As<P::CompareExprContext>(ctx->expression(0));
   if (left_compare != nullptr && !chain_reported) {
     Report(DiagnosticKind::kChainedComparison, range, "comparison operators cannot be chained")
         .hints.push_back("compare two values at a time and join them with `and`, like "
@@ -176,12 +176,15 @@ void Transformer::CheckCStyleOperator(antlr4::Token* op, std::string_view weft_s
 
 ast::ExprPtr Transformer::TransformPrimary(P::PrimaryContext* ctx) {
   if (ctx == nullptr) return Placeholder({});
-  if (auto* c = ctx->literal()) return TransformLiteral(c, false, ContextRange(c));
-  if (auto* c = ctx->nameRef()) return TransformNameRef(c);
-  if (auto* c = ctx->parenExpr()) return ExprOrPlaceholder(c->expression(), ContextRange(c));
-  if (auto* c = ctx->listLiteral()) return TransformListLiteral(c);
-  if (auto* c = ctx->objectLiteral()) return TransformObjectLiteral(c);
-  if (auto* c = ctx->switchExpr()) return TransformSwitchExpr(c);
+  antlr4::tree::ParseTree* first = FirstChild(ctx);
+  if (auto* c = As<P::NameRefContext>(first)) return TransformNameRef(c);
+  if (auto* c = As<P::LiteralContext>(first)) return TransformLiteral(c, false, ContextRange(c));
+  if (auto* c = As<P::ParenExprContext>(first)) {
+    return ExprOrPlaceholder(c->expression(), ContextRange(c));
+  }
+  if (auto* c = As<P::ObjectLiteralContext>(first)) return TransformObjectLiteral(c);
+  if (auto* c = As<P::ListLiteralContext>(first)) return TransformListLiteral(c);
+  if (auto* c = As<P::SwitchExprContext>(first)) return TransformSwitchExpr(c);
   return Placeholder(ContextRange(ctx));
 }
 

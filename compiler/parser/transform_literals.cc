@@ -59,27 +59,31 @@ uint64_t DurationUnitMs(std::string_view unit) {
 
 ast::ExprPtr Transformer::TransformLiteral(P::LiteralContext* ctx, bool negated,
                                            SourceRange range) {
-  if (ctx->INT() != nullptr) return TransformInt(ctx->INT()->getSymbol(), negated, range);
-  if (ctx->FLOAT() != nullptr) return TransformFloat(ctx->FLOAT()->getSymbol(), negated, range);
-  if (ctx->DURATION() != nullptr) return TransformDuration(ctx->DURATION()->getSymbol(), range);
-  if (ctx->stringLiteral() != nullptr) return TransformStringLiteral(ctx->stringLiteral());
-  if (ctx->SQ_STRING() != nullptr) return TransformSingleQuoted(ctx->SQ_STRING()->getSymbol());
-  if (ctx->KW_TRUE() != nullptr || ctx->KW_FALSE() != nullptr) {
-    ast::ExprPtr e = MakeExpr(ast::ExprKind::kBool, range);
-    e->bool_value = ctx->KW_TRUE() != nullptr;
-    return e;
+  // A literal is one token, or a stringLiteral: its first token says which.
+  antlr4::Token* token = ctx->getStart();
+  switch (token != nullptr ? token->getType() : 0) {
+    case P::INT: return TransformInt(token, negated, range);
+    case P::FLOAT: return TransformFloat(token, negated, range);
+    case P::DURATION: return TransformDuration(token, range);
+    case P::STRING_OPEN: return TransformStringLiteral(ctx->stringLiteral());
+    case P::SQ_STRING: return TransformSingleQuoted(token);
+    case P::KW_TRUE:
+    case P::KW_FALSE: {
+      ast::ExprPtr e = MakeExpr(ast::ExprKind::kBool, range);
+      e->bool_value = token->getType() == P::KW_TRUE;
+      return e;
+    }
+    default: return MakeExpr(ast::ExprKind::kNull, range);
   }
-  return MakeExpr(ast::ExprKind::kNull, range);
 }
 
 P::LiteralContext* Transformer::NegatableLiteral(P::ExpressionContext* operand) {
-  auto* primary = dynamic_cast<P::PrimaryExprContext*>(operand);
+  auto* primary = As<P::PrimaryExprContext>(operand);
   if (primary == nullptr || primary->primary() == nullptr) return nullptr;
-  P::LiteralContext* literal = primary->primary()->literal();
-  if (literal == nullptr || (literal->INT() == nullptr && literal->FLOAT() == nullptr)) {
-    return nullptr;
-  }
-  return literal;
+  auto* literal = As<P::LiteralContext>(FirstChild(primary->primary()));
+  const size_t type = literal != nullptr && literal->getStart() != nullptr
+                          ? literal->getStart()->getType() : 0;
+  return type == P::INT || type == P::FLOAT ? literal : nullptr;
 }
 
 ast::ExprPtr Transformer::TransformInt(antlr4::Token* token, bool negated, SourceRange range) {
@@ -157,12 +161,14 @@ ast::ExprPtr Transformer::TransformStringLiteral(P::StringLiteralContext* ctx) {
 
 void Transformer::TransformStringPart(P::StringPartContext* ctx, std::string& text,
                                       std::vector<ast::StringPart>& parts) {
-  if (ctx->STR_TEXT() != nullptr) {
-    text += ctx->STR_TEXT()->getText();
-  } else if (ctx->STR_DOLLAR() != nullptr) {
+  antlr4::Token* token = ctx->getStart();
+  const size_t type = token != nullptr ? token->getType() : 0;
+  if (type == P::STR_TEXT) {
+    text += token->getText();
+  } else if (type == P::STR_DOLLAR) {
     text += '$';
-  } else if (ctx->STR_ESCAPE() != nullptr) {
-    DecodeEscape(ctx->STR_ESCAPE()->getSymbol(), text);
+  } else if (type == P::STR_ESCAPE) {
+    DecodeEscape(token, text);
   } else if (ctx->expression() != nullptr) {
     if (!text.empty()) parts.push_back(ast::StringPart{std::move(text), {}});
     text.clear();

@@ -9,7 +9,7 @@ using diag::DiagnosticKind;
 
 // The variable name when `ctx` is just a name, else "".
 std::string BareName(P::ExpressionContext* ctx) {
-  auto* primary = dynamic_cast<P::PrimaryExprContext*>(ctx);
+  auto* primary = As<P::PrimaryExprContext>(ctx);
   if (primary == nullptr || primary->primary() == nullptr) return "";
   P::NameRefContext* name = primary->primary()->nameRef();
   return name == nullptr ? "" : name->getText();
@@ -77,28 +77,33 @@ ast::StmtPtr Transformer::TransformStatement(P::StatementContext* ctx) {
   const SourceRange range = ContextRange(ctx);
   DepthScope depth(this, range);
   if (depth.exceeded()) return nullptr;
-  if (P::BlockContext* b = ctx->block()) {
+  antlr4::tree::ParseTree* first = FirstChild(ctx);
+  if (auto* s = As<P::SimpleStatementContext>(first)) return TransformSimpleStatement(s);
+  if (auto* s = As<P::IfStmtContext>(first)) return TransformIfStmt(s);
+  if (auto* b = As<P::BlockContext>(first)) {
     ast::StmtPtr stmt = MakeStmt(ast::StmtKind::kBlock, range);
     stmt->then_block = TransformBlockPtr(b);
     return stmt;
   }
-  if (P::IfStmtContext* s = ctx->ifStmt()) return TransformIfStmt(s);
-  if (P::SimpleStatementContext* s = ctx->simpleStatement()) return TransformSimpleStatement(s);
   return nullptr;  // `;`
 }
 
 ast::StmtPtr Transformer::TransformSimpleStatement(P::SimpleStatementContext* ctx) {
-  if (ctx == nullptr) return nullptr;
-  if (auto* s = ctx->letStmt()) return TransformLetStmt(s);
-  if (auto* s = ctx->varStmt()) return TransformVarStmt(s);
-  if (auto* s = ctx->exprStmt()) return TransformExprStmt(s);
-  if (auto* s = ctx->switchStmt()) return TransformSwitchStmt(s);
-  if (auto* s = ctx->whileStmt()) return TransformWhileStmt(s);
-  if (auto* s = ctx->forStmt()) return TransformForStmt(s);
-  if (auto* s = ctx->returnStmt()) return TransformReturnStmt(s);
-  if (auto* s = ctx->failStmt()) return TransformFailStmt(s);
-  if (auto* s = ctx->breakStmt()) return MakeStmt(ast::StmtKind::kBreak, ContextRange(s));
-  if (auto* s = ctx->continueStmt()) return MakeStmt(ast::StmtKind::kContinue, ContextRange(s));
+  antlr4::tree::ParseTree* first = FirstChild(ctx);
+  if (auto* s = As<P::LetStmtContext>(first)) return TransformLetStmt(s);
+  if (auto* s = As<P::ExprStmtContext>(first)) return TransformExprStmt(s);
+  if (auto* s = As<P::VarStmtContext>(first)) return TransformVarStmt(s);
+  if (auto* s = As<P::ReturnStmtContext>(first)) return TransformReturnStmt(s);
+  if (auto* s = As<P::SwitchStmtContext>(first)) return TransformSwitchStmt(s);
+  if (auto* s = As<P::ForStmtContext>(first)) return TransformForStmt(s);
+  if (auto* s = As<P::WhileStmtContext>(first)) return TransformWhileStmt(s);
+  if (auto* s = As<P::FailStmtContext>(first)) return TransformFailStmt(s);
+  if (auto* s = As<P::BreakStmtContext>(first)) {
+    return MakeStmt(ast::StmtKind::kBreak, ContextRange(s));
+  }
+  if (auto* s = As<P::ContinueStmtContext>(first)) {
+    return MakeStmt(ast::StmtKind::kContinue, ContextRange(s));
+  }
   return nullptr;
 }
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <typeinfo>
 #include <vector>
 
 #include "compiler/ast/ast.h"
@@ -21,6 +22,20 @@
 #include "compiler/parser/source_ranges.h"
 
 namespace weft::parser {
+
+// `node` as context type T when it is exactly a T, else null. Generated context classes have no
+// subclasses, so comparing typeid is exact, and much cheaper than dynamic_cast (which the
+// generated accessors use; the hot dispatch paths below avoid them).
+template <typename T>
+T* As(antlr4::tree::ParseTree* node) {
+  if (node == nullptr || typeid(*node) != typeid(T)) return nullptr;
+  return static_cast<T*>(node);
+}
+
+// The first child of a rule, or null.
+inline antlr4::tree::ParseTree* FirstChild(antlr4::ParserRuleContext* ctx) {
+  return ctx == nullptr || ctx->children.empty() ? nullptr : ctx->children[0];
+}
 
 class Transformer {
  public:
