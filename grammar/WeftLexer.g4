@@ -80,6 +80,9 @@ BANG           : '!' ;
 DURATION  : DIGITS ('ms' | 's' | 'm' | 'h' | 'd') ;
 FLOAT     : DIGITS '.' DIGITS EXPONENT? | DIGITS EXPONENT ;
 INT       : DIGITS ;
+// Not Weft: digits run into letters (`5mins`, `1.5s`, `10x`). Listed after the rules above, so
+// those win ties (`5ms`, `2e10`); matched only to report it.
+BAD_NUMBER : DIGITS ('.' DIGITS)? [A-Za-z_] [A-Za-z0-9_]* ;
 fragment DIGITS   : [0-9]+ ;
 fragment EXPONENT : [eE] [+-]? DIGITS ;
 

@@ -183,6 +183,7 @@ literal
   | DURATION
   | stringLiteral
   | SQ_STRING                                                        // friendly: 'text'
+  | BAD_NUMBER                                                       // friendly: `5mins`
   ;
 
 // friendly: a string cut off by the end of its line or of the file

@@ -23,7 +23,7 @@ namespace weft::parser {
 // when the parse reported errors; running them anyway is safe.
 //
 // `path` is stored in Module::path and used only for that.
-// Thread-safe: concurrent calls on different inputs are fine.
+// Thread-safe: concurrent calls are allowed (they are serialised internally).
 std::unique_ptr<ast::Module> Parse(std::string_view path, std::string_view source,
                                    diag::DiagnosticList& diags);
 

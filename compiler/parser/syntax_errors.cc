@@ -38,6 +38,15 @@ const std::vector<size_t>& Continuations() {
   return kOps;
 }
 
+// Tokens the grammar accepts only to report them (`&&`, `+=`, 'text', `5mins`): never
+// suggested as what was expected.
+const std::vector<size_t>& FriendlyOnly() {
+  static const std::vector<size_t> kTokens = {
+      P::SQ_STRING, P::BAD_NUMBER, P::BANG, P::AMPAMP, P::PIPEPIPE, P::PLUS_ASSIGN,
+      P::MINUS_ASSIGN, P::STAR_ASSIGN, P::SLASH_ASSIGN, P::PERCENT_ASSIGN};
+  return kTokens;
+}
+
 bool ContainsAll(const antlr4::misc::IntervalSet& set, const std::vector<size_t>& types) {
   for (size_t t : types) {
     if (!set.contains(t)) return false;
@@ -95,6 +104,7 @@ std::string DescribeExpected(const antlr4::misc::IntervalSet& expected_in,
   antlr4::misc::IntervalSet expected = expected_in;
   expected.remove(antlr4::Token::EPSILON);
   expected.remove(size_t{P::SEMI});  // always optional; suggesting it never helps
+  for (size_t t : FriendlyOnly()) expected.remove(t);
   std::vector<std::string> items;
   bool all_keywords = true;
   for (size_t t = P::KW_TASK; t <= P::KW_NOT; ++t) all_keywords &= expected.contains(t);

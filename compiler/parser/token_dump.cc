@@ -7,9 +7,9 @@
 #include "compiler/parser/utf8.h"
 
 namespace weft::parser {
+namespace {
 
-std::string DumpTokens(std::string_view source) {
-  std::lock_guard<std::mutex> lock(RecognizerMutex());
+std::string DumpTokensLocked(std::string_view source) {
   const SanitizedSource clean = SanitizeUtf8(source);
   antlr4::ANTLRInputStream input(clean.text);
   GuardedLexer lexer(&input);
@@ -29,6 +29,17 @@ std::string DumpTokens(std::string_view source) {
     out += "\n";
   }
   return out;
+}
+
+}  // namespace
+
+std::string DumpTokens(std::string_view source) {
+  std::lock_guard<std::mutex> lock(RecognizerMutex());
+  try {
+    return DumpTokensLocked(source);
+  } catch (const std::exception& e) {  // a bug in the lexer; never let it escape
+    return std::string("internal lexer error: ") + e.what() + "\n";
+  }
 }
 
 }  // namespace weft::parser

@@ -67,6 +67,7 @@ ast::ExprPtr Transformer::TransformLiteral(P::LiteralContext* ctx, bool negated,
     case P::DURATION: return TransformDuration(token, range);
     case P::STRING_OPEN: return TransformStringLiteral(ctx->stringLiteral());
     case P::SQ_STRING: return TransformSingleQuoted(token);
+    case P::BAD_NUMBER: return TransformBadNumber(token, range);
     case P::KW_TRUE:
     case P::KW_FALSE: {
       ast::ExprPtr e = MakeExpr(ast::ExprKind::kBool, range);
@@ -235,6 +236,22 @@ ast::ExprPtr Transformer::TransformSingleQuoted(antlr4::Token* token) {
       .hints.push_back("write \"" + shown + "\"");
   e->parts.push_back(ast::StringPart{std::move(text), {}});
   return e;
+}
+
+// friendly: `5mins`, `1.5s`, `10x`. Reported, and read as the number 0.
+ast::ExprPtr Transformer::TransformBadNumber(antlr4::Token* token, SourceRange range) {
+  const std::string text = token->getText();
+  const size_t letters = text.find_first_not_of("0123456789.");
+  const bool fractional = text.find('.') < letters;
+  diag::Diagnostic& d = Report(DiagnosticKind::kInvalidNumber, range,
+                               "`" + text + "` is not a number or a duration");
+  if (fractional) {
+    d.hints.push_back("a duration is a whole number of a unit: write `1500ms`, not `1.5s`");
+  } else {
+    d.hints.push_back("the duration units are `ms`, `s`, `m`, `h` and `d`, like `5m`; a name "
+                      "cannot start with a digit");
+  }
+  return MakeExpr(ast::ExprKind::kInt, range);
 }
 
 }  // namespace weft::parser

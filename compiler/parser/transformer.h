@@ -122,6 +122,7 @@ class Transformer {
   ast::ExprPtr TransformDuration(antlr4::Token* token, SourceRange range);
   ast::ExprPtr TransformStringLiteral(P::StringLiteralContext* ctx);
   ast::ExprPtr TransformSingleQuoted(antlr4::Token* token);
+  ast::ExprPtr TransformBadNumber(antlr4::Token* token, SourceRange range);
   void TransformStringPart(P::StringPartContext* ctx, std::string& text,
                            std::vector<ast::StringPart>& parts);
   void DecodeEscape(antlr4::Token* token, std::string& out);
