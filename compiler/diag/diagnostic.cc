@@ -19,15 +19,27 @@ constexpr DiagnosticInfo kInfos[] = {
 
 constexpr int kTabWidth = 4;  // a tab is shown as this many spaces, in the line and the caret
 
-// The byte length of the UTF-8 sequence starting at s[i], or 1 for an invalid byte (shown as
-// U+FFFD, matching the parser, which counts an invalid byte as one character).
+// The byte length of the well-formed UTF-8 sequence at s[i] (Unicode table 3-7), or 1 with
+// *valid false for an invalid byte. The parser replaces each invalid byte by one U+FFFD, so
+// counting it as one character keeps columns in agreement.
 size_t Utf8Length(std::string_view s, size_t i, bool* valid) {
-  const auto b = static_cast<unsigned char>(s[i]);
-  size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
-  *valid = n != 0 && i + n <= s.size();
-  for (size_t k = 1; *valid && k < n; ++k) {
-    *valid = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
-  }
+  auto at = [&](size_t k) -> unsigned {
+    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u;
+  };
+  auto cont = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
+    return at(k) >= lo && at(k) <= hi;
+  };
+  const unsigned b0 = at(0);
+  size_t n = 0;
+  if (b0 < 0x80) n = 1;
+  else if (b0 >= 0xC2 && b0 <= 0xDF) n = cont(1) ? 2 : 0;
+  else if (b0 == 0xE0) n = cont(1, 0xA0) && cont(2) ? 3 : 0;
+  else if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) n = cont(1) && cont(2) ? 3 : 0;
+  else if (b0 == 0xED) n = cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
+  else if (b0 == 0xF0) n = cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
+  else if (b0 >= 0xF1 && b0 <= 0xF3) n = cont(1) && cont(2) && cont(3) ? 4 : 0;
+  else if (b0 == 0xF4) n = cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
+  *valid = n != 0;
   return *valid ? n : 1;
 }
 
@@ -77,6 +89,8 @@ std::string_view LineOf(std::string_view source, uint32_t line, bool* found) {
     begin = nl + 1;
   }
   *found = line != 0 && begin <= source.size();
+  // The lexer skips a UTF-8 byte order mark, so columns on line 1 start after it.
+  if (line == 1 && source.substr(0, 3) == "\xEF\xBB\xBF") begin = 3;
   size_t end = source.find('\n', begin);
   if (end == std::string_view::npos) end = source.size();
   std::string_view text = source.substr(begin, end - begin);

@@ -175,6 +175,27 @@ TEST(ParserPositions, ColumnsCountCharacters) {
   EXPECT_EQ(p->module->workflows[0].body.stmts.at(1)->range.column, 30u);
 }
 
+TEST(ParserPositions, ByteOrderMarkIsSkipped) {
+  auto p = ParseText("\xEF\xBB\xBFworkflow w() { return @ }");
+  ASSERT_EQ(p->diags.all().size(), 1u) << p->Rendered();
+  EXPECT_EQ(p->diags.all()[0].range.column, 23u);
+  EXPECT_EQ(p->Rendered(),
+            "t.wf:1:23: error: unexpected character `@` [E0004]\n"
+            " 1 | workflow w() { return @ }\n"
+            "   |                       ^\n"
+            "1 error generated\n");
+}
+
+TEST(ParserPositions, InvalidBytesCountAsOneCharacterEach) {
+  auto p = ParseText("workflow w() { let s = \"\xC0\xAF\" return @ }");
+  ASSERT_EQ(p->diags.all().size(), 2u) << p->Rendered();
+  EXPECT_EQ(p->diags.all()[0].kind, diag::DiagnosticKind::kInvalidUtf8);
+  EXPECT_EQ(p->diags.all()[0].range.column, 25u);
+  EXPECT_EQ(p->diags.all()[1].range.column, 36u);
+  EXPECT_NE(p->Rendered().find("                                   ^\n"), std::string::npos)
+      << p->Rendered();
+}
+
 TEST(ParserExpressions, Precedence) {
   auto p = ParseExpr("a ?? b or c and not d == e + f * -g.h");
   ASSERT_FALSE(p->diags.has_errors()) << p->Rendered();
