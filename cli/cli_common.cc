@@ -90,8 +90,7 @@ absl::StatusOr<Value> ParseInputArgument(const std::string& argument) {
   absl::StatusOr<Value> value = Value::FromJson(text);
   if (!value.ok()) {
     absl::string_view m = value.status().message();
-    return absl::InvalidArgumentError(
-        absl::StrCat("invalid JSON in ", where, ": ", std::string(m.data(), m.size())));
+    return absl::InvalidArgumentError(absl::StrCat(where, ": ", std::string(m.data(), m.size())));
   }
   if (!value->is_object()) {
     return absl::InvalidArgumentError(

@@ -2,7 +2,8 @@
 // and JSON input, printing errors, times and tables. Subcommands live in cmd_*.cc, one each.
 //
 // Conventions: stdout carries results (ids, JSON, tables); stderr carries diagnostics and
-// errors, one line `weft: error: ...` per error. Exit status 0 = success, 1 = failure.
+// errors, one line `weft: error: ...` per error. Exit status 0 = success, 1 = failure, 2 = the
+// command line itself is wrong (unknown option, missing argument).
 #ifndef WEFT_CLI_CLI_COMMON_H_
 #define WEFT_CLI_CLI_COMMON_H_
 
@@ -22,6 +23,7 @@ namespace weft::cli {
 
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;
+inline constexpr int kExitUsage = 2;
 
 struct GlobalOptions {
   std::string store;    // --store, else $WEFT_STORE, else ./.weft

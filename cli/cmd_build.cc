@@ -66,11 +66,11 @@ int RunBuild(const BuildOptions& options) {
 
 void RegisterBuild(const CommandContext& context) {
   auto options = std::make_shared<BuildOptions>();
-  CLI::App* cmd = context.app.add_subcommand(
-      "build",
-      "Compile FILE to bytecode files without deploying. With one workflow (or --workflow "
-      "NAME), OUT is the file to write. When OUT is a directory (existing, or ending in /), "
-      "every workflow is written there as NAME.wfc");
+  CLI::App* cmd = context.app.add_subcommand("build", "Compile FILE to bytecode files");
+  cmd->footer(
+      "Nothing is deployed. With one workflow (or --workflow NAME), OUT is the file to write. "
+      "When OUT is a directory (existing, or ending in /), every workflow of FILE is written "
+      "there as NAME.wfc. `weft disasm` reads these files.");
   cmd->add_option("FILE", options->file, "the .wf file")->required();
   cmd->add_option("-o,--output", options->out, "the output file or directory")->required();
   cmd->add_option("--workflow", options->workflow, "write only this workflow");

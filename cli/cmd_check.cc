@@ -40,9 +40,10 @@ int RunCheck(const CheckOptions& options) {
 
 void RegisterCheck(const CommandContext& context) {
   auto options = std::make_shared<CheckOptions>();
-  CLI::App* cmd = context.app.add_subcommand(
-      "check", "Compile FILE and print its diagnostics (file:line:col: error: ...); exit 1 when "
-               "it has errors. Nothing is stored");
+  CLI::App* cmd = context.app.add_subcommand("check", "Compile FILE and report its errors");
+  cmd->footer(
+      "Prints every diagnostic as `file:line:col: error: message [CODE]` with the source line, "
+      "and exits 1 when there is an error. Nothing is stored.");
   cmd->add_option("FILE", options->file, "the .wf file")->required();
   cmd->add_option("--dump", options->dump,
                   absl::StrCat("also print a phase's text dump on stdout: ",

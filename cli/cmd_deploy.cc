@@ -37,10 +37,11 @@ int RunDeploy(const GlobalOptions& global, const DeployOptions& options) {
 void RegisterDeploy(const CommandContext& context) {
   auto options = std::make_shared<DeployOptions>();
   CLI::App* cmd = context.app.add_subcommand(
-      "deploy",
-      "Compile FILE and record each workflow in it as a new version in the store. A workflow "
-      "whose bytecode equals its latest version is left unchanged. Prints one line per "
-      "workflow: NAME vVERSION (created|unchanged) sha256:HASH");
+      "deploy", "Compile FILE and store each workflow in it as a new version");
+  cmd->footer(
+      "A workflow whose bytecode equals its latest version is left unchanged. All workflows "
+      "of FILE are recorded, or none. Prints one line per workflow: "
+      "NAME vVERSION (created|unchanged) sha256:HASH");
   cmd->add_option("FILE", options->file, "the .wf file")->required();
   cmd->callback([&context, options] {
     context.exit_code = RunDeploy(context.global, *options);

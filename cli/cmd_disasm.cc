@@ -85,11 +85,11 @@ int RunDisasm(const GlobalOptions& global, const DisasmOptions& options) {
 
 void RegisterDisasm(const CommandContext& context) {
   auto options = std::make_shared<DisasmOptions>();
-  CLI::App* cmd = context.app.add_subcommand(
-      "disasm",
-      "Print bytecode as text. TARGET is a .wf file (compiled now; every workflow in it), a "
-      "bytecode file written by `weft build`, or NAME[@VERSION] of a workflow deployed in the "
-      "store (default: its latest version)");
+  CLI::App* cmd = context.app.add_subcommand("disasm", "Print bytecode as text");
+  cmd->footer(
+      "TARGET is a .wf file (compiled now; every workflow in it), a bytecode file written by "
+      "`weft build`, or NAME[@VERSION] of a workflow deployed in the store (default: its "
+      "latest version).");
   cmd->add_option("TARGET", options->target, "FILE.wf, a bytecode file, or NAME[@VERSION]")
       ->required();
   cmd->callback([&context, options] {

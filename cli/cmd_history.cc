@@ -42,9 +42,10 @@ int RunHistory(const GlobalOptions& global, const HistoryOptions& options) {
 
 void RegisterHistory(const CommandContext& context) {
   auto options = std::make_shared<HistoryOptions>();
-  CLI::App* cmd = context.app.add_subcommand(
-      "history", "Show an execution's event history (for inspection; it is never replayed): "
-                 "sequence number, time (UTC), event type, task id and details as JSON");
+  CLI::App* cmd = context.app.add_subcommand("history", "Show an execution's events");
+  cmd->footer(
+      "One line per event: sequence number, time (UTC), event type, task id and details as "
+      "JSON. The history is for inspection; executions never replay it.");
   cmd->add_option("ID", options->id, "the execution id")->required();
   cmd->add_flag("--json", options->json, "print one JSON array of events");
   cmd->callback([&context, options] {

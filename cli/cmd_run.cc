@@ -115,12 +115,14 @@ int RunRun(const GlobalOptions& global, const RunOptions& options) {
 void RegisterRun(const CommandContext& context) {
   auto options = std::make_shared<RunOptions>();
   CLI::App* cmd = context.app.add_subcommand(
-      "run",
-      "Deploy FILE, start its workflow with --input, and run each --worker command in this "
-      "process until the execution ends. Prints the output as JSON on stdout and exits 0 when "
-      "it completes; prints the error on stderr and exits 1 when it fails. A worker command "
-      "reads the task input as JSON on stdin and prints its output as JSON on stdout; a "
-      "non-zero exit fails the task");
+      "run", "Deploy FILE, start it, and run its tasks with commands until it ends");
+  cmd->footer(
+      "Runs each --worker command in this process until the execution ends, then prints its "
+      "output as JSON on stdout and exits 0; when the execution fails, prints the error on "
+      "stderr and exits 1. A worker command reads the task input as JSON on stdin (with "
+      "WEFT_TASK_ID, WEFT_EXECUTION_ID, WEFT_TASK_TYPE and WEFT_ATTEMPT in its environment) "
+      "and prints the task output as JSON on stdout; a non-zero exit fails the task with the "
+      "end of its stderr as the reason. Every task the workflow calls needs a worker.");
   cmd->add_option("FILE", options->file, "the .wf file")->required();
   cmd->add_option("--input", options->input,
                   "the input: a JSON object, or @FILE to read it from a file (default: {})");

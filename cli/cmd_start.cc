@@ -30,9 +30,10 @@ int RunStart(const GlobalOptions& global, const StartCmdOptions& options) {
 
 void RegisterStart(const CommandContext& context) {
   auto options = std::make_shared<StartCmdOptions>();
-  CLI::App* cmd = context.app.add_subcommand(
-      "start", "Start an execution of a deployed workflow and print its id. The execution is "
-               "pinned to its version; its tasks wait in the store for workers");
+  CLI::App* cmd = context.app.add_subcommand("start", "Start an execution; print its id");
+  cmd->footer(
+      "The execution is pinned to its version. Its tasks wait in the store until workers "
+      "take them (an embedding program, or `weft run` on the same store).");
   cmd->add_option("NAME", options->workflow, "the workflow name")->required();
   cmd->add_option("--version", options->version, "an exact version (default: the latest)")
       ->check(CLI::PositiveNumber);

@@ -30,8 +30,7 @@ int RunStatus(const GlobalOptions& global, const StatusOptions& options) {
 void RegisterStatus(const CommandContext& context) {
   auto options = std::make_shared<StatusOptions>();
   CLI::App* cmd = context.app.add_subcommand(
-      "status", "Show one execution: status, workflow@version, times (UTC), input, and its "
-                "output or error");
+      "status", "Show an execution: status, version, times, output or error");
   cmd->add_option("ID", options->id, "the execution id")->required();
   cmd->add_flag("--json", options->json, "print one JSON object");
   cmd->callback([&context, options] {

@@ -47,8 +47,7 @@ int RunVersions(const GlobalOptions& global, const VersionsOptions& options) {
 void RegisterVersions(const CommandContext& context) {
   auto options = std::make_shared<VersionsOptions>();
   CLI::App* cmd = context.app.add_subcommand(
-      "versions", "List every deployed version of a workflow: number, bytecode hash, deploy "
-                  "time (UTC) and source file, oldest first");
+      "versions", "List a workflow's versions: number, hash, deploy time, source file");
   cmd->add_option("NAME", options->workflow, "the workflow name")->required();
   cmd->add_flag("--json", options->json, "print one JSON array (full hashes)");
   cmd->callback([&context, options] {

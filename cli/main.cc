@@ -20,6 +20,10 @@ int main(int argc, char** argv) {
                "store, start and run executions.",
                "weft"};
   app.require_subcommand(1);
+  app.fallthrough();
+  app.failure_message([](const CLI::App*, const CLI::Error& e) {
+    return std::string("weft: error: ") + e.what() + " (see --help)\n";
+  });  // inherited by subcommands: `weft status ID --store S` works too
   GlobalOptions global;
   global.store = DefaultStore();
   app.add_option("--store", global.store,
@@ -35,7 +39,12 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // CLI11 says "A subcommand is required" for `weft frobnicate`; name the word instead.
+    if (app.get_subcommands().empty() && !app.remaining().empty()) {
+      Fail("unknown command `" + app.remaining().front() + "` (see --help)");
+      return kExitUsage;
+    }
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;  // --help is a ParseError too
   }
   return exit_code;
 }

@@ -109,7 +109,7 @@ TEST_F(CliTest, RunReportsAFailingWorkerWithItsStderr) {
 TEST_F(CliTest, RunRefusesBadJsonInput) {
   ProcessOutput r = RunShipping(R"({"order_id": "o-1", "vendor": })");
   EXPECT_NE(r.exit_code, 0);
-  EXPECT_THAT(r.err, AllOf(HasSubstr("weft: error: invalid JSON in --input"),
+  EXPECT_THAT(r.err, AllOf(HasSubstr("weft: error: --input: invalid JSON"),
                            ContainsRegex("offset|column|position")));
 }
 
