@@ -1,7 +1,9 @@
 // Phase dumps for `weft check --dump`; see phase_dump.h. One table row per phase.
 #include "cli/phase_dump.h"
 
+#include "compiler/ast/ast_dump.h"
 #include "compiler/compiler.h"
+#include "compiler/diag/diagnostic.h"
 #include "compiler/parser/parser.h"
 
 namespace weft::cli {
@@ -16,12 +18,18 @@ std::string Tokens(std::string_view, std::string_view source) {
   return parser::DumpTokens(source);
 }
 
+std::string Ast(std::string_view path, std::string_view source) {
+  diag::DiagnosticList ignored;  // `check` reports them after the dump
+  return ast::DumpAst(*parser::Parse(path, source, ignored));
+}
+
 std::string Checked(std::string_view path, std::string_view source) {
   return compiler::DumpChecked(path, source);
 }
 
 constexpr Phase kPhases[] = {
     {"tokens", Tokens},
+    {"ast", Ast},
     {"checked", Checked},
 };
 

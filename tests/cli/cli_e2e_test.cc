@@ -317,11 +317,17 @@ TEST_F(CliTest, CheckMissingFileIsAnError) {
   EXPECT_THAT(r.err, HasSubstr("cannot read `nope.wf`: No such file or directory"));
 }
 
-TEST_F(CliTest, CheckDumpsTokens) {
-  ProcessOutput r = Weft({"check", "examples/shipping.wf", "--dump", "tokens"});
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_THAT(r.out, HasSubstr("\"shipping_info\""));
-  EXPECT_NE(Weft({"check", "examples/shipping.wf", "--dump", "bogus"}).exit_code, 0);
+TEST_F(CliTest, CheckDumpsEachPhase) {
+  ProcessOutput tokens = Weft({"check", "examples/shipping.wf", "--dump", "tokens"});
+  EXPECT_EQ(tokens.exit_code, 0) << tokens.err;
+  EXPECT_THAT(tokens.out, HasSubstr("\"shipping_info\""));
+  ProcessOutput ast = Weft({"check", "examples/shipping.wf", "--dump", "ast"});
+  EXPECT_EQ(ast.exit_code, 0) << ast.err;
+  EXPECT_THAT(ast.out, AllOf(HasSubstr("workflow shipping"), HasSubstr("call ship_ups")));
+  ProcessOutput checked = Weft({"check", "examples/shipping.wf", "--dump", "checked"});
+  EXPECT_EQ(checked.exit_code, 0) << checked.err;
+  EXPECT_THAT(checked.out, HasSubstr("locals="));
+  EXPECT_EQ(Weft({"check", "examples/shipping.wf", "--dump", "bogus"}).exit_code, 2);
 }
 
 TEST_F(CliTest, BuildThenDisasmAgreesWithSourceAndStore) {
