@@ -23,6 +23,17 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
 }
 
 namespace engine {
+namespace {
+
+// Seeds each execution's checkpointed random generator. random_device is costly to open, so
+// each thread opens it once to seed a fast generator of its own.
+uint64_t NewSeed() {
+  thread_local std::mt19937_64 rng(static_cast<uint64_t>(std::random_device{}()) << 32 ^
+                                   std::random_device{}());
+  return rng();
+}
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<Engine>> EngineImpl::Open(const EngineOptions& options,
                                                          std::unique_ptr<Clock> clock) {
@@ -130,12 +141,13 @@ void EngineImpl::AfterCommit(Effects& effects) {
   checkpoints_ += effects.checkpoints;
   results_ignored_ += effects.results_ignored;
   dispatcher_.Enqueue(std::move(effects.ready));
-  if (effects.executions_ended > 0) {
-    {
-      std::lock_guard<std::mutex> lock(ended_mu_);
-      ++ended_epoch_;
-    }
-    ended_cv_.notify_all();
+  if (effects.ended.empty()) return;
+  std::lock_guard<std::mutex> lock(waiters_mu_);
+  for (const std::string& id : effects.ended) {
+    auto it = waiters_.find(id);
+    if (it == waiters_.end()) continue;
+    it->second->ended = true;
+    it->second->cv.notify_all();
   }
 }
 
@@ -169,11 +181,11 @@ absl::StatusOr<std::string> EngineImpl::Start(std::string_view workflow, const V
                                                    ToAbsl(Value::KindName(input.kind()))));
   }
   const Value bound_input = input.is_null() ? Value::MakeObject(Object()) : input;
-  WEFT_ASSIGN_OR_RETURN(cmd.args, vm::BindInput(*cmd.program, bound_input));
+  WEFT_ASSIGN_OR_RETURN(cmd.args, vm::BindInput(cmd.program->program, bound_input));
   cmd.workflow = std::string(workflow);
   cmd.input = bound_input;
   cmd.execution_id = ids_.Next(clock_->NowMs());
-  cmd.seed = std::random_device{}() * 0x9E3779B97F4A7C15ull ^ std::random_device{}();
+  cmd.seed = NewSeed();
   std::string id = cmd.execution_id;
   WEFT_RETURN_IF_ERROR(writer_->SubmitAndWait(std::move(cmd)));
   return id;
@@ -181,26 +193,39 @@ absl::StatusOr<std::string> EngineImpl::Start(std::string_view workflow, const V
 
 absl::StatusOr<ExecutionInfo> EngineImpl::AwaitExecution(std::string_view id,
                                                          absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  for (;;) {
-    uint64_t epoch;
-    {
-      std::lock_guard<std::mutex> lock(ended_mu_);
-      epoch = ended_epoch_;
-    }
+  if (options_.read_only) {
     WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, GetExecution(id));
-    if (info.status != ExecutionStatus::kRunning) return info;
-    if (options_.read_only) {
+    if (info.status == ExecutionStatus::kRunning) {
       return absl::FailedPreconditionError("cannot wait on a read-only engine");
     }
-    std::unique_lock<std::mutex> lock(ended_mu_);
-    absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) {
-      return absl::DeadlineExceededError(absl::StrCat("execution ", ToAbsl(id), " is still RUNNING"));
-    }
-    ended_cv_.wait_for(lock, absl::ToChronoMilliseconds(left),
-                       [&] { return ended_epoch_ != epoch; });
+    return info;
   }
+  // Register before reading the status, so an end committed in between is not missed.
+  std::shared_ptr<Waiter> waiter;
+  {
+    std::lock_guard<std::mutex> lock(waiters_mu_);
+    auto& slot = waiters_[ToAbsl(id)];
+    if (!slot) slot = std::make_shared<Waiter>();
+    ++slot->count;
+    waiter = slot;
+  }
+  auto unregister = [&] {
+    std::lock_guard<std::mutex> lock(waiters_mu_);
+    if (--waiter->count == 0) waiters_.erase(ToAbsl(id));
+  };
+  absl::StatusOr<ExecutionInfo> info = GetExecution(id);
+  if (info.ok() && info->status == ExecutionStatus::kRunning) {
+    {
+      std::unique_lock<std::mutex> lock(waiters_mu_);
+      waiter->cv.wait_for(lock, absl::ToChronoMilliseconds(timeout), [&] { return waiter->ended; });
+    }
+    info = GetExecution(id);
+    if (info.ok() && info->status == ExecutionStatus::kRunning) {
+      info = absl::DeadlineExceededError(absl::StrCat("execution ", ToAbsl(id), " is still RUNNING"));
+    }
+  }
+  unregister();
+  return info;
 }
 
 EngineStats EngineImpl::Stats() const {

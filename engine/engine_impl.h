@@ -75,10 +75,15 @@ class EngineImpl final : public Engine {
   Dispatcher dispatcher_;
   std::unique_ptr<Writer> writer_;
 
-  // Executions ending bumps the epoch, so AwaitExecution rechecks only when something ended.
-  std::mutex ended_mu_;
-  std::condition_variable ended_cv_;
-  uint64_t ended_epoch_ = 0;
+  // AwaitExecution callers, by execution id: a commit that ends an execution wakes only the
+  // callers waiting on that one.
+  struct Waiter {
+    std::condition_variable cv;
+    bool ended = false;
+    int count = 0;  // callers sharing this waiter
+  };
+  std::mutex waiters_mu_;
+  absl::flat_hash_map<std::string, std::shared_ptr<Waiter>> waiters_;
 
   std::mutex workers_mu_;
   absl::flat_hash_map<std::string, TaskHandler> handlers_;

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
 #include "bytecode/serialize.h"
+#include "bytecode/verifier.h"
 #include "storage/registry.h"
 
 namespace weft::engine {
@@ -23,7 +24,13 @@ absl::StatusOr<ProgramPtr> ProgramCache::Get(const storage::Txn& txn, std::strin
     return absl::DataLossError(
         absl::StrCat("stored bytecode ", ToAbsl(hash), " is invalid: ", program.status().message()));
   }
-  auto shared = std::make_shared<const bytecode::Program>(*std::move(program));
+  auto loaded = std::make_shared<LoadedProgram>();
+  loaded->program = *std::move(program);
+  // LoadProgram has verified it already; this pass only records the depths.
+  if (absl::Status s = bytecode::VerifyProgram(loaded->program, &loaded->depths); !s.ok()) {
+    return absl::DataLossError(absl::StrCat("stored bytecode ", ToAbsl(hash), " is invalid: ", s.message()));
+  }
+  ProgramPtr shared = std::move(loaded);
   std::lock_guard<std::mutex> lock(mu_);
   return programs_.try_emplace(std::string(hash), std::move(shared)).first->second;
 }

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
@@ -16,7 +17,13 @@
 
 namespace weft::engine {
 
-using ProgramPtr = std::shared_ptr<const bytecode::Program>;
+// A verified program and the operand-stack depth at each of its pcs, which lets a decoded
+// checkpoint be checked against the program in constant time.
+struct LoadedProgram {
+  bytecode::Program program;
+  std::vector<int32_t> depths;
+};
+using ProgramPtr = std::shared_ptr<const LoadedProgram>;
 
 class ProgramCache {
  public:

@@ -98,7 +98,7 @@ absl::Status EndExecution(TransitionEnv& env, std::string_view execution_id, Exe
       completed ? HistoryType::kExecutionCompleted : HistoryType::kExecutionFailed, "",
       completed ? Obj({{"output", r.output}}) : Obj({{"error", r.error}})));
   state.waiting_task.clear();
-  ++env.effects.executions_ended;
+  env.effects.ended.emplace_back(execution_id);
   return absl::OkStatus();
 }
 
@@ -140,11 +140,12 @@ absl::Status ApplyStart(TransitionEnv& env, const StartCommand& cmd) {
                                           {"version", Value::Int(cmd.version)},
                                           {"hash", Value::String(cmd.hash)},
                                           {"input", cmd.input}})));
-  vm::ExecState vm_state = vm::NewExecState(*cmd.program, cmd.args, cmd.seed);
+  const bytecode::Program& program = cmd.program->program;
+  vm::ExecState vm_state = vm::NewExecState(program, cmd.args, cmd.seed);
   vm::RunContext ctx;
   ctx.now_ms = env.now_ms;
-  vm::RunResult r = vm::Run(*cmd.program, vm_state, ctx);
-  return Persist(env, cmd.execution_id, *cmd.program, state, vm_state, r);
+  vm::RunResult r = vm::Run(program, vm_state, ctx);
+  return Persist(env, cmd.execution_id, program, state, vm_state, r);
 }
 
 absl::Status ApplyTaskResult(TransitionEnv& env, const TaskResultCommand& cmd) {
@@ -196,26 +197,31 @@ absl::Status ApplyTaskResult(TransitionEnv& env, const TaskResultCommand& cmd) {
     // The execution no longer waits on this task (it ended meanwhile): record, don't resume.
     return env.txn.Put(Table::kExecState, t.execution_id, storage::EncodeExecState(*state));
   }
-  absl::StatusOr<ProgramPtr> program = env.programs.Get(env.txn, state->program_hash);
-  if (!program.ok()) return program.status();
+  absl::StatusOr<ProgramPtr> loaded = env.programs.Get(env.txn, state->program_hash);
+  if (!loaded.ok()) return loaded.status();
+  const bytecode::Program* program = &(*loaded)->program;
+  // A stored checkpoint is untrusted: it must decode, and then fit its program, before the VM
+  // touches it.
   absl::StatusOr<vm::ExecState> vm_state = vm::DecodeCheckpoint(state->checkpoint);
-  if (!vm_state.ok()) {
+  absl::Status fits = vm_state.ok() ? vm::CheckStateFits(*program, (*loaded)->depths, *vm_state)
+                                    : vm_state.status();
+  if (!fits.ok()) {
     return absl::DataLossError(absl::StrCat("checkpoint of execution ", t.execution_id,
-                                            " is corrupt: ", vm_state.status().message()));
+                                            " is corrupt: ", fits.message()));
   }
   vm::RunContext ctx;
   ctx.now_ms = env.now_ms;
   if (cmd.ok) {
-    vm::RunResult r = vm::ResumeWithTaskOutput(**program, *vm_state, t.output, ctx);
-    return Persist(env, t.execution_id, **program, *state, *vm_state, r);
+    vm::RunResult r = vm::ResumeWithTaskOutput(*program, *vm_state, t.output, ctx);
+    return Persist(env, t.execution_id, *program, *state, *vm_state, r);
   }
   Value failure = Obj({{"task", Value::String(t.type)},
                        {"task_id", Value::String(cmd.task_id)},
                        {"attempt", Value::Int(t.attempt)},
                        {"message", Value::String(cmd.reason)},
                        {"details", cmd.value}});
-  vm::RunResult r = vm::ResumeWithTaskFailure(**program, *vm_state, failure, ctx);
-  return Persist(env, t.execution_id, **program, *state, *vm_state, r);
+  vm::RunResult r = vm::ResumeWithTaskFailure(*program, *vm_state, failure, ctx);
+  return Persist(env, t.execution_id, *program, *state, *vm_state, r);
 }
 
 absl::Status ApplyLeaseExpired(TransitionEnv& env, const LeaseExpiredCommand& cmd) {

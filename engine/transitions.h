@@ -61,7 +61,7 @@ struct ReadyTask {
 // What a batch of transitions did, acted on only after a successful commit.
 struct Effects {
   std::vector<ReadyTask> ready;
-  size_t executions_ended = 0;
+  std::vector<std::string> ended;  // executions that completed or failed
   uint64_t checkpoint_bytes = 0;
   uint64_t checkpoints = 0;
   uint64_t results_ignored = 0;

@@ -20,7 +20,7 @@ namespace weft::testing {
 namespace {
 
 constexpr int kExecutions = 200;
-constexpr int kKills = 6;
+constexpr int kKills = 8;
 
 constexpr std::string_view kWorkflow = R"(
 task add_one
@@ -70,11 +70,18 @@ int64_t Field(const Value& v, const char* name) { return v.as_object().Find(name
   if (!existing.ok()) _exit(5);
   std::set<int64_t> started;
   for (const ExecutionInfo& e : *existing) started.insert(Field(e.input, "n"));
-  for (int n = 0; n < kExecutions; ++n) {
-    if (started.contains(n)) continue;
-    Value input = Value::MakeObject(Object({{"n", Value::Int(n)}}));
-    if (!engine->Start("calc", input).ok()) _exit(6);
+  // Several starters, so starts share commits and the kills land amid every kind of work.
+  std::vector<std::thread> starters;
+  for (int k = 0; k < 8; ++k) {
+    starters.emplace_back([&, k] {
+      for (int n = k; n < kExecutions; n += 8) {
+        if (started.contains(n)) continue;
+        Value input = Value::MakeObject(Object({{"n", Value::Int(n)}}));
+        if (!engine->Start("calc", input).ok()) _exit(6);
+      }
+    });
   }
+  for (auto& t : starters) t.join();
   for (;;) {
     auto running = engine->ListExecutions(ExecutionStatus::kRunning, 1);
     if (!running.ok()) _exit(7);
@@ -85,11 +92,24 @@ int64_t Field(const Value& v, const char* name) { return v.as_object().Find(name
   _exit(0);
 }
 
+// How many executions exist and how many of them have completed, read without a writer.
+std::pair<size_t, size_t> Progress(const std::string& store) {
+  EngineOptions options;
+  options.path = store;
+  options.read_only = true;
+  auto engine = Engine::Open(options);
+  if (!engine.ok()) return {0, 0};
+  auto all = (*engine)->ListExecutions(std::nullopt, 10 * kExecutions);
+  auto done = (*engine)->ListExecutions(ExecutionStatus::kCompleted, 10 * kExecutions);
+  return {all.ok() ? all->size() : 0, done.ok() ? done->size() : 0};
+}
+
 TEST(CrashTest, KilledRepeatedlyLosesNothingAndAppliesNothingTwice) {
   TempDir dir;
   const std::string store = dir.path() + "/store";
   std::mt19937 rng(12345);
   std::uniform_int_distribution<int> delay_ms(20, 250);
+  int kills_mid_run = 0;  // kills that found work both done and still to do
   for (int round = 0; round <= kKills; ++round) {
     pid_t pid = fork();
     ASSERT_GE(pid, 0);
@@ -99,12 +119,18 @@ TEST(CrashTest, KilledRepeatedlyLosesNothingAndAppliesNothingTwice) {
       std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
+      auto [started, completed] = Progress(store);
+      std::printf("kill %d: %zu started, %zu completed\n", round + 1, started, completed);
+      if (completed > 0 && completed < kExecutions) ++kills_mid_run;
     } else {
       waitpid(pid, &status, 0);  // the last child runs to the end
       ASSERT_TRUE(WIFEXITED(status)) << "final child died: " << status;
       ASSERT_EQ(WEXITSTATUS(status), 0);
     }
   }
+
+  // Otherwise the kills proved nothing.
+  EXPECT_GE(kills_mid_run, 2);
 
   EngineOptions options;
   options.path = store;
