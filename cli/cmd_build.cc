@@ -50,7 +50,7 @@ int RunBuild(const BuildOptions& options) {
   absl::StatusOr<CompiledFile> file = CompileFile(options.file);
   if (!file.ok()) return Fail(file.status());
   if (!ReportDiagnostics(*file)) return kExitFailure;
-  bool into_dir = IsDirectory(options.out) || options.out.back() == '/';
+  bool into_dir = IsDirectory(options.out) || (!options.out.empty() && options.out.back() == '/');
   if (into_dir && options.workflow.empty()) return WriteAllInto(*file, options.out);
   absl::StatusOr<const bytecode::Program*> program = SelectWorkflow(*file, options.workflow);
   if (!program.ok()) {
@@ -58,7 +58,9 @@ int RunBuild(const BuildOptions& options) {
                              ", or pass a directory as -o to write them all"));
   }
   std::string path = options.out;
-  if (into_dir) path = (std::filesystem::path(path) / ((*program)->workflow_name + ".wfc")).string();
+  if (into_dir) {
+    path = (std::filesystem::path(path) / ((*program)->workflow_name + ".wfc")).string();
+  }
   return WriteProgram(**program, path);
 }
 

@@ -46,7 +46,8 @@ struct Plan {
 };
 
 int MakePlan(const RunOptions& options, Plan& plan) {
-  if (!absl::ParseDuration(options.timeout, &plan.timeout) || plan.timeout <= absl::ZeroDuration()) {
+  bool parsed = absl::ParseDuration(options.timeout, &plan.timeout);
+  if (!parsed || plan.timeout <= absl::ZeroDuration()) {
     return Fail(absl::StrCat("bad --timeout `", options.timeout,
                              "`: expected a duration like 30s, 5m or 1h30m"));
   }
@@ -91,8 +92,11 @@ int RunRun(const GlobalOptions& global, const RunOptions& options) {
   if (int code = MakePlan(options, plan); code != kExitOk) return code;
   absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(global, /*read_only=*/false);
   if (!engine.ok()) return Fail(engine.status());
+  // No single task may outlive the whole run: a hung command is killed at the same deadline.
+  CommandWorkerOptions worker_options;
+  worker_options.timeout = plan.timeout;
   for (const auto& [name, command] : plan.workers) {
-    (*engine)->RegisterWorker(name, CommandWorker(command));
+    (*engine)->RegisterWorker(name, CommandWorker(command, worker_options));
   }
   absl::StatusOr<std::vector<DeployedWorkflow>> deployed =
       (*engine)->Deploy(plan.file.path, plan.file.source);
@@ -103,8 +107,8 @@ int RunRun(const GlobalOptions& global, const RunOptions& options) {
   absl::StatusOr<ExecutionInfo> done = (*engine)->AwaitExecution(*id, plan.timeout);
   if (absl::IsDeadlineExceeded(done.status())) {
     return Fail(absl::StrCat("execution ", *id, " did not end within ",
-                             absl::FormatDuration(plan.timeout),
-                             "; it stays RUNNING in the store (see `weft status ", *id, "`)"));
+                             absl::FormatDuration(plan.timeout), " (see `weft status ", *id,
+                             "`)"));
   }
   if (!done.ok()) return Fail(done.status());
   return Report(*done, options.pretty);
@@ -133,8 +137,8 @@ void RegisterRun(const CommandContext& context) {
   cmd->add_option("--workflow", options->workflow,
                   "the workflow to start when FILE declares several");
   cmd->add_option("--timeout", options->timeout,
-                  "give up waiting after this long (e.g. 30s, 5m; default: 60s); the execution "
-                  "stays RUNNING in the store");
+                  "stop waiting after this long (e.g. 30s, 5m; default: 60s) and exit 1; a "
+                  "worker command still running then is killed");
   cmd->add_flag("--pretty", options->pretty, "indent the output JSON");
   cmd->callback([&context, options] {
     context.exit_code = RunRun(context.global, *options);

@@ -106,6 +106,15 @@ TEST_F(CliTest, RunReportsAFailingWorkerWithItsStderr) {
   EXPECT_THAT(r.err, AllOf(HasSubstr("failed"), HasSubstr("address book is offline")));
 }
 
+TEST_F(CliTest, RunGivesUpAfterItsTimeoutAndKillsAHungWorker) {
+  ProcessOutput r = Weft({"run", "examples/shipping.wf", "--timeout", "500ms", "--input",
+                          R"({"order_id":"o-1","vendor":"ups"})", "--worker",
+                          "shipping_info=sleep 600", "--worker", "ship_fedex=true", "--worker",
+                          "ship_ups=true", "--worker", "ship_dhl=true"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("did not end within 500ms"));
+}
+
 TEST_F(CliTest, RunRefusesBadJsonInput) {
   ProcessOutput r = RunShipping(R"({"order_id": "o-1", "vendor": })");
   EXPECT_NE(r.exit_code, 0);
@@ -162,7 +171,8 @@ TEST_F(CliTest, DeployTwiceLeavesTheSecondUnchanged) {
   ProcessOutput second = Weft({"deploy", "examples/shipping.wf"});
   EXPECT_EQ(second.exit_code, 0) << second.err;
   EXPECT_THAT(second.out, ContainsRegex("^shipping v1 \\(unchanged\\) sha256:[0-9a-f]{12}\n$"));
-  EXPECT_EQ(first.out.substr(first.out.find("sha256")), second.out.substr(second.out.find("sha256")));
+  EXPECT_EQ(first.out.substr(first.out.find("sha256")),
+            second.out.substr(second.out.find("sha256")));
 }
 
 TEST_F(CliTest, VersionsListsEveryVersion) {
