@@ -204,7 +204,9 @@ bool Pump(Io& io, absl::Time deadline) {
     int rc = poll(fds, n, PollTimeoutMs(deadline));
     if (rc < 0 && errno == EINTR) continue;
     if (rc < 0) return false;
-    if (rc == 0 && absl::Now() >= deadline) {
+    // Checked on every round, not only when poll times out: a stream that is always ready
+    // (stdin with buffer space) would otherwise keep the loop from ever seeing the deadline.
+    if (absl::Now() >= deadline) {
       io.result->timed_out = true;
       return false;
     }

@@ -60,6 +60,7 @@ int64_t Field(const Value& v, const char* name) { return v.as_object().Find(name
   }
   if (!engine || !engine->Deploy("calc.wf", kWorkflow).ok()) _exit(3);
   engine->RegisterWorker("add_one", [](const TaskContext& t) {
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
     return TaskOutcome::Complete(Value::MakeObject(Object({{"value", Value::Int(Field(t.input, "x") + 1)}})));
   });
   engine->RegisterWorker("double", [](const TaskContext& t) {
@@ -108,7 +109,7 @@ TEST(CrashTest, KilledRepeatedlyLosesNothingAndAppliesNothingTwice) {
   TempDir dir;
   const std::string store = dir.path() + "/store";
   std::mt19937 rng(12345);
-  std::uniform_int_distribution<int> delay_ms(20, 250);
+  std::uniform_int_distribution<int> jitter_us(0, 3000);
   int kills_mid_run = 0;  // kills that found work both done and still to do
   for (int round = 0; round <= kKills; ++round) {
     pid_t pid = fork();
@@ -116,7 +117,15 @@ TEST(CrashTest, KilledRepeatedlyLosesNothingAndAppliesNothingTwice) {
     if (pid == 0) RunChild(store);
     int status = 0;
     if (round < kKills) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
+      // Kill once this round has made some progress past the previous one, so each kill lands
+      // in the middle of the run (between starts, tasks and commits), wherever that is.
+      const size_t target = (round + 1) * kExecutions / (kKills + 2);
+      for (int i = 0; i < 20000; ++i) {
+        if (waitpid(pid, &status, WNOHANG) == pid) break;
+        if (Progress(store).second >= target) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      }
+      std::this_thread::sleep_for(std::chrono::microseconds(jitter_us(rng)));
       kill(pid, SIGKILL);
       waitpid(pid, &status, 0);
       auto [started, completed] = Progress(store);
@@ -130,7 +139,7 @@ TEST(CrashTest, KilledRepeatedlyLosesNothingAndAppliesNothingTwice) {
   }
 
   // Otherwise the kills proved nothing.
-  EXPECT_GE(kills_mid_run, 2);
+  EXPECT_GE(kills_mid_run, kKills / 2);
 
   EngineOptions options;
   options.path = store;
