@@ -38,8 +38,10 @@ void Writer::Submit(Command command, Done done) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (!stopping_) {
+      // The writer only sleeps on an empty queue, so only the first command needs to wake it.
+      const bool was_empty = queue_.empty();
       queue_.push_back(Pending{std::move(command), std::move(done)});
-      cv_.notify_one();
+      if (was_empty) cv_.notify_one();
       return;
     }
   }
