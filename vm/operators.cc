@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <utility>
 
 #include "common/strings.h"
@@ -120,12 +121,43 @@ bool Negate(const Value& x, Value& out, std::string& error) {
   return Fail(error, absl::StrCat("cannot apply unary `-` to ", KindOf(x)));
 }
 
+namespace {
+
+// The three-way order of an int and a double, exact (the int is never rounded to a double, so
+// it agrees with `==`): <0, 0 or >0, or nullopt when `d` is NaN (unordered).
+std::optional<int> OrderIntDouble(int64_t i, double d) {
+  if (std::isnan(d)) return std::nullopt;
+  if (d >= 9223372036854775808.0) return -1;  // 2^63 and up: above every int64
+  if (d < -9223372036854775808.0) return 1;   // below -2^63: below every int64
+  const double whole = std::trunc(d);         // in [-2^63, 2^63), so it converts exactly
+  const int64_t w = static_cast<int64_t>(whole);
+  if (i != w) return i < w ? -1 : 1;
+  const double fraction = d - whole;  // exact; same sign as d
+  return fraction > 0 ? -1 : (fraction < 0 ? 1 : 0);
+}
+
+// The three-way order of two numbers, exact across int and double; nullopt when unordered (NaN).
+std::optional<int> OrderNumbers(const Value& x, const Value& y) {
+  if (x.is_int() && y.is_int()) return x.as_int() < y.as_int() ? -1 : x.as_int() > y.as_int();
+  if (x.is_int()) return OrderIntDouble(x.as_int(), y.as_double());
+  if (y.is_int()) {
+    const std::optional<int> flipped = OrderIntDouble(y.as_int(), x.as_double());
+    if (!flipped) return std::nullopt;
+    return -*flipped;
+  }
+  const double a = x.as_double(), b = y.as_double();
+  if (std::isnan(a) || std::isnan(b)) return std::nullopt;
+  return a < b ? -1 : a > b;
+}
+
+}  // namespace
+
 bool Compare(Op op, const Value& x, const Value& y, Value& out, std::string& error) {
   int order = 0;  // <0, 0, >0
-  if (x.is_int() && y.is_int()) {
-    order = x.as_int() < y.as_int() ? -1 : x.as_int() > y.as_int();
-  } else if (x.is_number() && y.is_number()) {
-    order = x.as_number() < y.as_number() ? -1 : x.as_number() > y.as_number();
+  if (x.is_number() && y.is_number()) {
+    const std::optional<int> ordered = OrderNumbers(x, y);
+    if (!ordered) return Set(out, Value::Bool(false));  // NaN: every comparison is false
+    order = *ordered;
   } else if (x.is_string() && y.is_string()) {
     order = x.as_string().compare(y.as_string());  // char_traits<char>: unsigned bytes
   } else {

@@ -114,6 +114,34 @@ TEST(Opcodes, ComparisonsOnNumbersAndStrings) {
   EXPECT_EQ(EvalError(Op::GE, {Value(), Value()}), "cannot compare null and null with `>=`");
 }
 
+// Int against float is exact, so the order agrees with `==` even where the int has no double
+// (2^53 + 1), beyond the int64 range, and for fractions of either sign.
+TEST(Opcodes, IntFloatComparisonsAreExact) {
+  const Value big = Int(9007199254740993);    // 2^53 + 1
+  const Value near = Dbl(9007199254740992.0);  // 2^53
+  EXPECT_EQ(Eval(Op::EQ, {big, near}), "false");
+  EXPECT_EQ(Eval(Op::LT, {big, near}), "false");
+  EXPECT_EQ(Eval(Op::GT, {big, near}), "true");
+  EXPECT_EQ(Eval(Op::LE, {big, near}), "false");
+  EXPECT_EQ(Eval(Op::GE, {big, near}), "true");
+  EXPECT_EQ(Eval(Op::LT, {near, big}), "true");   // float on the left
+  EXPECT_EQ(Eval(Op::GE, {near, big}), "false");
+  EXPECT_EQ(Eval(Op::LT, {Int(kMax), Dbl(9223372036854775808.0)}), "true");  // 2^63
+  EXPECT_EQ(Eval(Op::GT, {Int(kMin), Dbl(-1e19)}), "true");
+  EXPECT_EQ(Eval(Op::LE, {Int(kMin), Dbl(-9223372036854775808.0)}), "true");
+  EXPECT_EQ(Eval(Op::GE, {Int(kMin), Dbl(-9223372036854775808.0)}), "true");
+  EXPECT_EQ(Eval(Op::LT, {Int(2), Dbl(2.5)}), "true");
+  EXPECT_EQ(Eval(Op::GT, {Int(-2), Dbl(-2.5)}), "true");
+  EXPECT_EQ(Eval(Op::LT, {Int(-3), Dbl(-2.5)}), "true");
+  EXPECT_EQ(Eval(Op::GE, {Int(0), Dbl(-0.0)}), "true");
+  const Value nan = Dbl(std::numeric_limits<double>::quiet_NaN());
+  for (Op op : {Op::LT, Op::LE, Op::GT, Op::GE}) {
+    EXPECT_EQ(Eval(op, {Int(1), nan}), "false");
+    EXPECT_EQ(Eval(op, {nan, Int(1)}), "false");
+    EXPECT_EQ(Eval(op, {nan, Dbl(1)}), "false");
+  }
+}
+
 Program FieldProgram(Op op, Value x, std::string name) {
   Assembler a;
   const uint32_t k = a.Const(Str(std::move(name)));
