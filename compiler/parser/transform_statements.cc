@@ -113,6 +113,7 @@ ast::StmtPtr Transformer::TransformLetStmt(P::LetStmtContext* ctx) {
   stmt->name = TransformBindingName(ctx->bindingName());
   stmt->name_range = ContextRange(ctx->bindingName());
   stmt->type_name = TransformTypeName(ctx->typeName());
+  if (ctx->typeName() != nullptr) stmt->type_range = ContextRange(ctx->typeName());
   if (ctx->ASSIGN() == nullptr) {
     Report(DiagnosticKind::kLetWithoutInitializer, stmt->range,
            "`let " + stmt->name + "` needs a value")
@@ -130,6 +131,7 @@ ast::StmtPtr Transformer::TransformVarStmt(P::VarStmtContext* ctx) {
   stmt->name = TransformBindingName(ctx->bindingName());
   stmt->name_range = ContextRange(ctx->bindingName());
   stmt->type_name = TransformTypeName(ctx->typeName());
+  if (ctx->typeName() != nullptr) stmt->type_range = ContextRange(ctx->typeName());
   if (ctx->ASSIGN() != nullptr) {
     stmt->value = ExprOrPlaceholder(ctx->expression(), EndOf(NodeRange(ctx->ASSIGN())));
   }

@@ -144,6 +144,21 @@ TEST(ParserStrings, AStrayClosingBraceDoesNotBreakTheLexer) {
   ASSERT_EQ(p->module->workflows.size(), 1u);
 }
 
+TEST(ParserPositions, LetAndVarAnnotationsHaveATypeRange) {
+  auto p = ParseText("workflow w() {\n  let x: int = 1\n  var yy: string\n  let z = 2\n}\n");
+  ASSERT_FALSE(p->diags.has_errors()) << p->Rendered();
+  const ast::Block& body = p->module->workflows.at(0).body;
+  const ast::SourceRange& let_type = body.stmts.at(0)->type_range;
+  EXPECT_EQ(let_type.line, 2u);
+  EXPECT_EQ(let_type.column, 10u);
+  EXPECT_EQ(let_type.end_column, 13u);
+  const ast::SourceRange& var_type = body.stmts.at(1)->type_range;
+  EXPECT_EQ(var_type.line, 3u);
+  EXPECT_EQ(var_type.column, 11u);
+  EXPECT_EQ(var_type.end_column, 17u);
+  EXPECT_EQ(body.stmts.at(2)->type_range.line, 0u);  // no annotation: unset
+}
+
 TEST(ParserPositions, RangesAreOneBasedAndEndExclusive) {
   auto p = ParseText("task t\n\nworkflow  w(a: int) {\n\tlet x = t(k: a)\n}\n");
   ASSERT_FALSE(p->diags.has_errors()) << p->Rendered();
