@@ -15,6 +15,18 @@ struct CheckOptions {
   std::string dump;
 };
 
+// "2 workflows: a, b", or for a file of tasks only "no workflows; 1 task".
+std::string Summary(const CompiledFile& file) {
+  if (file.workflows.empty()) {
+    return absl::StrCat("no workflows; ", file.task_count,
+                        file.task_count == 1 ? " task" : " tasks");
+  }
+  std::vector<std::string> names;
+  for (const bytecode::Program& p : file.workflows) names.push_back(p.workflow_name);
+  return absl::StrCat(names.size(), names.size() == 1 ? " workflow: " : " workflows: ",
+                      absl::StrJoin(names, ", "));
+}
+
 int RunCheck(const CheckOptions& options) {
   if (!options.dump.empty()) {
     absl::StatusOr<std::string> source = ReadFile(options.file);
@@ -26,13 +38,7 @@ int RunCheck(const CheckOptions& options) {
   absl::StatusOr<CompiledFile> file = CompileFile(options.file);
   if (!file.ok()) return Fail(file.status());
   if (!ReportDiagnostics(*file)) return kExitFailure;
-  if (options.dump.empty()) {
-    std::vector<std::string> names;
-    for (const bytecode::Program& p : file->workflows) names.push_back(p.workflow_name);
-    std::cout << file->path << ": ok (" << names.size()
-              << (names.size() == 1 ? " workflow: " : " workflows: ") << absl::StrJoin(names, ", ")
-              << ")\n";
-  }
+  if (options.dump.empty()) std::cout << file->path << ": ok (" << Summary(*file) << ")\n";
   return kExitOk;
 }
 

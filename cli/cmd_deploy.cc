@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/cli_common.h"
+#include "compiler/compiler.h"
 
 namespace weft::cli {
 namespace {
@@ -12,12 +13,23 @@ struct DeployOptions {
   std::string file;
 };
 
+// True when `source` compiles without errors but declares no workflow (only tasks, or nothing).
+bool DeclaresNoWorkflow(const std::string& path, const std::string& source) {
+  const compiler::CompileOutput compiled = compiler::Compile(path, source);
+  return compiled.ok() && compiled.workflows.empty();
+}
+
 int RunDeploy(const GlobalOptions& global, const DeployOptions& options) {
   absl::StatusOr<std::string> source = ReadFile(options.file);
   if (!source.ok()) return Fail(source.status());
   absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(global, /*read_only=*/false);
   if (!engine.ok()) return Fail(engine.status());
   absl::StatusOr<std::vector<DeployedWorkflow>> deployed = (*engine)->Deploy(options.file, *source);
+  // The engine refuses a file without workflows as it refuses one with errors; only the
+  // latter has diagnostics to show, so tell them apart (compiling again, on this path only).
+  if (absl::IsInvalidArgument(deployed.status()) && DeclaresNoWorkflow(options.file, *source)) {
+    return Fail(absl::StrCat("`", options.file, "` declares no workflow; nothing to deploy"));
+  }
   if (absl::IsInvalidArgument(deployed.status())) {
     absl::string_view diagnostics = deployed.status().message();
     std::cerr << std::string(diagnostics.data(), diagnostics.size());

@@ -22,6 +22,7 @@ absl::StatusOr<CompiledFile> CompileFile(const std::string& path) {
     file.rendered_diagnostics = diag::RenderAll(out.diagnostics, file.path, file.source);
   }
   file.error_count = out.diagnostics.error_count();
+  file.task_count = out.module->tasks.size();
   if (file.error_count == 0) file.workflows = std::move(out.workflows);
   return file;
 }

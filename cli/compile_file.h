@@ -17,6 +17,7 @@ struct CompiledFile {
   std::vector<bytecode::Program> workflows;  // empty when there are errors
   std::string rendered_diagnostics;          // errors and warnings, ready to print; may be ""
   size_t error_count = 0;
+  size_t task_count = 0;  // tasks the file declares (as far as it parsed)
 };
 
 // Errors only when the file cannot be read; compile errors are in the result.

@@ -205,6 +205,14 @@ TEST_F(CliTest, DeployOfAFileWithErrorsPrintsDiagnosticsAndStoresNothing) {
   EXPECT_NE(Weft({"versions", "w"}).exit_code, 0);
 }
 
+TEST_F(CliTest, DeployOfAFileWithoutWorkflowsSaysSo) {
+  std::string tasks = dir_.Write("t.wf", "task a\n");
+  ProcessOutput r = Weft({"deploy", tasks});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.out, "");
+  EXPECT_EQ(r.err, "weft: error: `" + tasks + "` declares no workflow; nothing to deploy\n");
+}
+
 TEST_F(CliTest, UnknownWorkflowIsAnError) {
   EXPECT_EQ(Weft({"deploy", "examples/shipping.wf"}).exit_code, 0);
   ProcessOutput versions = Weft({"versions", "shiping"});
@@ -304,6 +312,15 @@ TEST_F(CliTest, CheckAcceptsTheExample) {
   ProcessOutput r = Weft({"check", "examples/shipping.wf"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("examples/shipping.wf: ok (1 workflow: shipping)"));
+}
+
+TEST_F(CliTest, CheckOfAFileWithoutWorkflowsCountsItsTasks) {
+  std::string one = dir_.Write("t.wf", "task a\n");
+  ProcessOutput r = Weft({"check", one});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, one + ": ok (no workflows; 1 task)\n");
+  std::string two = dir_.Write("t2.wf", "task a\ntask b\n");
+  EXPECT_EQ(Weft({"check", two}).out, two + ": ok (no workflows; 2 tasks)\n");
 }
 
 TEST_F(CliTest, CheckReportsEveryErrorWithItsPosition) {
