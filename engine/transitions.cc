@@ -215,11 +215,7 @@ absl::Status ApplyTaskResult(TransitionEnv& env, const TaskResultCommand& cmd) {
     vm::RunResult r = vm::ResumeWithTaskOutput(*program, *vm_state, t.output, ctx);
     return Persist(env, t.execution_id, *program, *state, *vm_state, r);
   }
-  Value failure = Obj({{"task", Value::String(t.type)},
-                       {"task_id", Value::String(cmd.task_id)},
-                       {"attempt", Value::Int(t.attempt)},
-                       {"message", Value::String(cmd.reason)},
-                       {"details", cmd.value}});
+  Value failure = vm::MakeTaskFailure(t.type, cmd.task_id, t.attempt, cmd.reason, cmd.value);
   vm::RunResult r = vm::ResumeWithTaskFailure(*program, *vm_state, failure, ctx);
   return Persist(env, t.execution_id, *program, *state, *vm_state, r);
 }

@@ -36,4 +36,16 @@ Value TaskFailedError(std::string_view task, const Value& task_error, SourcePos 
   return MakeError(kTaskFailed, std::move(message), pos, task_error, std::string(task));
 }
 
+Value MakeTaskFailure(std::string_view task_type, std::string_view task_id, uint32_t attempt,
+                      std::string_view message, Value details) {
+  std::vector<Object::Entry> entries;
+  entries.reserve(5);
+  entries.emplace_back("task", Value::String(std::string(task_type)));
+  entries.emplace_back("task_id", Value::String(std::string(task_id)));
+  entries.emplace_back("attempt", Value::Int(attempt));
+  entries.emplace_back("message", Value::String(std::string(message)));
+  entries.emplace_back("details", std::move(details));
+  return Value::MakeObject(Object(std::move(entries)));
+}
+
 }  // namespace weft::vm

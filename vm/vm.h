@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -69,6 +70,11 @@ RunResult ResumeWithTaskOutput(const bytecode::Program& program, ExecState& stat
 // the execution fails with code "TASK_FAILED" and the task error under "details".
 RunResult ResumeWithTaskFailure(const bytecode::Program& program, ExecState& state,
                                 Value task_error, const RunContext& ctx);
+
+// The task error ResumeWithTaskFailure expects, built in one place so that the engine and the
+// tests agree on its shape: {"task", "task_id", "attempt", "message", "details"}, in that order.
+Value MakeTaskFailure(std::string_view task_type, std::string_view task_id, uint32_t attempt,
+                      std::string_view message, Value details);
 
 // The source position of a pc, from the program's line table; {0, 0} when unknown.
 struct SourcePos { uint32_t line = 0, column = 0; };

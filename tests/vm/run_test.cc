@@ -76,6 +76,19 @@ TEST(Run, TaskFailureFailsTheExecution) {
   EXPECT_FALSE(s.suspended);
 }
 
+TEST(Run, MakeTaskFailureHasTheEngineShape) {
+  const Value failure =
+      MakeTaskFailure("charge_card", "task-3", 2, "card declined", Obj({{"code", Int(51)}}));
+  EXPECT_EQ(failure.ToJson(),
+            R"({"task":"charge_card","task_id":"task-3","attempt":2,"message":"card declined",)"
+            R"("details":{"code":51}})");
+  const Program p = OneTask();
+  ExecState s = NewExecState(p, {}, 1);
+  vm::Run(p, s, {});
+  EXPECT_EQ(ErrorField(ResumeWithTaskFailure(p, s, failure, {}), "message"),
+            "\"task `charge_card` failed: card declined\"");
+}
+
 TEST(Run, TaskFailureWithAStringOrNothing) {
   const Program p = OneTask();
   ExecState s = NewExecState(p, {}, 1);

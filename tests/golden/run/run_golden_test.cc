@@ -44,8 +44,9 @@ std::string RunOnce(const bytecode::Program& program, const Script& script, cons
       r = vm::ResumeWithTaskOutput(program, state, result.value, ctx);
     } else {
       absl::StrAppend(&out, "  !> ", result.reason, "\n");
-      Value error = Value::MakeObject(Object({{"task", Value::String(type)},
-                                              {"message", Value::String(result.reason)}}));
+      // The engine's shape, with the ids this run would get: the i-th task call, first attempt.
+      Value error = vm::MakeTaskFailure(type, absl::StrCat("task-", i + 1), /*attempt=*/1,
+                                        result.reason, Value());
       r = vm::ResumeWithTaskFailure(program, state, error, ctx);
     }
   }
