@@ -19,8 +19,9 @@ TEST_F(EngineTest, ExpiredLeaseIsHandedOutAgainAndTheLateResultIgnored) {
   std::atomic<int> calls{0};
   engine_->RegisterWorker("slow", [&calls](const TaskContext&) {
     if (calls.fetch_add(1) == 0) {
-      // The first delivery outlives its lease, then answers anyway.
-      std::this_thread::sleep_for(std::chrono::milliseconds(700));
+      // The first delivery outlives its lease by far (so a loaded machine cannot reorder the two
+      // answers), then answers anyway.
+      std::this_thread::sleep_for(std::chrono::milliseconds(2000));
       return TaskOutcome::Complete(Value::String("late"));
     }
     return TaskOutcome::Complete(Value::String("second"));
@@ -30,7 +31,7 @@ TEST_F(EngineTest, ExpiredLeaseIsHandedOutAgainAndTheLateResultIgnored) {
   ExecutionInfo info = Await(*id);
   EXPECT_EQ(info.output.ToJson(), "\"second\"");
   // Let the late answer arrive and be ignored.
-  for (int i = 0; i < 100 && engine_->Stats().results_ignored == 0; ++i) {
+  for (int i = 0; i < 500 && engine_->Stats().results_ignored == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(engine_->Stats().results_ignored, 1u);
