@@ -11,6 +11,7 @@
 #include "bytecode_generated.h"  // generated from bytecode.fbs
 #include "bytecode/param_type.h"
 #include "bytecode/verifier.h"
+#include "common/aligned_bytes.h"
 #include "common/check.h"
 #include "value/value_codec.h"
 
@@ -156,14 +157,7 @@ absl::StatusOr<Program> LoadProgram(std::string_view bytes) {
   // Room for the root offset and the identifier; the verifier itself aborts at >= 2 GiB.
   if (bytes.size() < 8) return Corrupt("too short to be bytecode");
   if (bytes.size() >= FLATBUFFERS_MAX_BUFFER_SIZE) return Corrupt("too large");
-  // FlatBuffers reads scalars in place; give it an aligned copy when the caller's bytes (an
-  // LMDB value, a file slice) are not.
-  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) != 0) {
-    std::vector<uint64_t> aligned((bytes.size() + 7) / 8);
-    std::memcpy(aligned.data(), bytes.data(), bytes.size());
-    return Decode(reinterpret_cast<const uint8_t*>(aligned.data()), bytes.size());
-  }
-  return Decode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  return WithAlignedBytes(bytes, [](const uint8_t* data, size_t size) { return Decode(data, size); });
 }
 
 }  // namespace weft::bytecode

@@ -2,6 +2,7 @@
 #include "storage/records.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/aligned_bytes.h"
 #include "common/strings.h"
 #include "exec_state_record_generated.h"
 #include "execution_record_generated.h"
@@ -39,16 +40,21 @@ absl::StatusOr<Value> BlobValue(const flatbuffers::Vector<uint8_t>* blob, std::s
 
 std::string Str(const flatbuffers::String* s) { return s == nullptr ? "" : s->str(); }
 
-// Verifies the buffer and its identifier, then returns the root table.
-template <typename T>
-absl::StatusOr<const T*> Root(std::string_view bytes, const char* identifier, std::string_view what) {
-  const auto* data = reinterpret_cast<const uint8_t*>(bytes.data());
-  flatbuffers::Verifier verifier(data, bytes.size());
-  if (bytes.size() < 8 || !flatbuffers::BufferHasIdentifier(data, identifier) ||
-      !verifier.VerifyBuffer<T>(identifier)) {
-    return absl::DataLossError(absl::StrCat("corrupt ", ToAbsl(what), " record (", bytes.size(), " bytes)"));
-  }
-  return flatbuffers::GetRoot<T>(data);
+// Verifies the buffer and its identifier, then hands the root table to `decode`. Bytes from
+// LMDB are often not 8-byte aligned; WithAlignedBytes copies them only then.
+template <typename T, typename Decode>
+auto WithRoot(std::string_view bytes, const char* identifier, std::string_view what,
+              Decode&& decode) -> decltype(decode(static_cast<const T*>(nullptr))) {
+  return WithAlignedBytes(bytes, [&](const uint8_t* data, size_t size)
+                                     -> decltype(decode(static_cast<const T*>(nullptr))) {
+    flatbuffers::Verifier verifier(data, size);
+    if (size < 8 || !flatbuffers::BufferHasIdentifier(data, identifier) ||
+        !verifier.VerifyBuffer<T>(identifier)) {
+      return absl::DataLossError(
+          absl::StrCat("corrupt ", ToAbsl(what), " record (", size, " bytes)"));
+    }
+    return decode(flatbuffers::GetRoot<T>(data));
+  });
 }
 
 }  // namespace
@@ -68,10 +74,10 @@ std::string EncodeVersion(const VersionRow& row) {
 }
 
 absl::StatusOr<VersionRow> DecodeVersion(std::string_view bytes) {
-  auto root = Root<fb::VersionRecord>(bytes, fb::VersionRecordIdentifier(), "version");
-  if (!root.ok()) return root.status();
-  const fb::VersionRecord* r = *root;
-  return VersionRow{r->version(), Str(r->hash()), r->deployed_at_ms(), Str(r->source_file())};
+  return WithRoot<fb::VersionRecord>(bytes, fb::VersionRecordIdentifier(), "version",
+                                [&](const fb::VersionRecord* r) -> absl::StatusOr<VersionRow> {
+    return VersionRow{r->version(), Str(r->hash()), r->deployed_at_ms(), Str(r->source_file())};
+  });
 }
 
 std::string EncodeExecution(const ExecutionInfo& info) {
@@ -89,30 +95,30 @@ std::string EncodeExecution(const ExecutionInfo& info) {
 }
 
 absl::StatusOr<ExecutionInfo> DecodeExecution(std::string_view bytes) {
-  auto root = Root<fb::ExecutionRecord>(bytes, fb::ExecutionRecordIdentifier(), "execution");
-  if (!root.ok()) return root.status();
-  const fb::ExecutionRecord* r = *root;
-  ExecutionInfo info;
-  info.workflow = Str(r->workflow());
-  info.version = r->version();
-  info.hash = Str(r->hash());
-  if (r->status() > static_cast<uint8_t>(ExecutionStatus::kTerminated)) {
-    return absl::DataLossError("corrupt execution record: unknown status");
-  }
-  info.status = static_cast<ExecutionStatus>(r->status());
-  auto input = BlobValue(r->input(), "execution input");
-  auto output = BlobValue(r->output(), "execution output");
-  auto error = BlobValue(r->error(), "execution error");
-  for (auto* s : {&input, &output, &error}) {
-    if (!s->ok()) return s->status();
-  }
-  info.input = *std::move(input);
-  info.output = *std::move(output);
-  info.error = *std::move(error);
-  info.created_ms = r->created_ms();
-  info.updated_ms = r->updated_ms();
-  info.ended_ms = r->ended_ms();
-  return info;
+  return WithRoot<fb::ExecutionRecord>(bytes, fb::ExecutionRecordIdentifier(), "execution",
+                                [&](const fb::ExecutionRecord* r) -> absl::StatusOr<ExecutionInfo> {
+    ExecutionInfo info;
+    info.workflow = Str(r->workflow());
+    info.version = r->version();
+    info.hash = Str(r->hash());
+    if (r->status() > static_cast<uint8_t>(ExecutionStatus::kTerminated)) {
+      return absl::DataLossError("corrupt execution record: unknown status");
+    }
+    info.status = static_cast<ExecutionStatus>(r->status());
+    auto input = BlobValue(r->input(), "execution input");
+    auto output = BlobValue(r->output(), "execution output");
+    auto error = BlobValue(r->error(), "execution error");
+    for (auto* s : {&input, &output, &error}) {
+      if (!s->ok()) return s->status();
+    }
+    info.input = *std::move(input);
+    info.output = *std::move(output);
+    info.error = *std::move(error);
+    info.created_ms = r->created_ms();
+    info.updated_ms = r->updated_ms();
+    info.ended_ms = r->ended_ms();
+    return info;
+  });
 }
 
 std::string EncodeExecState(const ExecStateRow& row) {
@@ -128,20 +134,20 @@ std::string EncodeExecState(const ExecStateRow& row) {
 }
 
 absl::StatusOr<ExecStateRow> DecodeExecState(std::string_view bytes) {
-  auto root = Root<fb::ExecStateRecord>(bytes, fb::ExecStateRecordIdentifier(), "execution state");
-  if (!root.ok()) return root.status();
-  const fb::ExecStateRecord* r = *root;
-  ExecStateRow row;
-  if (r->checkpoint() != nullptr) {
-    row.checkpoint.assign(reinterpret_cast<const char*>(r->checkpoint()->data()),
-                          r->checkpoint()->size());
-  }
-  row.waiting_task = Str(r->waiting_task());
-  row.next_history_seq = r->next_history_seq();
-  row.next_task_seq = r->next_task_seq();
-  row.updated_ms = r->updated_ms();
-  row.program_hash = Str(r->program_hash());
-  return row;
+  return WithRoot<fb::ExecStateRecord>(bytes, fb::ExecStateRecordIdentifier(), "execution state",
+                                [&](const fb::ExecStateRecord* r) -> absl::StatusOr<ExecStateRow> {
+    ExecStateRow row;
+    if (r->checkpoint() != nullptr) {
+      row.checkpoint.assign(reinterpret_cast<const char*>(r->checkpoint()->data()),
+                            r->checkpoint()->size());
+    }
+    row.waiting_task = Str(r->waiting_task());
+    row.next_history_seq = r->next_history_seq();
+    row.next_task_seq = r->next_task_seq();
+    row.updated_ms = r->updated_ms();
+    row.program_hash = Str(r->program_hash());
+    return row;
+  });
 }
 
 std::string EncodeTask(const TaskRow& row) {
@@ -161,33 +167,33 @@ std::string EncodeTask(const TaskRow& row) {
 }
 
 absl::StatusOr<TaskRow> DecodeTask(std::string_view bytes) {
-  auto root = Root<fb::TaskRecord>(bytes, fb::TaskRecordIdentifier(), "task");
-  if (!root.ok()) return root.status();
-  const fb::TaskRecord* r = *root;
-  TaskRow row;
-  TaskInfo& t = row.info;
-  t.execution_id = Str(r->execution_id());
-  t.type = Str(r->type());
-  t.attempt = r->attempt();
-  if (r->status() > static_cast<uint8_t>(TaskStatus::kCanceled)) {
-    return absl::DataLossError("corrupt task record: unknown status");
-  }
-  t.status = static_cast<TaskStatus>(r->status());
-  t.worker_id = Str(r->worker_id());
-  t.scheduled_ms = r->scheduled_ms();
-  t.started_ms = r->started_ms();
-  t.ended_ms = r->ended_ms();
-  auto input = BlobValue(r->input(), "task input");
-  auto output = BlobValue(r->output(), "task output");
-  auto error = BlobValue(r->error(), "task error");
-  for (auto* s : {&input, &output, &error}) {
-    if (!s->ok()) return s->status();
-  }
-  t.input = *std::move(input);
-  t.output = *std::move(output);
-  t.error = *std::move(error);
-  row.seq = r->seq();
-  return row;
+  return WithRoot<fb::TaskRecord>(bytes, fb::TaskRecordIdentifier(), "task",
+                                [&](const fb::TaskRecord* r) -> absl::StatusOr<TaskRow> {
+    TaskRow row;
+    TaskInfo& t = row.info;
+    t.execution_id = Str(r->execution_id());
+    t.type = Str(r->type());
+    t.attempt = r->attempt();
+    if (r->status() > static_cast<uint8_t>(TaskStatus::kCanceled)) {
+      return absl::DataLossError("corrupt task record: unknown status");
+    }
+    t.status = static_cast<TaskStatus>(r->status());
+    t.worker_id = Str(r->worker_id());
+    t.scheduled_ms = r->scheduled_ms();
+    t.started_ms = r->started_ms();
+    t.ended_ms = r->ended_ms();
+    auto input = BlobValue(r->input(), "task input");
+    auto output = BlobValue(r->output(), "task output");
+    auto error = BlobValue(r->error(), "task error");
+    for (auto* s : {&input, &output, &error}) {
+      if (!s->ok()) return s->status();
+    }
+    t.input = *std::move(input);
+    t.output = *std::move(output);
+    t.error = *std::move(error);
+    row.seq = r->seq();
+    return row;
+  });
 }
 
 std::string EncodeHistory(const HistoryRow& row) {
@@ -201,20 +207,20 @@ std::string EncodeHistory(const HistoryRow& row) {
 }
 
 absl::StatusOr<HistoryRow> DecodeHistory(std::string_view bytes) {
-  auto root = Root<fb::HistoryRecord>(bytes, fb::HistoryRecordIdentifier(), "history");
-  if (!root.ok()) return root.status();
-  const fb::HistoryRecord* r = *root;
-  HistoryRow row;
-  row.time_ms = r->time_ms();
-  if (r->type() >= std::size(kHistoryNames)) {
-    return absl::DataLossError("corrupt history record: unknown event type");
-  }
-  row.type = static_cast<HistoryType>(r->type());
-  row.task_id = Str(r->task_id());
-  auto details = BlobValue(r->details(), "history details");
-  if (!details.ok()) return details.status();
-  row.details = *std::move(details);
-  return row;
+  return WithRoot<fb::HistoryRecord>(bytes, fb::HistoryRecordIdentifier(), "history",
+                                [&](const fb::HistoryRecord* r) -> absl::StatusOr<HistoryRow> {
+    HistoryRow row;
+    row.time_ms = r->time_ms();
+    if (r->type() >= std::size(kHistoryNames)) {
+      return absl::DataLossError("corrupt history record: unknown event type");
+    }
+    row.type = static_cast<HistoryType>(r->type());
+    row.task_id = Str(r->task_id());
+    auto details = BlobValue(r->details(), "history details");
+    if (!details.ok()) return details.status();
+    row.details = *std::move(details);
+    return row;
+  });
 }
 
 }  // namespace weft::storage

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "checkpoint_generated.h"  // generated from checkpoint.fbs
+#include "common/aligned_bytes.h"
 #include "flatbuffers/flexbuffers.h"
 #include "value/value_codec.h"
 
@@ -69,14 +70,7 @@ absl::StatusOr<ExecState> DecodeCheckpoint(std::string_view bytes) {
   // Room for the root offset and the identifier; the verifier itself aborts at >= 2 GiB.
   if (bytes.size() < 8) return Corrupt("too short");
   if (bytes.size() >= FLATBUFFERS_MAX_BUFFER_SIZE) return Corrupt("too large");
-  // FlatBuffers reads scalars in place; give it an aligned copy when the caller's bytes (an
-  // LMDB value) are not aligned.
-  if (reinterpret_cast<uintptr_t>(bytes.data()) % alignof(uint64_t) != 0) {
-    std::vector<uint64_t> aligned((bytes.size() + 7) / 8);
-    std::memcpy(aligned.data(), bytes.data(), bytes.size());
-    return Decode(reinterpret_cast<const uint8_t*>(aligned.data()), bytes.size());
-  }
-  return Decode(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  return WithAlignedBytes(bytes, [](const uint8_t* data, size_t size) { return Decode(data, size); });
 }
 
 }  // namespace weft::vm

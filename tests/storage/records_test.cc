@@ -51,6 +51,23 @@ TEST(Records, ExecutionAndStateRoundTrip) {
   EXPECT_EQ(st_back->program_hash, "abc");
 }
 
+TEST(Records, DecodesBytesAtAnyAlignment) {
+  // LMDB places a value right after its key, so stored records are rarely 8-byte aligned.
+  TaskRow row;
+  row.info.type = "t";
+  row.info.input = Value::Int(5);
+  row.seq = 3;
+  const std::string bytes = EncodeTask(row);
+  for (size_t offset = 0; offset < 8; ++offset) {
+    std::string shifted(offset, 'x');
+    shifted += bytes;
+    auto back = DecodeTask(std::string_view(shifted).substr(offset));
+    ASSERT_TRUE(back.ok()) << offset << ": " << back.status();
+    EXPECT_EQ(back->seq, 3u);
+    EXPECT_EQ(back->info.input, Value::Int(5));
+  }
+}
+
 TEST(Records, CorruptBytesAreDataLossNotACrash) {
   HistoryRow row{5, HistoryType::kTaskCompleted, "T", Value::Int(1)};
   std::string good = EncodeHistory(row);
