@@ -86,7 +86,8 @@ class EngineImpl final : public Engine {
   absl::flat_hash_map<std::string, std::shared_ptr<Waiter>> waiters_;
 
   std::mutex workers_mu_;
-  absl::flat_hash_map<std::string, TaskHandler> handlers_;
+  // Shared, so a pool thread keeps its handler alive even if the map rehashes meanwhile.
+  absl::flat_hash_map<std::string, std::shared_ptr<const TaskHandler>> handlers_;
   absl::flat_hash_map<std::string, int> limits_;
   std::vector<std::thread> workers_;
   std::thread sweeper_;

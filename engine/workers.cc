@@ -16,7 +16,7 @@ constexpr int64_t kSweepPeriodMs = 100;
 void EngineImpl::RegisterWorker(std::string task_type, TaskHandler handler, int concurrency) {
   std::lock_guard<std::mutex> lock(workers_mu_);
   limits_[task_type] = concurrency;
-  handlers_[std::move(task_type)] = std::move(handler);
+  handlers_[std::move(task_type)] = std::make_shared<const TaskHandler>(std::move(handler));
 }
 
 absl::Status EngineImpl::StartWorkers() {
@@ -56,10 +56,10 @@ void EngineImpl::WorkerLoop(int index) {
     std::optional<Lease> lease =
         dispatcher_.TakeAny(limits, worker_id, clock_->NowMs(), lease_ms, kPollWaitMs);
     if (!lease) continue;
-    TaskHandler* handler;
+    std::shared_ptr<const TaskHandler> handler;
     {
       std::lock_guard<std::mutex> lock(workers_mu_);
-      handler = &handlers_[lease->task.type];
+      handler = handlers_[lease->task.type];
     }
     TaskContext ctx{lease->task.task_id, lease->task.execution_id, lease->task.type,
                     lease->task.attempt, lease->task.input};
