@@ -2,6 +2,8 @@
 // (instructions/s) and checkpoint encode/decode (bytes and time per checkpoint).
 #include <benchmark/benchmark.h>
 
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -99,25 +101,17 @@ weft::vm::ExecState SuspendedShipping(const weft::bytecode::Program& program) {
   return st;
 }
 
-constexpr std::string_view kShipping = R"(
-task shipping_info
-task ship_fedex
-task ship_ups
-task ship_dhl
-workflow shipping(order_id: string, vendor: string) {
-    let info = shipping_info(order_id: order_id)
-    let label = switch vendor {
-        case "fedex" => ship_fedex(address: info.address)
-        case "ups"   => ship_ups(address: info.address)
-        case "dhl"   => ship_dhl(address: info.address)
-        default      => fail "unsupported vendor ${vendor}"
-    }
-    return { tracking: label.tracking, vendor: vendor }
+// examples/shipping.wf, the workflow users meet first (WEFT_SOURCE_DIR is set by CMake).
+std::string Shipping() {
+  std::ifstream in(std::string(WEFT_SOURCE_DIR) + "/examples/shipping.wf");
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  if (buffer.str().empty()) std::abort();
+  return buffer.str();
 }
-)";
 
 void BM_CheckpointEncode(benchmark::State& state) {
-  const weft::bytecode::Program program = CompileOne(kShipping);
+  const weft::bytecode::Program program = CompileOne(Shipping());
   const weft::vm::ExecState st = SuspendedShipping(program);
   size_t bytes = 0;
   for (auto _ : state) {
@@ -130,7 +124,7 @@ void BM_CheckpointEncode(benchmark::State& state) {
 BENCHMARK(BM_CheckpointEncode);
 
 void BM_CheckpointDecode(benchmark::State& state) {
-  const weft::bytecode::Program program = CompileOne(kShipping);
+  const weft::bytecode::Program program = CompileOne(Shipping());
   const std::string cp = weft::vm::EncodeCheckpoint(SuspendedShipping(program));
   for (auto _ : state) {
     auto decoded = weft::vm::DecodeCheckpoint(cp);
@@ -142,7 +136,7 @@ void BM_CheckpointDecode(benchmark::State& state) {
 BENCHMARK(BM_CheckpointDecode);
 
 void BM_LoadProgram(benchmark::State& state) {
-  const std::string bytes = weft::bytecode::SerializeProgram(CompileOne(kShipping));
+  const std::string bytes = weft::bytecode::SerializeProgram(CompileOne(Shipping()));
   for (auto _ : state) {
     auto p = weft::bytecode::LoadProgram(bytes);  // verifier included
     benchmark::DoNotOptimize(p->code.data());

@@ -5,13 +5,24 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "tests/storage/temp_dir.h"
 #include "weft/engine.h"
 
 namespace weft::testing {
+
+// A file of the repository, by its path from the root (CTest runs tests from the root).
+inline std::string ReadSourceFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "cannot read " << path;
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
 
 inline Value Json(std::string_view text) {
   absl::StatusOr<Value> v = Value::FromJson(std::string(text));

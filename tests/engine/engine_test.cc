@@ -9,29 +9,14 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-constexpr std::string_view kShipping = R"(
-task shipping_info
-task ship_fedex
-task ship_ups
-task ship_dhl
-
-workflow shipping(order_id: string, vendor: string) {
-    let info = shipping_info(order_id: order_id)
-    let label = switch vendor {
-        case "fedex" => ship_fedex(address: info.address)
-        case "ups"   => ship_ups(address: info.address)
-        case "dhl"   => ship_dhl(address: info.address)
-        default      => fail "unsupported vendor ${vendor}"
-    }
-    return { tracking: label.tracking, vendor: vendor }
-}
-)";
+// The workflow the README and the CLI run: the tests exercise the very file users see.
+std::string Shipping() { return ReadSourceFile("examples/shipping.wf"); }
 
 class ShippingTest : public EngineTest {
  protected:
   void SetUp() override {
     EngineTest::SetUp();
-    Deploy(kShipping);
+    Deploy(Shipping());
     engine_->RegisterWorker("shipping_info", [](const TaskContext& t) {
       const Value* id = t.input.as_object().Find("order_id");
       return TaskOutcome::Complete(Json(R"({"address":"1 Main St, )" + id->as_string() + R"("})"));
@@ -102,7 +87,7 @@ TEST_F(ShippingTest, ListingByStatus) {
 }
 
 TEST_F(EngineTest, BadInputIsRejectedBeforeAnythingIsStored) {
-  Deploy(kShipping);
+  Deploy(Shipping());
   auto missing = engine_->Start("shipping", Json(R"({"order_id":"o1"})"));
   EXPECT_TRUE(absl::IsInvalidArgument(missing.status())) << missing.status();
   EXPECT_THAT(std::string(missing.status().message()), HasSubstr("vendor"));
@@ -120,7 +105,7 @@ TEST_F(EngineTest, BadInputIsRejectedBeforeAnythingIsStored) {
 }
 
 TEST_F(EngineTest, CompileErrorsDeployNothing) {
-  Deploy(kShipping);
+  Deploy(Shipping());
   auto r = engine_->Deploy("broken.wf", "task a\nworkflow shipping() { b() }\n");
   ASSERT_TRUE(absl::IsInvalidArgument(r.status()));
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("broken.wf:2:"));

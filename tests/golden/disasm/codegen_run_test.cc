@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "bytecode/verifier.h"
+#include "tests/golden/golden.h"
 #include "compiler/compiler.h"
 #include "compiler/diag/diagnostic.h"
 #include "vm/vm.h"
@@ -63,21 +64,7 @@ const Value* Field(const Value& v, std::string_view key) {
 }
 
 TEST(CodegenRun, TheShippingExample) {
-  const std::string src = R"(
-task shipping_info
-task ship_fedex
-task ship_ups
-task ship_dhl
-workflow shipping(order_id: string, vendor: string) {
-    let info = shipping_info(order_id: order_id)
-    let label = switch vendor {
-        case "fedex" => ship_fedex(address: info.address)
-        case "ups"   => ship_ups(address: info.address)
-        case "dhl"   => ship_dhl(address: info.address)
-        default      => fail "unsupported vendor ${vendor}"
-    }
-    return { tracking: label.tracking, vendor: vendor }
-})";
+  const std::string src = golden::ReadFile(golden::SourcePath("examples/shipping.wf"));
   TaskFn tasks = [](const std::string& task, const Value&) {
     if (task == "shipping_info") return *Value::FromJson(R"({"address": "1 Main St"})");
     return *Value::FromJson(R"({"tracking": ")" + task + R"(-42"})");
