@@ -11,6 +11,9 @@ packages=(
   libcli11-dev
   rapidjson-dev
   libssl-dev                            # SHA-256 for content-addressed bytecode
+  libjq-dev                             # jq() in the standard library
+  libcurl4-openssl-dev                  # the http system task
+  libcpp-httplib-dev                    # loopback HTTP server in tests
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 missing=()
