@@ -26,6 +26,11 @@ std::string Abbreviate(std::string text) {
 void AppendHeader(const Program& p, std::string& out) {
   absl::StrAppend(&out, "workflow ", p.workflow_name, "\n");
   absl::StrAppend(&out, "format_version ", p.format_version, "\n");
+  // Shown only when set, so that workflows without options disassemble as they always did.
+  if (!p.failure_workflow.empty()) {
+    absl::StrAppend(&out, "failure_workflow ", p.failure_workflow, "\n");
+  }
+  if (p.timeout_ms != 0) absl::StrAppend(&out, "timeout_ms ", p.timeout_ms, "\n");
   absl::StrAppend(&out, "params ", p.params.size(), "\n");
   for (size_t i = 0; i < p.params.size(); ++i) {
     const Param& param = p.params[i];
@@ -37,7 +42,9 @@ void AppendHeader(const Program& p, std::string& out) {
   }
   absl::StrAppend(&out, "tasks ", p.tasks.size(), "\n");
   for (size_t i = 0; i < p.tasks.size(); ++i) {
-    absl::StrAppend(&out, "  ", i, " ", p.tasks[i].name, "\n");
+    absl::StrAppend(&out, "  ", i, " ", p.tasks[i].name);
+    if (!p.tasks[i].policy.is_null()) absl::StrAppend(&out, " ", p.tasks[i].policy.ToJson());
+    out += "\n";
   }
   absl::StrAppend(&out, "constants ", p.constants.size(), "\n");
   for (size_t i = 0; i < p.constants.size(); ++i) {
@@ -70,6 +77,7 @@ std::string NoteFor(const Program& p, OperandKind kind, uint32_t v) {
     case OperandKind::ITER:
     case OperandKind::TARGET:
     case OperandKind::COUNT:
+    case OperandKind::BASE:
       return "";
   }
   return "";

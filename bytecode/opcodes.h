@@ -21,14 +21,17 @@ inline constexpr size_t kOpCount = 0
 #undef OP
     ;
 
-enum class OperandKind : uint8_t { NONE, CONST, NAME, LOCAL, ITER, TARGET, TASK, BUILTIN, COUNT };
+enum class OperandKind : uint8_t { NONE, CONST, NAME, LOCAL, ITER, TARGET, TASK, BUILTIN, COUNT, BASE };
 
 enum OpFlags : uint8_t {
   F_NONE = 0,
   F_JUMP = 1,     // operand A is a target; execution may also fall through
   F_GOTO = 2,     // operand A is a target; never falls through
   F_END = 4,      // ends the execution; never falls through
-  F_SUSPEND = 8,  // the VM yields to the engine here
+  F_SUSPEND = 8,  // the fiber may wait on the outside world (or its branches) here
+  F_SPAWN = 16,   // operand A is where a new fiber starts, with an empty stack
+  F_SPAWN_ITEM = 32,  // operand A is where new fibers start, each with its item pushed
+  F_HANDLER = 64,     // operand A is a catch target, reached with the depth after this + 1
 };
 
 struct OpInfo {

@@ -40,6 +40,7 @@ struct Param {
 // A worker task the workflow may call. Its queue is named after it.
 struct TaskDecl {
   std::string name;
+  Value policy;  // the declared policy object, or null (see docs/language.md "Task policy")
 };
 
 // pc -> source position, sorted by pc; an entry covers pcs up to the next entry.
@@ -59,6 +60,8 @@ struct Program {
   uint32_t num_locals = 0;         // params first, then lets/vars and hidden slots
   uint32_t max_stack = 0;          // operand stack bound above the locals (verified)
   std::vector<LineEntry> lines;
+  std::string failure_workflow;    // run when an execution fails; empty for none
+  int64_t timeout_ms = 0;          // the execution's deadline after its start; 0 for none
 };
 
 }  // namespace weft::bytecode

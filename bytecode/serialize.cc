@@ -42,7 +42,10 @@ Offset<Vector<Offset<fb::Param>>> WriteParams(FlatBufferBuilder& fbb, const Prog
 Offset<Vector<Offset<fb::Task>>> WriteTasks(FlatBufferBuilder& fbb, const Program& program) {
   std::vector<Offset<fb::Task>> tasks;
   for (const TaskDecl& task : program.tasks) {
-    tasks.push_back(fb::CreateTask(fbb, fbb.CreateString(task.name)));
+    auto name = fbb.CreateString(task.name);
+    Offset<Vector<uint8_t>> policy;
+    if (!task.policy.is_null()) policy = WriteValue(fbb, task.policy);
+    tasks.push_back(fb::CreateTask(fbb, name, policy));
   }
   return fbb.CreateVector(tasks);
 }
@@ -83,6 +86,22 @@ absl::Status ReadParams(const fb::Program& root, Program& out) {
   return absl::OkStatus();
 }
 
+absl::Status ReadTaskPolicies(const fb::Program& root, Program& out) {
+  if (root.tasks() == nullptr) return absl::OkStatus();
+  for (size_t i = 0; i < root.tasks()->size(); ++i) {
+    const fb::Task* task = root.tasks()->Get(static_cast<flatbuffers::uoffset_t>(i));
+    if (task->policy() == nullptr) continue;
+    absl::StatusOr<Value> policy =
+        ReadValue(task->policy(), absl::StrCat("policy of task `", task->name()->str(), "`"));
+    if (!policy.ok()) return policy.status();
+    if (!policy->is_object()) {
+      return Corrupt(absl::StrCat("policy of task `", task->name()->str(), "` is not an object"));
+    }
+    out.tasks[i].policy = *std::move(policy);
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ReadConstants(const fb::Program& root, Program& out) {
   if (root.constants() == nullptr) return absl::OkStatus();
   absl::StatusOr<Value> pool = ReadValue(root.constants(), "constant pool");
@@ -96,8 +115,10 @@ void ReadPlainFields(const fb::Program& root, Program& out) {
   out.format_version = root.format_version();
   out.workflow_name = root.workflow_name()->str();
   if (root.tasks() != nullptr) {
-    for (const fb::Task* task : *root.tasks()) out.tasks.push_back({task->name()->str()});
+    for (const fb::Task* task : *root.tasks()) out.tasks.push_back({task->name()->str(), {}});
   }
+  if (root.failure_workflow() != nullptr) out.failure_workflow = root.failure_workflow()->str();
+  out.timeout_ms = root.timeout_ms();
   if (root.code() != nullptr) out.code.assign(root.code()->begin(), root.code()->end());
   out.num_locals = root.num_locals();
   out.max_stack = root.max_stack();
@@ -126,6 +147,7 @@ absl::StatusOr<Program> Decode(const uint8_t* data, size_t size) {
   ReadPlainFields(root, program);
   if (absl::Status s = ReadParams(root, program); !s.ok()) return s;
   if (absl::Status s = ReadConstants(root, program); !s.ok()) return s;
+  if (absl::Status s = ReadTaskPolicies(root, program); !s.ok()) return s;
   if (absl::Status s = VerifyProgram(program); !s.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("invalid bytecode: ", s.message()));
   }
@@ -147,8 +169,13 @@ std::string SerializeProgram(const Program& program) {
   line_entries.reserve(program.lines.size());
   for (const LineEntry& e : program.lines) line_entries.emplace_back(e.pc, e.line, e.column);
   auto lines = fbb.CreateVectorOfStructs(line_entries);
+  Offset<flatbuffers::String> failure_workflow;
+  if (!program.failure_workflow.empty()) {
+    failure_workflow = fbb.CreateString(program.failure_workflow);
+  }
   auto root = fb::CreateProgram(fbb, program.format_version, name, params, tasks, constants,
-                                code, program.num_locals, program.max_stack, lines);
+                                code, program.num_locals, program.max_stack, lines,
+                                failure_workflow, program.timeout_ms);
   fb::FinishProgramBuffer(fbb, root);
   return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
 }

@@ -86,6 +86,12 @@ absl::Status CheckOperand(const Program& p, const std::vector<bool>& starts, uin
     case OperandKind::NONE:
     case OperandKind::COUNT:
       return absl::OkStatus();
+    case OperandKind::BASE:
+      if (value > p.num_locals) {
+        return AtPc(pc, absl::StrCat("branch base ", value, " is past the ", p.num_locals,
+                                     " locals"));
+      }
+      return absl::OkStatus();
     case OperandKind::CONST:
       if (value >= p.constants.size()) {
         return AtPc(pc, absl::StrCat("constant ", value, " is out of range (pool has ",
@@ -206,6 +212,21 @@ class DepthAnalysis {
     }
     if (info.flags & (F_JUMP | F_GOTO)) {
       if (absl::Status s = Reach(pc, ins.a, after); !s.ok()) return s;
+    }
+    // A new fiber's stack starts empty, or holds just its item; a catch target is reached
+    // with the stack cut back to the TRY's depth and the error pushed.
+    if (info.flags & F_SPAWN) {
+      if (absl::Status s = Reach(pc, ins.a, 0); !s.ok()) return s;
+    }
+    if (info.flags & F_SPAWN_ITEM) {
+      if (absl::Status s = Reach(pc, ins.a, 1); !s.ok()) return s;
+    }
+    if (info.flags & F_HANDLER) {
+      if (after + 1 > p_.max_stack) {
+        return AtPc(pc, absl::StrCat("the catch target's depth ", after + 1,
+                                     " exceeds max_stack ", p_.max_stack));
+      }
+      if (absl::Status s = Reach(pc, ins.a, after + 1); !s.ok()) return s;
     }
     if (info.flags & (F_GOTO | F_END)) return absl::OkStatus();
     const uint64_t next = uint64_t{pc} + ins.size;
