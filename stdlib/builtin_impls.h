@@ -35,6 +35,37 @@ inline absl::Status ExpectError(std::string_view fn, std::string_view expected, 
 }
 
 inline void CheckArity(std::span<const Value> args, size_t n) { WEFT_CHECK(args.size() == n); }
+inline void CheckArity(std::span<const Value> args, size_t min, size_t max) {
+  WEFT_CHECK(args.size() >= min && args.size() <= max);
+}
+
+// "<fn>() <what>", for a bad argument value rather than a bad kind:
+// UserError("split", "separator must not be empty").
+inline absl::Status UserError(std::string_view fn, std::string_view what) {
+  std::string message(fn);
+  message.append("() ").append(what);
+  return absl::InvalidArgumentError(message);
+}
+
+// v as compact JSON for an error message, cut to about 80 bytes: "{\"a\":[1,2,3,4,...".
+inline std::string Preview(const Value& v) {
+  std::string json = v.ToJson();
+  if (json.size() > 80) json.replace(77, std::string::npos, "...");
+  return json;
+}
+
+// Bounds on what one builtin call may build, so that a typo such as repeat(s, 1000000000) or
+// range(1e12) fails with a message instead of exhausting the worker's memory.
+inline constexpr size_t kMaxResultBytes = size_t{64} << 20;  // of a string
+inline constexpr size_t kMaxResultItems = size_t{10} << 20;  // of a list
+
+// Exact three-way comparison of two numbers (ints beyond 2^53 included): <0, 0 or >0.
+// REQUIRES: a.is_number() && b.is_number().
+int CompareNumbers(const Value& a, const Value& b);
+
+// The order of sort(), min() and max(): numbers by value, strings by bytes. Returns false (and
+// leaves *result alone) when a and b are not both numbers or both strings.
+bool CompareSortable(const Value& a, const Value& b, int* result);
 
 }  // namespace weft::stdlib
 

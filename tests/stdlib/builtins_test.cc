@@ -59,9 +59,23 @@ TEST_F(BuiltinsTest, CatalogueMatchesTheDefFile) {
   std::vector<std::string> names;
   for (const auto& b : all) names.emplace_back(b.name);
   // Ids are an on-disk ABI: this order may only grow at the end.
-  EXPECT_THAT(names, ::testing::ElementsAre("len", "keys", "values", "contains", "upper", "lower",
-                                            "split", "join", "str", "int", "float", "now",
-                                            "uuid"));
+  EXPECT_THAT(names, ::testing::ElementsAre(
+                         "len", "keys", "values", "contains", "upper", "lower", "split", "join",
+                         "str", "int", "float", "now", "uuid",
+                         // strings
+                         "trim", "trim_start", "trim_end", "starts_with", "ends_with", "replace",
+                         "substr", "index_of", "pad_left", "pad_right", "repeat", "lines",
+                         // lists
+                         "sort", "reverse", "unique", "flatten", "range", "slice", "sum", "min",
+                         "max", "first", "last", "append", "concat", "zip",
+                         // objects
+                         "merge", "pick_keys", "omit_keys", "get", "has", "entries",
+                         "from_entries",
+                         // math
+                         "abs", "floor", "ceil", "round", "pow", "sqrt", "clamp",
+                         // time, JSON, jq
+                         "format_time", "parse_time", "format_duration", "parse_duration",
+                         "json_parse", "json_stringify", "jq"));
   for (uint32_t i = 0; i < all.size(); ++i) {
     uint32_t id = 999;
     const BuiltinInfo* info = FindBuiltin(all[i].name, &id);
@@ -72,6 +86,8 @@ TEST_F(BuiltinsTest, CatalogueMatchesTheDefFile) {
     EXPECT_LE(info->min_args, info->max_args);
   }
   EXPECT_EQ(static_cast<uint32_t>(BuiltinId::k_uuid), 12u);
+  EXPECT_EQ(static_cast<uint32_t>(BuiltinId::k_trim), 13u);
+  EXPECT_EQ(static_cast<uint32_t>(BuiltinId::k_jq), 59u);
   EXPECT_EQ(FindBuiltin("nope"), nullptr);
   EXPECT_EQ(FindBuiltin("LEN"), nullptr);
   EXPECT_EQ(FindBuiltin(""), nullptr);
