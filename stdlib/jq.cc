@@ -42,7 +42,9 @@ constexpr char kPrelude[] =
     "def stderr: .; "
     "{} as $ENV | ";
 
-constexpr size_t kCacheSize = 16;  // compiled programs per thread
+// Compiled programs per thread. A compiled jq 1.6 program takes about 80 KiB (measured), so the
+// cache costs at most ~1.3 MiB per thread that runs jq().
+constexpr size_t kCacheSize = 16;
 
 // A compiled program. The error callback appends to `messages`, so it lives at a stable address.
 struct Program {

@@ -144,6 +144,8 @@ TEST_F(JqTest, IsPure) {
   EXPECT_THAT(Error("jq", {S("include \"x\"; ."), "null"}), StartsWith("jq() cannot compile"));
   EXPECT_THAT(Error("jq", {S("import \"passwd\" as $p {search: \"/etc\"}; $p"), "null"}),
               StartsWith("jq() cannot compile"));
+  EXPECT_EQ(Error("jq", {S("\"/etc/passwd\" | modulemeta"), "null"}),
+            "jq() error: module not found: /etc/passwd");
   EXPECT_EQ(CallJ("jq", {S("0 | gmtime | todate"), "null"}), R"("1970-01-01T00:00:00Z")");
   EXPECT_EQ(CallJ("jq", {S("1 | stderr"), "null"}), "1");
   // A user's own definitions and variables still work behind the prelude.
