@@ -82,12 +82,12 @@ Value DecodeBody(std::string body, std::string_view content_type) {
   return Value::String(std::move(body));
 }
 
-Value ResponseValue(long status, const ResponseHeaders& headers, std::string body) {
+Object ResponseObject(long status, const ResponseHeaders& headers, std::string body) {
   Object object;
   object.Set("status", Value::Int(status));
   object.Set("headers", headers.ToValue());
   object.Set("body", DecodeBody(std::move(body), headers.Get("content-type")));
-  return Value::MakeObject(std::move(object));
+  return object;
 }
 
 bool IsRetryableStatus(long status) { return status == 408 || status == 429 || status >= 500; }

@@ -37,8 +37,8 @@ bool IsJsonContentType(std::string_view content_type);
 // The body as a Value: parsed JSON when the content type says JSON and it parses, else the text.
 Value DecodeBody(std::string body, std::string_view content_type);
 
-// {status, headers, body}: the success output, and the details of a non-2xx failure.
-Value ResponseValue(long status, const ResponseHeaders& headers, std::string body);
+// {status, headers, body}: the success output, and part of the details of a non-2xx failure.
+Object ResponseObject(long status, const ResponseHeaders& headers, std::string body);
 
 // 408 Request Timeout, 429 Too Many Requests and 5xx may succeed later; other statuses will not.
 bool IsRetryableStatus(long status);

@@ -96,11 +96,19 @@ ErrorKind ClassifyError(CURLcode code) {
   }
 }
 
-Value ErrorDetails(std::string_view error, const HttpRequest& request) {
+// Every failure's details start with {error, url, status}, so a workflow's catch can test
+// `e.details.status == 404` without first asking which kind of failure it has (reading an
+// absent field is an error in Weft). `status` is null when no response came back.
+Object FailureDetails(std::string_view error, std::string url, Value status) {
   Object details;
   details.Set("error", Value::String(std::string(error)));
-  details.Set("url", Value::String(request.display_url));
-  return Value::MakeObject(std::move(details));
+  details.Set("url", url.empty() ? Value() : Value::String(std::move(url)));
+  details.Set("status", std::move(status));
+  return details;
+}
+
+Value ErrorDetails(std::string_view error, const HttpRequest& request) {
+  return Value::MakeObject(FailureDetails(error, request.display_url, Value()));
 }
 
 HttpOutcome Failure(std::string message, Value details, bool retryable) {
@@ -185,12 +193,16 @@ void SetOptions(CURL* h, const HttpRequest& request, curl_slist* headers, Transf
 }
 
 HttpOutcome StatusOutcome(long status, Transfer& t, const HttpRequest& request) {
-  Value response = ResponseValue(status, t.headers, std::move(t.body));
-  if (status >= 200 && status < 300) return HttpOutcome{true, std::move(response), "", Value(), false};
+  Object response = ResponseObject(status, t.headers, std::move(t.body));
+  if (status >= 200 && status < 300) {
+    return HttpOutcome{true, Value::MakeObject(std::move(response)), "", Value(), false};
+  }
+  Object details = FailureDetails("status", request.display_url, Value());
+  for (const auto& [name, value] : response) details.Set(name, value);  // replaces null status
   std::string reason = t.headers.reason();
   return Failure(absl::StrCat("HTTP ", status, reason.empty() ? "" : " ", reason, " from ",
                               Describe(request)),
-                 std::move(response), IsRetryableStatus(status));
+                 Value::MakeObject(std::move(details)), IsRetryableStatus(status));
 }
 
 HttpOutcome Perform(const HttpRequest& request, const HttpTaskOptions& options) {
@@ -220,10 +232,8 @@ HttpOutcome RunHttpTask(const Value& input, const HttpTaskOptions& options) {
   }
   absl::StatusOr<HttpRequest> request = ParseHttpRequest(input);
   if (!request.ok()) {
-    Object details;
-    details.Set("error", Value::String("input"));
-    return Failure(std::string(request.status().message()), Value::MakeObject(std::move(details)),
-                   false);
+    return Failure(std::string(request.status().message()),
+                   Value::MakeObject(FailureDetails("input", "", Value())), false);
   }
   return Perform(*request, options);
 }

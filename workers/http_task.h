@@ -19,10 +19,14 @@
 //                   headers joined with ", "; body parsed when the content type is JSON
 //                   (application/json or */*+json) and it parses, otherwise the body text
 //   other statuses  not ok; message "HTTP 503 Service Unavailable from GET URL", details
-//                   {status, headers, body} as above; retryable for 408, 429 and 5xx only
-//   transport       not ok; message from libcurl, details {error, url}; see ErrorKind in
-//                   http_task.cc for the `error` names and which of them are retryable
-//   bad input       not ok, not retryable; the message names the field, details {error: "input"}
+//                   {error: "status", url, status, headers, body}, the last three as above;
+//                   retryable for 408, 429 and 5xx only
+//   transport       not ok; message from libcurl, details {error, url, status: null}; see
+//                   ClassifyError in http_task.cc for the `error` names and which are retryable
+//   bad input       not ok, not retryable; the message names the field; details
+//                   {error: "input", url: null, status: null}
+// Every failure's details thus have `error`, `url` and `status`, so a workflow can test
+// `e.details.status` whatever went wrong.
 // URLs in messages and details have any user:password removed.
 //
 // Thread-safe: each call uses its own curl handle, and libcurl is initialised once.

@@ -144,10 +144,21 @@ TEST_F(HttpTaskTest, NotFoundFailsWithoutRetry) {
   HttpOutcome o = Run(Input("/status/404"));
   ASSERT_FALSE(o.ok);
   EXPECT_EQ(o.message, "HTTP 404 Not Found from GET " + server_.Url("/status/404"));
+  EXPECT_EQ(Field(o.details, "error"), Value::String("status"));
+  EXPECT_EQ(Field(o.details, "url"), Value::String(server_.Url("/status/404")));
   EXPECT_EQ(Field(o.details, "status"), Value::Int(404));
   EXPECT_EQ(Field(o.details, "body"), Value::String("status 404"));
   EXPECT_EQ(Field(Field(o.details, "headers"), "content-type"), Value::String("text/plain"));
   EXPECT_FALSE(o.retryable);
+}
+
+TEST_F(HttpTaskTest, CredentialsStayOutOfErrors) {
+  std::string url = "http://user:s3cret@127.0.0.1:" + std::to_string(server_.port()) + "/status/401";
+  HttpOutcome o = RunHttpTask(Json("{\"url\":\"" + url + "\"}"));
+  ASSERT_FALSE(o.ok);
+  EXPECT_EQ(Field(o.details, "status"), Value::Int(401));
+  EXPECT_THAT(Describe(o), ::testing::Not(HasSubstr("s3cret")));
+  EXPECT_EQ(Field(o.details, "url"), Value::String(server_.Url("/status/401")));
 }
 
 TEST_F(HttpTaskTest, ServiceUnavailableIsRetryable) {
@@ -168,6 +179,7 @@ TEST_F(HttpTaskTest, TimeoutFailsQuickly) {
   ASSERT_FALSE(o.ok);
   EXPECT_EQ(Field(o.details, "error"), Value::String("timeout"));
   EXPECT_EQ(Field(o.details, "url"), Value::String(server_.Url("/slow")));
+  EXPECT_EQ(Field(o.details, "status"), Value::Null());
   EXPECT_THAT(o.message, HasSubstr("Timeout was reached"));
   EXPECT_TRUE(o.retryable);
   EXPECT_GE(elapsed, std::chrono::milliseconds(190));
@@ -179,8 +191,9 @@ TEST_F(HttpTaskTest, ConnectionRefused) {
   std::string url = "http://127.0.0.1:" + std::to_string(closed.port()) + "/";
   HttpOutcome o = RunHttpTask(Json("{\"url\":\"" + url + "\"}"));
   ASSERT_FALSE(o.ok);
-  EXPECT_EQ(Field(o.details, "error"), Value::String("connect"));
-  EXPECT_EQ(Field(o.details, "url"), Value::String(url));
+  EXPECT_EQ(o.details, Value::MakeObject(Object({{"error", Value::String("connect")},
+                                                  {"url", Value::String(url)},
+                                                  {"status", Value::Null()}})));
   EXPECT_THAT(o.message, StartsWith("GET " + url + " failed: Couldn't connect to server"));
   EXPECT_TRUE(o.retryable);
 }
@@ -230,7 +243,7 @@ TEST_F(HttpTaskTest, FileUrlRejected) {
   HttpOutcome o = Run(R"({"url":"file:///etc/passwd"})");
   ASSERT_FALSE(o.ok);
   EXPECT_THAT(o.message, HasSubstr("`url` must be http:// or https://, not file://"));
-  EXPECT_EQ(o.details, Json(R"({"error":"input"})"));
+  EXPECT_EQ(o.details, Json(R"({"error":"input","url":null,"status":null})"));
   EXPECT_FALSE(o.retryable);
 }
 
