@@ -35,6 +35,23 @@ KW_NULL     : 'null' ;
 KW_AND      : 'and' ;
 KW_OR       : 'or' ;
 KW_NOT      : 'not' ;
+// Issue 3: concurrency, time, failure and sub-workflows (docs/language.md).
+KW_PARALLEL   : 'parallel' ;
+KW_YIELD      : 'yield' ;
+KW_TRY        : 'try' ;
+KW_CATCH      : 'catch' ;
+KW_SLEEP      : 'sleep' ;
+KW_AWAIT      : 'await' ;
+KW_COMPENSATE : 'compensate' ;
+KW_WITH       : 'with' ;
+KW_DO         : 'do' ;
+// Contextual keywords: tokens of their own, but the parser's `ident` rule accepts them, so
+// they stay usable as variable, parameter and task names. Each appears only where no name
+// could (after an iterable, after `sleep`, after `await`, before a call).
+KW_LIMIT      : 'limit' ;
+KW_UNTIL      : 'until' ;
+KW_SIGNAL     : 'signal' ;
+KW_START      : 'start' ;
 
 // Not a keyword: other languages' spelling of `else if`. The parser accepts it wherever a name
 // may appear, and after an `if` body it matches the friendly `elif` rule.
@@ -50,6 +67,7 @@ COMMA     : ',' ;
 COLON     : ':' ;
 SEMI      : ';' ;
 ARROW     : '=>' ;
+AT        : '@' ;
 QDOT      : '?.' ;
 QQ        : '??' ;
 DOT       : '.' ;

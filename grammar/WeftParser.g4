@@ -21,9 +21,15 @@ declaration
   | statement                 // friendly: a statement outside any workflow
   ;
 
-taskDecl : KW_TASK bindingName (COMMA bindingName)* ;
+taskDecl : KW_TASK taskItem (COMMA taskItem)* ;
 
-workflowDecl : KW_WORKFLOW bindingName LPAREN paramList? RPAREN block ;
+// `task charge with { retries: 3 }`: the policy applies to that name only.
+taskItem : bindingName withClause? ;
+
+workflowDecl : KW_WORKFLOW bindingName LPAREN paramList? RPAREN withClause? block ;
+
+// A task policy, a call-site override or workflow options; validated by the checker.
+withClause : KW_WITH objectLiteral ;
 
 // friendly: `function f(a) { }`, `def f(a) { }`, `workflw f() { }`
 misspelledWorkflowDecl : IDENT bindingName LPAREN paramList? RPAREN block ;
@@ -58,6 +64,11 @@ simpleStatement
   | continueStmt
   | returnStmt
   | failStmt
+  | parallelStmt
+  | tryStmt
+  | sleepStmt
+  | yieldStmt
+  | doWhileStmt
   | exprStmt
   ;
 
@@ -109,6 +120,20 @@ returnStmt : KW_RETURN expression? ;
 
 failStmt : KW_FAIL expression ;
 
+// Each top-level statement of the block is one branch.
+parallelStmt : KW_PARALLEL block ;
+
+tryStmt : KW_TRY block (KW_CATCH bindingName? block)? ;          // friendly: no `catch`
+
+sleepStmt
+  : KW_SLEEP KW_UNTIL expression
+  | KW_SLEEP expression
+  ;
+
+yieldStmt : KW_YIELD expression ;
+
+doWhileStmt : KW_DO block KW_WHILE condition ;
+
 // An expression statement or an assignment `x = e`. One rule, so that choosing between them
 // needs no lookahead past the left-hand side. friendly: a target other than a name
 // (`a.b = 1`), and `+=` and friends.
@@ -125,7 +150,8 @@ expression
   | expression DOT fieldName                                         #fieldExpr
   | expression QDOT fieldName                                        #optionalFieldExpr
   | expression QDOT? LBRACK expression RBRACK                        #indexExpr
-  | expression LPAREN argumentList? RPAREN                           #callExpr
+  | expression (AT version=INT)? LPAREN argumentList? RPAREN
+    withClause? compensateClause?                                    #callExpr
   | MINUS expression                                                 #negateExpr
   | expression op=(STAR | SLASH | PERCENT) expression                #multiplyExpr
   | expression op=(PLUS | MINUS) expression                          #addExpr
@@ -138,11 +164,14 @@ expression
 
 primary
   : literal
+  | startExpr                 // before nameRef: `start b(...)` is a start, not `start` then a call
   | nameRef
   | parenExpr
   | listLiteral
   | objectLiteral
   | switchExpr
+  | parallelForExpr
+  | awaitExpr
   ;
 
 nameRef : ident ;
@@ -165,6 +194,18 @@ armValue
   : KW_FAIL expression
   | expression
   ;
+
+// `ship(o: o) compensate cancel(o: o)`: the checker requires task calls on both sides.
+compensateClause : KW_COMPENSATE expression ;
+
+// `start billing@2(id: x)`: a detached child workflow.
+startExpr : KW_START ident (AT version=INT)? LPAREN argumentList? RPAREN ;
+
+parallelForExpr : KW_PARALLEL KW_FOR bindingName KW_IN expression (KW_LIMIT expression)? block ;
+
+// `await signal("name")`, `await signal("name", timeout: 2d)`; the transformer checks the
+// arguments.
+awaitExpr : KW_AWAIT KW_SIGNAL LPAREN argumentList? RPAREN ;
 
 argumentList : argument (COMMA argument)* COMMA? ;
 
@@ -199,7 +240,7 @@ stringPart
 // ---------------------------------------------------------------------------------------------
 // Names
 
-ident : IDENT | ELIF_WORD ;
+ident : IDENT | ELIF_WORD | KW_LIMIT | KW_UNTIL | KW_SIGNAL | KW_START ;
 
 // Field names, object keys and argument names are JSON keys, so keywords are fine there.
 fieldName : ident | keyword ;
@@ -211,4 +252,6 @@ keyword
   : KW_TASK | KW_WORKFLOW | KW_LET | KW_VAR | KW_IF | KW_ELSE | KW_SWITCH | KW_CASE
   | KW_DEFAULT | KW_WHILE | KW_FOR | KW_IN | KW_BREAK | KW_CONTINUE | KW_RETURN | KW_FAIL
   | KW_TRUE | KW_FALSE | KW_NULL | KW_AND | KW_OR | KW_NOT
+  | KW_PARALLEL | KW_YIELD | KW_TRY | KW_CATCH | KW_SLEEP | KW_AWAIT | KW_COMPENSATE | KW_WITH
+  | KW_DO
   ;

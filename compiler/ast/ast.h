@@ -43,6 +43,9 @@ enum class ExprKind : uint8_t {
   kCall,         // f(x) builtin, or t(name: x) task call
   kSwitch,       // switch used as an expression
   kFail,         // `fail EXPR` in a switch-expression arm: never produces a value
+  kParallelFor,  // parallel for x in items limit n { ... yield e }: the list of branch values
+  kAwaitSignal,  // await signal(name, timeout: t): lhs is the name, rhs the timeout or null
+  kStart,        // start w(args): lhs is the workflow call; the child's execution id
 };
 
 enum class UnaryOp : uint8_t { kNeg, kNot };
@@ -72,11 +75,15 @@ struct Argument {
 
 // What a name or a call refers to, decided by the checker.
 struct Resolution {
-  enum class Kind : uint8_t { kUnresolved, kLocal, kBuiltin, kTask } kind = Kind::kUnresolved;
-  uint32_t index = 0;  // local slot, builtin id, or task index in the program's task table
+  enum class Kind : uint8_t { kUnresolved, kLocal, kBuiltin, kTask, kWorkflow } kind =
+      Kind::kUnresolved;
+  // local slot, builtin id, task index in the program's task table, or the workflow's position
+  // among the module's workflows
+  uint32_t index = 0;
 };
 
 struct SwitchArm;
+struct Block;
 
 struct Expr {
   ExprKind kind;
@@ -95,8 +102,18 @@ struct Expr {
   ExprPtr index;                           // kIndex
   UnaryOp unary_op = UnaryOp::kNeg;        // kUnary
   BinaryOp binary_op = BinaryOp::kAdd;     // kBinary
-  ExprPtr lhs, rhs;                        // kBinary (lhs, rhs); kUnary and kFail (lhs)
+  ExprPtr lhs, rhs;                        // kBinary (lhs, rhs); kUnary, kFail, kStart (lhs);
+                                           // kAwaitSignal (lhs, rhs)
   std::vector<Argument> args;              // kCall
+  bool has_version = false;                // kCall: `name@N(...)`
+  uint32_t version = 0;                    // kCall: N when has_version
+  SourceRange version_range;               // kCall: the `@N`
+  ExprPtr policy;                          // kCall: the `with { ... }` object, or null
+  ExprPtr compensation;                    // kCall: the `compensate` expression, or null
+  ExprPtr iterable, limit;                 // kParallelFor (limit may be null)
+  std::unique_ptr<Block> body;             // kParallelFor
+  uint32_t slot = 0;                       // kParallelFor: the item's slot (checker)
+  uint32_t base = 0;                       // kParallelFor: the branches' first private slot
   ExprPtr subject;                         // kSwitch
   std::vector<SwitchArm> arms;             // kSwitch
 
@@ -122,6 +139,11 @@ enum class StmtKind : uint8_t {
   kReturn,
   kFail,
   kBlock,      // a nested { } block
+  kParallel,   // parallel { S1 S2 }: each statement of then_block is one branch
+  kTry,        // try { then_block } catch name { else_block } (name may be empty)
+  kSleep,      // sleep e / sleep until e (until)
+  kYield,      // yield e: the value of a parallel-for branch
+  kDoWhile,    // do { then_block } while condition
 };
 
 struct Block {
@@ -154,8 +176,12 @@ struct Stmt {
   std::unique_ptr<Block> else_block; // kIf: `else { }`; `else if` is an else block holding one if
   std::vector<SwitchArm> arms;       // kSwitch
 
-  uint32_t slot = 0;                 // kLet, kVar, kAssign, kFor: set by the checker
+  bool until = false;                // kSleep: `sleep until`
+
+  uint32_t slot = 0;                 // kLet, kVar, kAssign, kFor, kTry (the catch binding):
+                                     // set by the checker
   uint32_t hidden_slot = 0;          // kFor: first of two iterator slots; kSwitch: subject slot
+  std::vector<uint32_t> bases;       // kParallel: each branch's first private slot (checker)
 
   explicit Stmt(StmtKind k, SourceRange r) : kind(k), range(r) {}
 };
@@ -174,6 +200,7 @@ struct ParamDecl {
 struct TaskDecl {
   std::string name;
   SourceRange range;
+  ExprPtr policy;  // the `with { ... }` object, or null
 };
 
 struct WorkflowDecl {
@@ -181,6 +208,7 @@ struct WorkflowDecl {
   SourceRange range;
   SourceRange name_range;
   std::vector<ParamDecl> params;
+  ExprPtr options;  // the `with { timeout: ..., on_failure: ... }` object, or null
   Block body;
 
   uint32_t num_locals = 0;  // set by the checker: params, named locals and hidden slots

@@ -34,6 +34,7 @@ const char* ResolutionText(Resolution::Kind kind) {
     case Resolution::Kind::kLocal: return "local";
     case Resolution::Kind::kBuiltin: return "builtin";
     case Resolution::Kind::kTask: return "task";
+    case Resolution::Kind::kWorkflow: return "workflow";
   }
   return "?";
 }
@@ -57,7 +58,10 @@ class Dumper {
 
   void Module(const ast::Module& m) {
     Line(0, "module " + QuoteForDump(m.path));
-    for (const TaskDecl& t : m.tasks) Line(1, "task " + t.name + " " + RangeText(t.range));
+    for (const TaskDecl& t : m.tasks) {
+      Line(1, "task " + t.name + " " + RangeText(t.range));
+      Labeled(2, "with", t.policy);
+    }
     for (const WorkflowDecl& w : m.workflows) Workflow(w);
   }
 
@@ -81,7 +85,24 @@ class Dumper {
         Expr(4, *p.default_value);
       }
     }
+    Labeled(2, "with", w.options);
     BlockNode(2, "body", w.body);
+  }
+
+  // `label` and then `e` below it; nothing when e is null (an optional part that is absent).
+  void Labeled(int depth, const std::string& label, const ExprPtr& e) {
+    if (e == nullptr) return;
+    Line(depth, label);
+    Expr(depth + 1, *e);
+  }
+
+  std::string Bases(const ast::Stmt& s) const {
+    if (!with_resolution_) return "";
+    std::string text = " bases=";
+    for (size_t i = 0; i < s.bases.size(); ++i) {
+      text += (i == 0 ? "" : ",") + std::to_string(s.bases[i]);
+    }
+    return text;
   }
 
   void BlockNode(int depth, const std::string& label, const ast::Block& b) {
@@ -151,6 +172,34 @@ class Dumper {
         return;
       case StmtKind::kBlock:
         OptionalBlock(depth, "block", s.then_block);
+        return;
+      case StmtKind::kParallel:
+        Line(depth, "parallel" + r + Bases(s));
+        if (s.then_block == nullptr) return;
+        for (const StmtPtr& branch : s.then_block->stmts) {
+          Line(depth + 1, "branch");
+          Stmt(depth + 2, *branch);
+        }
+        return;
+      case StmtKind::kTry:
+        Line(depth, "try" + r);
+        OptionalBlock(depth + 1, "try", s.then_block);
+        OptionalBlock(depth + 1,
+                      s.name.empty() ? std::string("catch") : "catch " + s.name + Slot(s),
+                      s.else_block);
+        return;
+      case StmtKind::kSleep:
+        Line(depth, (s.until ? "sleep until" : "sleep") + r);
+        Child(depth + 1, s.value);
+        return;
+      case StmtKind::kYield:
+        Line(depth, "yield" + r);
+        Child(depth + 1, s.value);
+        return;
+      case StmtKind::kDoWhile:
+        Line(depth, "do-while" + r);
+        OptionalBlock(depth + 1, "do", s.then_block);
+        Child(depth + 1, s.condition);
         return;
     }
   }
@@ -234,6 +283,26 @@ class Dumper {
         Line(depth, "fail" + r);
         Child(depth + 1, e.lhs);
         return;
+      case ExprKind::kParallelFor: {
+        std::string head = "parallel for " + e.name + r;
+        if (with_resolution_) {
+          head += " slot=" + std::to_string(e.slot) + " base=" + std::to_string(e.base);
+        }
+        Line(depth, head);
+        Child(depth + 1, e.iterable);
+        Labeled(depth + 1, "limit", e.limit);
+        OptionalBlock(depth + 1, "do", e.body);
+        return;
+      }
+      case ExprKind::kAwaitSignal:
+        Line(depth, "await signal" + r);
+        Child(depth + 1, e.lhs);
+        Labeled(depth + 1, "timeout", e.rhs);
+        return;
+      case ExprKind::kStart:
+        Line(depth, "start" + r);
+        Child(depth + 1, e.lhs);
+        return;
     }
   }
 
@@ -254,11 +323,14 @@ class Dumper {
   }
 
   void Call(int depth, const ast::Expr& e, const std::string& r) {
-    Line(depth, "call " + e.name + r + Resolved(e));
+    const std::string version = e.has_version ? "@" + std::to_string(e.version) : "";
+    Line(depth, "call " + e.name + version + r + Resolved(e));
     for (const Argument& arg : e.args) {
       Line(depth + 1, arg.name.empty() ? "arg" : "arg " + arg.name + ":");
       Child(depth + 2, arg.value);
     }
+    Labeled(depth + 1, "with", e.policy);
+    Labeled(depth + 1, "compensate", e.compensation);
   }
 
   bool with_resolution_;

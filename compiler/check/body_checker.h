@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "compiler/ast/ast.h"
@@ -16,6 +17,9 @@
 #include "compiler/diag/diagnostic.h"
 
 namespace weft::check {
+
+// The system task every module may call without declaring it (run by the engine).
+inline constexpr std::string_view kHttpTask = "http";
 
 class BodyChecker {
  public:
@@ -41,6 +45,20 @@ class BodyChecker {
   void CheckLoopControl(ast::Stmt& s);
   void ReportUnreachable(const ast::Stmt& s, const ast::Stmt& ender);
 
+  // try, do-while, sleep (check_control.cc).
+  void CheckTry(ast::Stmt& s);
+  void CheckDoWhile(ast::Stmt& s);
+
+  // Fork/join and its determinism rules (check_parallel.cc).
+  void CheckParallel(ast::Stmt& s);
+  void CheckParallelFor(ast::Expr& e);
+  void CheckReturn(ast::Stmt& s);
+  void CheckYield(ast::Stmt& s);
+  // Records a read or write of local `v` at `range` for every enclosing parallel construct
+  // it is outer to; reports a parallel-for body that assigns it.
+  void RecordAccess(const Variable& v, diag::SourceRange range, bool write);
+  void ReportConflicts();
+
   // Expressions (check_expr.cc).
   void CheckExpr(ast::Expr* e);  // null-tolerant
   void CheckName(ast::Expr& e);
@@ -52,6 +70,13 @@ class BodyChecker {
   void CheckBuiltinCall(ast::Expr& e, uint32_t id);
   void ReportUnknownCallee(const ast::Expr& e);
   uint32_t TaskIndex(const std::string& name);
+  bool IsTaskName(const std::string& name) const;  // declared, or the implicit `http`
+
+  // Sub-workflows, `start`, `with` and `compensate` (check_workflow_call.cc).
+  void CheckWorkflowCall(ast::Expr& e, uint32_t index, const ast::WorkflowDecl& callee);
+  void CheckStart(ast::Expr& e);
+  void CheckCallOptions(ast::Expr& e);  // version, `with`, `compensate`
+  void CheckCompensation(ast::Expr& e);
 
   // Switch arms of both forms (check_switch.cc): distinct case values, at most one default.
   // Returns true when there is a default arm.
@@ -62,6 +87,31 @@ class BodyChecker {
   Scopes scopes_;
   FlowState flow_;
   int loop_depth_ = 0;
+
+  // What reaches the points after `continue` and `break` of each open loop (innermost last);
+  // do-while uses them, since its condition and its end are reached from those points.
+  struct LoopFlow {
+    FlowState at_continue = FlowState::Unreachable();
+    FlowState at_break = FlowState::Unreachable();
+  };
+  std::vector<LoopFlow> loop_flows_;
+
+  // One open `parallel` block (per branch, the outer variables it reads and assigns) or
+  // `parallel for` body. A variable is outer when its slot is below `base`.
+  struct Access {
+    uint32_t slot;
+    std::string name;
+    diag::SourceRange range;
+    bool write;
+  };
+  struct ParallelScope {
+    bool dynamic;    // a parallel-for body
+    uint32_t base;
+    int loop_floor;  // loop_depth_ outside: a break/continue at this depth would leave it
+    std::vector<std::vector<Access>> branches;
+    std::vector<uint32_t> reported;  // slots already reported (one error per variable)
+  };
+  std::vector<ParallelScope> parallels_;
   std::vector<std::string> task_table_;  // this workflow's tasks, in first-call order
 };
 

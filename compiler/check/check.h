@@ -8,7 +8,11 @@
 // Slot layout per workflow: parameters take slots 0..n-1 in order; then each `let`, `var` and
 // loop variable takes the next free slot, a `for` takes two consecutive hidden slots for its
 // iterator (Stmt::hidden_slot, hidden_slot + 1) and a switch statement one hidden slot for its
-// subject. A block's slots are reused by later sibling blocks.
+// subject. A block's slots are reused by later sibling blocks. A `parallel` branch and a
+// `parallel for` body allocate from a base (Stmt::bases, Expr::base): the next free slot where
+// they start, so every slot below it is an outer variable the branch shares with its parent
+// and every slot it declares is at or above it (its fiber's private locals); the determinism
+// rules (no two branches racing on an outer variable) are checked on that split.
 //
 // A task call's resolution index is the task's position in the workflow's own task table:
 // the tasks the workflow calls, in the order of their first call in the source.

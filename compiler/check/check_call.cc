@@ -1,6 +1,8 @@
-// Calls: a task takes named arguments (they become its input object), a builtin positional
-// ones; anything else called is an error. Callees resolve before their arguments, so a
-// workflow's task table lists tasks in the order their names first appear in the source.
+// Calls: a task or a workflow takes named arguments (they become its input object), a builtin
+// positional ones; anything else called is an error. A name resolves to a declared task, then
+// a workflow of the file, then the implicit system task `http`, then a builtin. Callees
+// resolve before their arguments, so a workflow's task table lists tasks in the order their
+// names first appear in the source.
 #include <algorithm>
 #include <map>
 #include <string>
@@ -33,7 +35,12 @@ std::string Usage(const BuiltinSig& sig) {
 
 void BodyChecker::CheckCall(ast::Expr& e) {
   uint32_t builtin_id = 0;
+  uint32_t workflow_index = 0;
   if (names_.IsTask(e.name)) {
+    CheckTaskCall(e);
+  } else if (const ast::WorkflowDecl* callee = names_.FindWorkflow(e.name, &workflow_index)) {
+    CheckWorkflowCall(e, workflow_index, *callee);
+  } else if (e.name == kHttpTask) {
     CheckTaskCall(e);
   } else if (FindBuiltinSig(e.name, &builtin_id) != nullptr) {
     CheckBuiltinCall(e, builtin_id);
@@ -45,6 +52,11 @@ void BodyChecker::CheckCall(ast::Expr& e) {
     ReportUnknownCallee(e);
   }
   for (ast::Argument& arg : e.args) CheckExpr(arg.value.get());
+  CheckCallOptions(e);
+}
+
+bool BodyChecker::IsTaskName(const std::string& name) const {
+  return names_.IsTask(name) || (name == kHttpTask && !names_.IsWorkflow(name));
 }
 
 uint32_t BodyChecker::TaskIndex(const std::string& name) {
@@ -101,11 +113,12 @@ void BodyChecker::ReportUnknownCallee(const ast::Expr& e) {
       diags_.Add(DiagnosticKind::kUnknownCallee, e.name_range,
                  std::string(named ? "unknown task `" : "unknown task or builtin `") + e.name +
                      "`");
-  if (names_.IsWorkflow(e.name)) {
-    d.hints.push_back("`" + e.name + "` is a workflow; a workflow cannot call another workflow");
+  if (e.name == "signal") {
+    d.hints.push_back("to wait for a signal, write `await signal(\"name\")`");
     return;
   }
   std::vector<std::string> candidates = names_.tasks;
+  for (const std::string& w : names_.workflows) candidates.push_back(w);
   for (const BuiltinSig& sig : kBuiltinSigs) candidates.emplace_back(sig.name);
   for (std::string& v : scopes_.VisibleNames()) candidates.push_back(std::move(v));
   const std::string close = diag::ClosestMatch(e.name, candidates);

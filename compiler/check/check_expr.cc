@@ -46,12 +46,19 @@ void BodyChecker::CheckExpr(ast::Expr* e) {
       return;
     case ExprKind::kCall: CheckCall(*e); return;
     case ExprKind::kSwitch: CheckSwitchExpr(*e); return;
+    case ExprKind::kParallelFor: CheckParallelFor(*e); return;
+    case ExprKind::kAwaitSignal:
+      CheckExpr(e->lhs.get());
+      CheckExpr(e->rhs.get());
+      return;
+    case ExprKind::kStart: CheckStart(*e); return;
   }
 }
 
 void BodyChecker::CheckName(ast::Expr& e) {
   if (Variable* v = scopes_.Lookup(e.name)) {
     e.resolution = {ast::Resolution::Kind::kLocal, v->slot};
+    RecordAccess(*v, e.range, /*write=*/false);
     if (flow_.IsAssigned(v->slot) || v->reported_unassigned) return;
     v->reported_unassigned = true;
     diags_.Add(DiagnosticKind::kReadBeforeAssign, e.range,

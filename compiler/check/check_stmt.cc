@@ -20,6 +20,7 @@ std::string DeclaredAs(const Variable& v) {
     case VarKind::kLet: return "with `let`";
     case VarKind::kVar: return "with `var`";
     case VarKind::kLoopItem: return "as the loop variable";
+    case VarKind::kCaught: return "as the caught error";
   }
   return "";
 }
@@ -72,6 +73,7 @@ void BodyChecker::ReportUnreachable(const ast::Stmt& s, const ast::Stmt& ender) 
     case StmtKind::kFail: message = "unreachable code after `fail`"; break;
     case StmtKind::kBreak: message = "unreachable code after `break`"; break;
     case StmtKind::kContinue: message = "unreachable code after `continue`"; break;
+    case StmtKind::kYield: message = "unreachable code after `yield`"; break;
     case StmtKind::kIf: message = "unreachable code after an `if` whose branches all end"; break;
     case StmtKind::kSwitch:
       message = "unreachable code after a `switch` whose arms all end";
@@ -94,12 +96,17 @@ void BodyChecker::CheckStmt(ast::Stmt& s) {
     case StmtKind::kFor: CheckFor(s); return;
     case StmtKind::kBreak:
     case StmtKind::kContinue: CheckLoopControl(s); return;
-    case StmtKind::kReturn:
+    case StmtKind::kReturn: CheckReturn(s); return;
     case StmtKind::kFail:
       CheckExpr(s.value.get());
       flow_.reachable = false;
       return;
     case StmtKind::kBlock: CheckBlock(s.then_block.get()); return;
+    case StmtKind::kParallel: CheckParallel(s); return;
+    case StmtKind::kTry: CheckTry(s); return;
+    case StmtKind::kSleep: CheckExpr(s.value.get()); return;
+    case StmtKind::kYield: CheckYield(s); return;
+    case StmtKind::kDoWhile: CheckDoWhile(s); return;
   }
 }
 
@@ -134,6 +141,7 @@ void BodyChecker::CheckAssign(ast::Stmt& s) {
   }
   s.slot = v->slot;
   if (v->kind == VarKind::kVar) {
+    RecordAccess(*v, s.name_range, /*write=*/true);
     flow_.SetAssigned(v->slot, true);
     return;
   }
@@ -147,6 +155,10 @@ void BodyChecker::CheckAssign(ast::Stmt& s) {
     case VarKind::kLoopItem:
       message += "loop variable `" + s.name + "`";
       hint = "loop variables are immutable; copy it into a `var`";
+      break;
+    case VarKind::kCaught:
+      message += "caught error `" + s.name + "`";
+      hint = "the error a `catch` binds is immutable; copy it into a `var`";
       break;
     default:
       message += "`" + s.name + "`: it is declared with `let`";
@@ -188,7 +200,9 @@ void BodyChecker::CheckWhile(ast::Stmt& s) {
   CheckExpr(s.condition.get());
   const FlowState before = flow_;
   ++loop_depth_;
+  loop_flows_.emplace_back();
   CheckBlock(s.then_block.get());
+  loop_flows_.pop_back();
   --loop_depth_;
   // Conservative: the body may run zero times, and nothing it assigns counts after the loop.
   flow_ = before;
@@ -200,7 +214,9 @@ void BodyChecker::CheckFor(ast::Stmt& s) {
   s.hidden_slot = scopes_.AllocateHidden(2);
   const FlowState before = flow_;
   ++loop_depth_;
+  loop_flows_.emplace_back();
   CheckBlock(s.then_block.get(), &s);
+  loop_flows_.pop_back();
   --loop_depth_;
   flow_ = before;
   scopes_.Pop();
@@ -216,6 +232,19 @@ void BodyChecker::CheckLoopControl(ast::Stmt& s) {
                                   : "`continue` may only appear inside `while` or `for`");
     return;
   }
+  if (!parallels_.empty() && parallels_.back().loop_floor == loop_depth_) {
+    const bool dynamic = parallels_.back().dynamic;
+    diags_.Add(DiagnosticKind::kLoopControlLeavesBranch, s.range,
+               std::string(is_break ? "`break`" : "`continue`") + " cannot leave " +
+                   (dynamic ? "a `parallel for` body" : "a `parallel` branch"))
+        .hints.push_back(dynamic ? "end this item's branch with `yield`, or filter the items "
+                                   "before the `parallel for`"
+                                 : "a branch runs on its own; its loop must be inside it");
+    return;
+  }
+  LoopFlow& loop = loop_flows_.back();
+  FlowState& target = is_break ? loop.at_break : loop.at_continue;
+  target = FlowState::Join(target, flow_);
   flow_.reachable = false;
 }
 

@@ -59,6 +59,7 @@ void CheckWorkflows(const ast::Module& module, ModuleNames& names,
       continue;
     }
     names.workflows.push_back(wf.name);
+    names.workflow_decls.push_back(&wf);
     if (names.IsTask(wf.name)) {
       diags.Add(DiagnosticKind::kTaskWorkflowClash, wf.name_range,
                 "workflow `" + wf.name + "` has the same name as a task")
@@ -75,6 +76,15 @@ void CheckDefault(const ast::ParamDecl& param, std::optional<bytecode::ParamType
 
 bool ModuleNames::IsTask(std::string_view name) const { return Contains(tasks, name); }
 bool ModuleNames::IsWorkflow(std::string_view name) const { return Contains(workflows, name); }
+
+const ast::WorkflowDecl* ModuleNames::FindWorkflow(std::string_view name, uint32_t* index) const {
+  for (size_t i = 0; i < workflows.size(); ++i) {
+    if (workflows[i] != name) continue;
+    if (index != nullptr) *index = static_cast<uint32_t>(i);
+    return workflow_decls[i];
+  }
+  return nullptr;
+}
 
 ModuleNames CheckDeclarations(const ast::Module& module, diag::DiagnosticList& diags) {
   ModuleNames names;
@@ -112,6 +122,23 @@ void CheckParams(const ast::WorkflowDecl& workflow, diag::DiagnosticList& diags)
     CheckTypeName(param.type_name, param.type_range, diags);
     CheckDefault(param, ParseTypeName(param.type_name), diags);
   }
+}
+
+bool ReportIfNotWorkflow(const ModuleNames& names, const std::string& name, SourceRange range,
+                         std::string_view what, diag::DiagnosticList& diags) {
+  if (names.IsWorkflow(name)) return true;
+  if (names.IsTask(name)) {
+    diags.Add(DiagnosticKind::kUnknownWorkflow, range,
+              "`" + name + "` is a task, but " + std::string(what) + " needs a workflow")
+        .hints.push_back("only a workflow declared in this file can be named here");
+    return false;
+  }
+  diag::Diagnostic& d =
+      diags.Add(DiagnosticKind::kUnknownWorkflow, range, "unknown workflow `" + name + "`");
+  const std::string close = diag::ClosestMatch(name, names.workflows);
+  d.hints.push_back(close.empty() ? "declare `workflow " + name + "(...) { }` in this file"
+                                  : "did you mean `" + close + "`?");
+  return false;
 }
 
 void CheckObjectKeys(const ast::Expr& e, diag::DiagnosticList& diags) {

@@ -25,6 +25,13 @@ struct FlowState {
     assigned[slot] = value;
   }
 
+  // No path reaches this point (yet): the identity of Join.
+  static FlowState Unreachable() {
+    FlowState out;
+    out.reachable = false;
+    return out;
+  }
+
   // The facts that hold where two paths meet: reachable if either is, assigned if assigned on
   // every reachable path.
   static FlowState Join(const FlowState& a, const FlowState& b) {

@@ -17,7 +17,7 @@
 
 namespace weft::check {
 
-enum class VarKind : uint8_t { kParam, kLet, kVar, kLoopItem };
+enum class VarKind : uint8_t { kParam, kLet, kVar, kLoopItem, kCaught };
 
 struct Variable {
   std::string name;
@@ -46,6 +46,8 @@ class Scopes {
   // Every visible name, innermost first, without repeats (for "did you mean" hints).
   std::vector<std::string> VisibleNames() const;
   uint32_t num_slots() const { return high_water_; }
+  // The slot the next declaration would take: every visible variable's slot is below it.
+  uint32_t next_slot() const { return next_slot_; }
 
  private:
   struct Block {

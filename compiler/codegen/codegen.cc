@@ -50,19 +50,48 @@ bytecode::Program WorkflowGen::Run() {
 
   for (std::string& name : tasks_) {
     WEFT_CHECK_MSG(!name.empty(), "the checker's task indices have a gap");
-    program.tasks.push_back({std::move(name)});
+    auto policy = policies_.find(name);
+    program.tasks.push_back({std::move(name), policy != policies_.end() ? policy->second
+                                                                        : Value::Null()});
   }
+  ApplyOptions(program);
   return program;
 }
 
-bytecode::Program GenerateWorkflow(const ast::WorkflowDecl& workflow) {
-  return WorkflowGen(workflow).Run();
+// `workflow w() with { timeout: 1h, on_failure: "x" }`: checked literals.
+void WorkflowGen::ApplyOptions(bytecode::Program& program) const {
+  if (workflow_.options == nullptr) return;
+  std::optional<Value> options = check::LiteralValue(*workflow_.options);
+  WEFT_CHECK_MSG(options.has_value() && options->is_object(), "unchecked workflow options");
+  if (const Value* timeout = options->as_object().Find("timeout")) {
+    program.timeout_ms = timeout->as_int();
+  }
+  if (const Value* on_failure = options->as_object().Find("on_failure")) {
+    program.failure_workflow = on_failure->as_string();
+  }
+}
+
+TaskPolicies DeclaredPolicies(const ast::Module& module) {
+  TaskPolicies policies;
+  for (const ast::TaskDecl& task : module.tasks) {
+    if (task.policy == nullptr) continue;
+    std::optional<Value> policy = check::LiteralValue(*task.policy);
+    WEFT_CHECK_MSG(policy.has_value(), "unchecked task policy");
+    policies.emplace(task.name, std::move(*policy));
+  }
+  return policies;
+}
+
+bytecode::Program GenerateWorkflow(const ast::WorkflowDecl& workflow,
+                                   const TaskPolicies& policies) {
+  return WorkflowGen(workflow, policies).Run();
 }
 
 std::vector<bytecode::Program> Generate(const ast::Module& module) {
+  const TaskPolicies policies = DeclaredPolicies(module);
   std::vector<bytecode::Program> programs;
   for (const ast::WorkflowDecl& workflow : module.workflows) {
-    programs.push_back(GenerateWorkflow(workflow));
+    programs.push_back(GenerateWorkflow(workflow, policies));
   }
   return programs;
 }

@@ -25,8 +25,12 @@ std::string KeyOf(const Value& value) {
     case Value::Kind::kString:
       key += value.as_string();
       break;
+    case Value::Kind::kObject:
+      // JSON keeps key order and tells 1 from 1.0, so equal text means an equal policy.
+      key += value.ToJson();
+      break;
     default:
-      WEFT_CHECK_MSG(false, "only ints, floats and strings go to the constant pool");
+      WEFT_CHECK_MSG(false, "only ints, floats, strings and objects go to the constant pool");
   }
   return key;
 }

@@ -16,8 +16,9 @@ namespace weft::codegen {
 
 class ConstantPool {
  public:
-  // The index of `value`, adding it on first use. REQUIRES: value is an int, a float or a
-  // string (null and bools have their own opcodes; lists and objects are built by code).
+  // The index of `value`, adding it on first use. REQUIRES: value is an int, a float, a string
+  // or an object (null and bools have their own opcodes; lists and objects in expressions are
+  // built by code; an object constant is a call-site task policy, CALL_TASK_WITH's operand).
   uint32_t Add(const Value& value);
 
   // REQUIRES: called once, at the end.

@@ -34,6 +34,7 @@ void Emitter::Bind(Label label) {
   } else if (info.depth >= 0) {  // some emitted jump lands here: code is live again
     reachable_ = true;
     depth_ = info.depth;
+    max_depth_ = std::max(max_depth_, depth_);
   }
 }
 
@@ -59,15 +60,21 @@ void Emitter::Emit(Op op, diag::SourceRange at, uint32_t a, uint32_t b) {
   Append(op, at, a, b);
 }
 
-void Emitter::EmitJump(Op op, Label target, diag::SourceRange at) {
+void Emitter::EmitJump(Op op, Label target, diag::SourceRange at, uint32_t b) {
   WEFT_CHECK(bytecode::InfoOf(op).a == bytecode::OperandKind::TARGET);
   if (!reachable_) return;
   LabelInfo& info = labels_.at(target);
   const uint32_t operand_site = static_cast<uint32_t>(code_.size()) + 1;
-  Append(op, at, info.bound ? info.pc : 0, 0);
-  // After Append the depth is what the jump carries to its target (its pops are done), even
+  Append(op, at, info.bound ? info.pc : 0, b);
+  // After Append the depth is what a jump carries to its target (its pops are done), even
   // for JUMP, which marks the following code unreachable but leaves depth_ as it was.
-  AgreeDepth(info, depth_);
+  const uint8_t flags = bytecode::InfoOf(op).flags;
+  int carried = depth_;
+  if (flags & bytecode::F_SPAWN) carried = 0;
+  if (flags & bytecode::F_SPAWN_ITEM) carried = 1;
+  if (flags & bytecode::F_HANDLER) carried = depth_ + 1;
+  max_depth_ = std::max(max_depth_, carried);
+  AgreeDepth(info, carried);
   if (!info.bound) info.patch_sites.push_back(operand_site);
 }
 

@@ -32,8 +32,11 @@ class Emitter {
   // Emits `op` with operands a and b (ignored when the opcode takes fewer), attributed to the
   // start of `at` in the line table. REQUIRES: op is not a jump.
   void Emit(bytecode::Op op, diag::SourceRange at, uint32_t a = 0, uint32_t b = 0);
-  // Emits a jump (JUMP, JUMP_IF_FALSE, ...) to `target`.
-  void EmitJump(bytecode::Op op, Label target, diag::SourceRange at);
+  // Emits an instruction whose operand A is `target`: a jump (JUMP, JUMP_IF_FALSE, ...), which
+  // carries the current depth there; a fork (FORK, FORK_EACH: the new fiber starts there with
+  // an empty stack, or just its item) or TRY (its catch target is reached with the depth after
+  // TRY plus the error). `b` is the second operand, if the opcode has one.
+  void EmitJump(bytecode::Op op, Label target, diag::SourceRange at, uint32_t b = 0);
 
   ConstantPool& constants() { return constants_; }
   bool reachable() const { return reachable_; }

@@ -81,6 +81,9 @@ void WorkflowGen::GenExpr(const ast::Expr& e) {
       GenExpr(*e.lhs);
       em_.Emit(Op::FAIL, e.range);
       return;
+    case ExprKind::kParallelFor: GenParallelFor(e); return;
+    case ExprKind::kAwaitSignal: GenAwaitSignal(e); return;
+    case ExprKind::kStart: GenStart(e); return;
     default: break;
   }
   WEFT_CHECK_MSG(false, "unexpected expression kind");

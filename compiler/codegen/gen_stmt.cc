@@ -26,6 +26,10 @@ void WorkflowGen::GenStmt(const ast::Stmt& s) {
       em_.Emit(Op::STORE_LOCAL, s.range, s.slot);
       return;
     case StmtKind::kExpr:
+      if (s.value->kind == ast::ExprKind::kParallelFor) {
+        GenParallelFor(*s.value, /*statement=*/true);
+        return;
+      }
       GenExpr(*s.value);
       em_.Emit(Op::POP, s.range);
       return;
@@ -48,6 +52,17 @@ void WorkflowGen::GenStmt(const ast::Stmt& s) {
       em_.Emit(Op::FAIL, s.range);
       return;
     case StmtKind::kBlock: GenBlock(s.then_block.get()); return;
+    case StmtKind::kParallel: GenParallel(s); return;
+    case StmtKind::kTry: GenTry(s); return;
+    case StmtKind::kSleep:
+      GenExpr(*s.value);
+      em_.Emit(s.until ? Op::SLEEP_UNTIL : Op::SLEEP, s.range);
+      return;
+    case StmtKind::kYield:  // the branch's value
+      GenExpr(*s.value);
+      em_.Emit(Op::BRANCH_END, s.range);
+      return;
+    case StmtKind::kDoWhile: GenDoWhile(s); return;
   }
 }
 
@@ -70,7 +85,7 @@ void WorkflowGen::GenIf(const ast::Stmt& s) {
 
 //   top: cond; JUMP_IF_FALSE end; body; JUMP top; end:
 void WorkflowGen::GenWhile(const ast::Stmt& s) {
-  const Loop loop{em_.NewLabel(), em_.NewLabel()};
+  const Loop loop{em_.NewLabel(), em_.NewLabel(), try_depth_};
   em_.Bind(loop.continue_target);
   GenExpr(*s.condition);
   em_.EmitJump(Op::JUMP_IF_FALSE, loop.break_target, s.condition->range);
@@ -84,7 +99,7 @@ void WorkflowGen::GenWhile(const ast::Stmt& s) {
 //   iterable; ITER_INIT h; top: ITER_HAS h; JUMP_IF_FALSE end; ITER_NEXT h; STORE_LOCAL item;
 //   body; JUMP top; end:
 void WorkflowGen::GenFor(const ast::Stmt& s) {
-  const Loop loop{em_.NewLabel(), em_.NewLabel()};
+  const Loop loop{em_.NewLabel(), em_.NewLabel(), try_depth_};
   GenExpr(*s.value);
   em_.Emit(Op::ITER_INIT, s.value->range, s.hidden_slot);
   em_.Bind(loop.continue_target);
@@ -102,8 +117,44 @@ void WorkflowGen::GenFor(const ast::Stmt& s) {
 void WorkflowGen::GenLoopControl(const ast::Stmt& s) {
   WEFT_CHECK_MSG(!loops_.empty(), "unchecked break/continue outside a loop");
   const Loop& loop = loops_.back();
+  // Leaving try blocks inside the loop drops their handlers.
+  for (int i = loop.try_depth; i < try_depth_; ++i) em_.Emit(Op::END_TRY, s.range);
   em_.EmitJump(Op::JUMP, s.kind == StmtKind::kBreak ? loop.break_target : loop.continue_target,
                s.range);
+}
+
+//   top: body; continue: cond; JUMP_IF_TRUE top; break:
+void WorkflowGen::GenDoWhile(const ast::Stmt& s) {
+  const Loop loop{em_.NewLabel(), em_.NewLabel(), try_depth_};
+  const Label top = em_.NewLabel();
+  em_.Bind(top);
+  loops_.push_back(loop);
+  GenBlock(s.then_block.get());
+  loops_.pop_back();
+  em_.Bind(loop.continue_target);
+  GenExpr(*s.condition);
+  em_.EmitJump(Op::JUMP_IF_TRUE, top, s.condition->range);
+  em_.Bind(loop.break_target);
+}
+
+//   TRY catch; try-block; END_TRY; JUMP end; catch: STORE_LOCAL e (or POP); catch-block; end:
+void WorkflowGen::GenTry(const ast::Stmt& s) {
+  const Label catch_label = em_.NewLabel();
+  const Label end = em_.NewLabel();
+  em_.EmitJump(Op::TRY, catch_label, s.range);
+  ++try_depth_;
+  GenBlock(s.then_block.get());
+  --try_depth_;
+  em_.Emit(Op::END_TRY, s.range);
+  em_.EmitJump(Op::JUMP, end, s.range);
+  em_.Bind(catch_label);
+  if (s.name.empty()) {
+    em_.Emit(Op::POP, s.range);
+  } else {
+    em_.Emit(Op::STORE_LOCAL, s.name_range, s.slot);
+  }
+  GenBlock(s.else_block.get());
+  em_.Bind(end);
 }
 
 }  // namespace weft::codegen

@@ -10,13 +10,15 @@
 
 #include "bytecode/program.h"
 #include "compiler/ast/ast.h"
+#include "compiler/codegen/codegen.h"
 #include "compiler/codegen/emitter.h"
 
 namespace weft::codegen {
 
 class WorkflowGen {
  public:
-  explicit WorkflowGen(const ast::WorkflowDecl& workflow) : workflow_(workflow) {}
+  WorkflowGen(const ast::WorkflowDecl& workflow, const TaskPolicies& policies)
+      : workflow_(workflow), policies_(policies) {}
   bytecode::Program Run();
 
  private:
@@ -24,7 +26,17 @@ class WorkflowGen {
   struct Loop {
     Label continue_target;
     Label break_target;
+    int try_depth;  // try_depth_ at the loop: break/continue END_TRY the handlers above it
   };
+  // What belongs to the fiber whose code is being generated; a branch starts a fresh one.
+  struct FiberState {
+    std::vector<Loop> loops;
+    int try_depth = 0;
+  };
+  FiberState EnterBranch();               // returns the parent's state, to restore
+  void LeaveBranch(FiberState parent);
+
+  void ApplyOptions(bytecode::Program& program) const;
 
   // Statements (gen_stmt.cc).
   void GenBlock(const ast::Block* block);
@@ -33,6 +45,15 @@ class WorkflowGen {
   void GenWhile(const ast::Stmt& s);
   void GenFor(const ast::Stmt& s);
   void GenLoopControl(const ast::Stmt& s);
+  void GenDoWhile(const ast::Stmt& s);
+  void GenTry(const ast::Stmt& s);
+
+  // Fork/join (gen_parallel.cc).
+  void GenParallel(const ast::Stmt& s);
+  // As a statement, the list of results is dropped right after JOIN.
+  void GenParallelFor(const ast::Expr& e, bool statement = false);
+  // Ends a branch fiber with null, when its code falls off its end.
+  void EndBranch(diag::SourceRange at);
 
   // Expressions (gen_expr.cc).
   void GenExpr(const ast::Expr& e);
@@ -48,6 +69,10 @@ class WorkflowGen {
 
   // Calls (gen_call.cc).
   void GenCall(const ast::Expr& e);
+  void GenArgsObject(const ast::Expr& call);  // named arguments -> one object
+  uint32_t TaskOperand(const ast::Expr& call);  // records the task in the table
+  void GenStart(const ast::Expr& e);
+  void GenAwaitSignal(const ast::Expr& e);
 
   // Switches (gen_switch.cc). `push_subject` pushes the subject for one case test.
   void GenCaseTests(const std::vector<ast::SwitchArm>& arms, const std::vector<Label>& targets,
@@ -57,7 +82,9 @@ class WorkflowGen {
 
   const ast::WorkflowDecl& workflow_;
   Emitter em_;
+  const TaskPolicies& policies_;
   std::vector<Loop> loops_;
+  int try_depth_ = 0;  // handlers open in the current fiber (TRY without its END_TRY yet)
   std::vector<std::string> tasks_;  // by the checker's task index
 };
 

@@ -12,21 +12,33 @@ namespace {
 constexpr size_t kMaxExpectedItems = 4;
 constexpr size_t kMaxShownTokenChars = 24;
 
-bool IsKeyword(size_t type) { return type >= P::KW_TASK && type <= P::KW_NOT; }
+// Reserved words; the contextual ones (KW_LIMIT..KW_START) are names to the user.
+bool IsKeyword(size_t type) {
+  return (type >= P::KW_TASK && type <= P::KW_NOT) || (type >= P::KW_PARALLEL && type <= P::KW_DO);
+}
+
+// Tokens that are names wherever a name may appear.
+const std::vector<size_t>& NameTokens() {
+  static const std::vector<size_t> kNames = {P::ELIF_WORD, P::KW_LIMIT, P::KW_UNTIL,
+                                             P::KW_SIGNAL, P::KW_START};
+  return kNames;
+}
 
 // Tokens that can start an expression; a set holding most of them reads as "an expression".
 const std::vector<size_t>& ExpressionStarts() {
   static const std::vector<size_t> kStarts = {
       P::KW_NULL, P::KW_TRUE, P::KW_FALSE, P::INT, P::FLOAT, P::DURATION, P::STRING_OPEN,
       P::SQ_STRING, P::IDENT, P::ELIF_WORD, P::LPAREN, P::LBRACK, P::LBRACE, P::KW_SWITCH,
-      P::MINUS, P::KW_NOT, P::BANG};
+      P::MINUS, P::KW_NOT, P::BANG, P::KW_PARALLEL, P::KW_AWAIT, P::KW_LIMIT, P::KW_UNTIL,
+      P::KW_SIGNAL, P::KW_START};
   return kStarts;
 }
 
 // Tokens that can start a statement but not an expression.
 const std::vector<size_t>& StatementOnlyStarts() {
-  static const std::vector<size_t> kStarts = {P::KW_LET, P::KW_VAR, P::KW_IF, P::KW_WHILE, P::KW_FOR,
-                                              P::KW_BREAK, P::KW_CONTINUE, P::KW_RETURN, P::KW_FAIL};
+  static const std::vector<size_t> kStarts = {
+      P::KW_LET,    P::KW_VAR,  P::KW_IF,    P::KW_WHILE, P::KW_FOR,   P::KW_BREAK, P::KW_CONTINUE,
+      P::KW_RETURN, P::KW_FAIL, P::KW_TRY,   P::KW_SLEEP, P::KW_YIELD, P::KW_DO};
   return kStarts;
 }
 
@@ -34,7 +46,8 @@ const std::vector<size_t>& StatementOnlyStarts() {
 const std::vector<size_t>& Continuations() {
   static const std::vector<size_t> kOps = {
       P::DOT, P::QDOT, P::LBRACK, P::LPAREN, P::STAR, P::SLASH, P::PERCENT, P::PLUS, P::MINUS,
-      P::EQ, P::NE, P::LT, P::LE, P::GT, P::GE, P::KW_AND, P::KW_OR, P::QQ, P::AMPAMP, P::PIPEPIPE};
+      P::EQ, P::NE, P::LT, P::LE, P::GT, P::GE, P::KW_AND, P::KW_OR, P::QQ, P::AMPAMP, P::PIPEPIPE,
+      P::AT, P::KW_WITH, P::KW_COMPENSATE};
   return kOps;
 }
 
@@ -107,13 +120,16 @@ std::string DescribeExpected(const antlr4::misc::IntervalSet& expected_in,
   for (size_t t : FriendlyOnly()) expected.remove(t);
   std::vector<std::string> items;
   bool all_keywords = true;
-  for (size_t t = P::KW_TASK; t <= P::KW_NOT; ++t) all_keywords &= expected.contains(t);
+  for (size_t t = P::KW_TASK; t <= P::KW_DO; ++t) {
+    if (IsKeyword(t)) all_keywords &= expected.contains(t);
+  }
   if (all_keywords && expected.contains(size_t{P::IDENT})) {
     // Keywords are accepted where a field or declared name goes only to report them nicely.
-    for (size_t t = P::KW_TASK; t <= P::KW_NOT; ++t) expected.remove(t);
-    expected.remove(size_t{P::ELIF_WORD});
+    for (size_t t = P::KW_TASK; t <= P::KW_DO; ++t) {
+      if (IsKeyword(t)) expected.remove(t);
+    }
   }
-  if (expected.contains(size_t{P::IDENT})) expected.remove(size_t{P::ELIF_WORD});  // a name
+  if (expected.contains(size_t{P::IDENT})) RemoveAll(expected, NameTokens());  // a name
   if (ContainsAll(expected, StatementOnlyStarts())) {
     RemoveAll(expected, StatementOnlyStarts());
     RemoveAll(expected, ExpressionStarts());

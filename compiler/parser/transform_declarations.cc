@@ -33,15 +33,25 @@ void Transformer::TransformDeclaration(P::DeclarationContext* ctx, ast::Module& 
 }
 
 void Transformer::TransformTaskDecl(P::TaskDeclContext* ctx, ast::Module& module) {
-  for (P::BindingNameContext* name : ctx->bindingName()) {
+  for (P::TaskItemContext* item : ctx->taskItem()) {
+    P::BindingNameContext* name = item->bindingName();
     std::string text = TransformBindingName(name);
-    if (!text.empty()) module.tasks.push_back(ast::TaskDecl{std::move(text), ContextRange(name)});
+    if (text.empty()) continue;
+    module.tasks.push_back(ast::TaskDecl{std::move(text), ContextRange(name),
+                                         TransformWithClause(item->withClause())});
   }
+}
+
+ast::ExprPtr Transformer::TransformWithClause(P::WithClauseContext* ctx) {
+  if (ctx == nullptr) return nullptr;
+  if (ctx->objectLiteral() == nullptr) return Placeholder(ContextRange(ctx));
+  return TransformObjectLiteral(ctx->objectLiteral());
 }
 
 void Transformer::TransformWorkflowDecl(P::WorkflowDeclContext* ctx, ast::Module& module) {
   module.workflows.push_back(
       BuildWorkflow(ctx, ctx->bindingName(), ctx->paramList(), ctx->block()));
+  module.workflows.back().options = TransformWithClause(ctx->withClause());
 }
 
 // friendly: `function f(a) { }` / `workflw f() { }`
@@ -131,8 +141,8 @@ std::string Transformer::TransformBindingName(P::BindingNameContext* ctx) {
 
 std::string Transformer::TransformIdent(P::IdentContext* ctx) {
   if (ctx == nullptr) return "";
-  if (ctx->ELIF_WORD() != nullptr) return TokenText(ctx->ELIF_WORD());
-  return TokenText(ctx->IDENT());
+  // IDENT, ELIF_WORD or a contextual keyword: always one token.
+  return TokenText(dynamic_cast<antlr4::tree::TerminalNode*>(FirstChild(ctx)));
 }
 
 std::string Transformer::TransformFieldName(P::FieldNameContext* ctx) {

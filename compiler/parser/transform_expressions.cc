@@ -106,6 +106,11 @@ ast::ExprPtr Transformer::TransformCallExpr(P::CallExprContext* ctx) {
   e->name = TransformIdent(name->ident());
   e->name_range = ContextRange(name);
   e->args = TransformArgumentList(ctx->argumentList());
+  TransformVersion(ctx->AT() != nullptr ? ctx->AT()->getSymbol() : nullptr, ctx->version, *e);
+  e->policy = TransformWithClause(ctx->withClause());
+  if (P::CompensateClauseContext* c = ctx->compensateClause()) {
+    e->compensation = ExprOrPlaceholder(c->expression(), EndOf(ContextRange(c)));
+  }
   for (const ast::Argument& arg : e->args) {
     if (arg.name.empty() == e->args[0].name.empty()) continue;
     Report(DiagnosticKind::kMixedArguments,
@@ -185,6 +190,9 @@ ast::ExprPtr Transformer::TransformPrimary(P::PrimaryContext* ctx) {
   if (auto* c = As<P::ObjectLiteralContext>(first)) return TransformObjectLiteral(c);
   if (auto* c = As<P::ListLiteralContext>(first)) return TransformListLiteral(c);
   if (auto* c = As<P::SwitchExprContext>(first)) return TransformSwitchExpr(c);
+  if (auto* c = As<P::StartExprContext>(first)) return TransformStartExpr(c);
+  if (auto* c = As<P::ParallelForExprContext>(first)) return TransformParallelForExpr(c);
+  if (auto* c = As<P::AwaitExprContext>(first)) return TransformAwaitExpr(c);
   return Placeholder(ContextRange(ctx));
 }
 

@@ -98,6 +98,11 @@ ast::StmtPtr Transformer::TransformSimpleStatement(P::SimpleStatementContext* ct
   if (auto* s = As<P::ForStmtContext>(first)) return TransformForStmt(s);
   if (auto* s = As<P::WhileStmtContext>(first)) return TransformWhileStmt(s);
   if (auto* s = As<P::FailStmtContext>(first)) return TransformFailStmt(s);
+  if (auto* s = As<P::ParallelStmtContext>(first)) return TransformParallelStmt(s);
+  if (auto* s = As<P::TryStmtContext>(first)) return TransformTryStmt(s);
+  if (auto* s = As<P::SleepStmtContext>(first)) return TransformSleepStmt(s);
+  if (auto* s = As<P::YieldStmtContext>(first)) return TransformYieldStmt(s);
+  if (auto* s = As<P::DoWhileStmtContext>(first)) return TransformDoWhileStmt(s);
   if (auto* s = As<P::BreakStmtContext>(first)) {
     return MakeStmt(ast::StmtKind::kBreak, ContextRange(s));
   }

@@ -58,6 +58,8 @@ class Transformer {
   void TransformTopLevelStatement(P::StatementContext* ctx);
   ast::WorkflowDecl BuildWorkflow(antlr4::ParserRuleContext* ctx, P::BindingNameContext* name,
                                   P::ParamListContext* params, P::BlockContext* body);
+  // The object of `with { ... }`, or null when there is no with clause.
+  ast::ExprPtr TransformWithClause(P::WithClauseContext* ctx);
   std::vector<ast::ParamDecl> TransformParamList(P::ParamListContext* ctx);
   ast::ParamDecl TransformParam(P::ParamContext* ctx);
   std::string TransformTypeName(P::TypeNameContext* ctx);
@@ -86,6 +88,12 @@ class Transformer {
   ast::StmtPtr TransformForStmt(P::ForStmtContext* ctx);
   ast::StmtPtr TransformReturnStmt(P::ReturnStmtContext* ctx);
   ast::StmtPtr TransformFailStmt(P::FailStmtContext* ctx);
+  // Issue 3 statements (transform_concurrency.cc).
+  ast::StmtPtr TransformParallelStmt(P::ParallelStmtContext* ctx);
+  ast::StmtPtr TransformTryStmt(P::TryStmtContext* ctx);
+  ast::StmtPtr TransformSleepStmt(P::SleepStmtContext* ctx);
+  ast::StmtPtr TransformYieldStmt(P::YieldStmtContext* ctx);
+  ast::StmtPtr TransformDoWhileStmt(P::DoWhileStmtContext* ctx);
   ast::StmtPtr TransformAssignment(P::ExprStmtContext* ctx);
   ast::StmtPtr TransformExprStmt(P::ExprStmtContext* ctx);
   std::unique_ptr<ast::Block> WrapInBlock(ast::StmtPtr stmt, SourceRange range);
@@ -111,6 +119,12 @@ class Transformer {
   ast::ExprPtr TransformSwitchExpr(P::SwitchExprContext* ctx);
   ast::SwitchArm TransformSwitchExprArm(P::SwitchExprArmContext* ctx);
   ast::ExprPtr TransformArmValue(P::ArmValueContext* ctx);
+  // Issue 3 expressions (transform_concurrency.cc).
+  ast::ExprPtr TransformStartExpr(P::StartExprContext* ctx);
+  ast::ExprPtr TransformParallelForExpr(P::ParallelForExprContext* ctx);
+  ast::ExprPtr TransformAwaitExpr(P::AwaitExprContext* ctx);
+  // `@N` of a call: sets has_version, version and version_range.
+  void TransformVersion(antlr4::Token* at, antlr4::Token* number, ast::Expr& call);
   std::vector<ast::Argument> TransformArgumentList(P::ArgumentListContext* ctx);
   ast::Argument TransformArgument(P::ArgumentContext* ctx);
   void CheckCStyleOperator(antlr4::Token* op, std::string_view weft_spelling);

@@ -191,18 +191,18 @@ TEST(ParserPositions, ColumnsCountCharacters) {
 }
 
 TEST(ParserPositions, ByteOrderMarkIsSkipped) {
-  auto p = ParseText("\xEF\xBB\xBFworkflow w() { return @ }");
+  auto p = ParseText("\xEF\xBB\xBFworkflow w() { return ^ }");
   ASSERT_EQ(p->diags.all().size(), 1u) << p->Rendered();
   EXPECT_EQ(p->diags.all()[0].range.column, 23u);
   EXPECT_EQ(p->Rendered(),
-            "t.wf:1:23: error: unexpected character `@` [E0004]\n"
-            " 1 | workflow w() { return @ }\n"
+            "t.wf:1:23: error: unexpected character `^` [E0004]\n"
+            " 1 | workflow w() { return ^ }\n"
             "   |                       ^\n"
             "1 error generated\n");
 }
 
 TEST(ParserPositions, InvalidBytesCountAsOneCharacterEach) {
-  auto p = ParseText("workflow w() { let s = \"\xC0\xAF\" return @ }");
+  auto p = ParseText("workflow w() { let s = \"\xC0\xAF\" return ^ }");
   ASSERT_EQ(p->diags.all().size(), 2u) << p->Rendered();
   EXPECT_EQ(p->diags.all()[0].kind, diag::DiagnosticKind::kInvalidUtf8);
   EXPECT_EQ(p->diags.all()[0].range.column, 25u);
@@ -364,7 +364,7 @@ TEST(ParserErrors, LongFlatChainsAreBoundedToo) {
 }
 
 TEST(DumpTokens, OneTokenPerLine) {
-  EXPECT_EQ(DumpTokens("let x = \"a${b}\" // c\n  5m @"),
+  EXPECT_EQ(DumpTokens("let x = \"a${b}\" // c\n  5m ^"),
             "1:1 KW_LET \"let\"\n"
             "1:5 IDENT \"x\"\n"
             "1:7 ASSIGN \"=\"\n"
@@ -375,7 +375,7 @@ TEST(DumpTokens, OneTokenPerLine) {
             "1:14 RBRACE \"}\"\n"
             "1:15 STRING_CLOSE \"\\\"\"\n"
             "2:3 DURATION \"5m\"\n"
-            "2:6 ERROR_CHAR \"@\" (errors)\n"
+            "2:6 ERROR_CHAR \"^\" (errors)\n"
             "2:7 EOF\n");
 }
 
