@@ -37,7 +37,9 @@ class Assembler {
     return static_cast<uint32_t>(p_.constants.size() - 1);
   }
   uint32_t Task(std::string name) {
-    p_.tasks.push_back({std::move(name)});
+    TaskDecl task;
+    task.name = std::move(name);
+    p_.tasks.push_back(std::move(task));
     return static_cast<uint32_t>(p_.tasks.size() - 1);
   }
   Assembler& Param(std::string name, ParamType type = ParamType::kAny,
@@ -75,10 +77,11 @@ class Assembler {
     labels_[label.id] = pc();
     return *this;
   }
-  // A jump-like instruction (operand A is a target) to a label bound before or after.
-  Assembler& Jump(Op op, Label target) {
+  // A jump-like instruction (operand A is a target) to a label bound before or after; `b` is
+  // the second operand where the instruction has one (FORK and FORK_EACH: the branch's base).
+  Assembler& Jump(Op op, Label target, uint32_t b = 0) {
     fixups_.emplace_back(pc() + 1, target.id);
-    return Emit(op, 0);
+    return Emit(op, 0, b);
   }
 
   uint32_t pc() const { return static_cast<uint32_t>(p_.code.size()); }

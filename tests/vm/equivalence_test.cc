@@ -63,17 +63,17 @@ Program OrderProgram() {
 
 // A scripted worker: the output depends on the task, its input and how many calls came before,
 // so any divergence in what the VM sends shows up in the output.
-Value Worker(const Program& p, const RunResult& call, int call_number) {
+Value Worker(const Program& p, const Request& call, int call_number) {
   const std::string& task = p.tasks[call.task_index].name;
   if (task == "price") {
-    return Obj({{"amount", Int(call_number * 10 + 1)}, {"echo", call.task_input}});
+    return Obj({{"amount", Int(call_number * 10 + 1)}, {"echo", call.input}});
   }
-  if (task == "reserve") return Obj({{"ok", Bool(true)}, {"n", *call.task_input.as_object().Find("n")}});
-  return Str("confirmed-" + call.task_input.as_object().Find("id")->as_string());
+  if (task == "reserve") return Obj({{"ok", Bool(true)}, {"n", *call.input.as_object().Find("n")}});
+  return Str("confirmed-" + call.input.as_object().Find("id")->as_string());
 }
 
 struct Trace {
-  std::vector<std::string> calls;  // "task input-json" per suspension
+  std::vector<std::string> calls;  // "task input-json" per task request
   RunResult last;
   std::string final_state;         // EncodeCheckpoint of the final state
 };
@@ -84,34 +84,42 @@ RunContext ContextFor(int transition) {
   return ctx;
 }
 
-Trace Straight(const Program& p, const Value& input) {
+// Runs an execution to its end, answering its task requests in order. Before every transition
+// `reload` may replace the program and the state (with ones rebuilt from stored bytes).
+template <typename Reload>
+Trace Drive(const Program& first, const Value& input, Reload reload) {
   Trace t;
-  ExecState s = NewExecState(p, *BindInput(p, input), /*seed=*/2024);
+  const Program* p = &first;
+  ExecState s = NewExecState(*p, *BindInput(*p, input), /*seed=*/2024);
   int transition = 0;
-  RunResult r = vm::Run(p, s, ContextFor(transition));
-  while (r.status == RunStatus::kSuspended) {
-    t.calls.push_back(p.tasks[r.task_index].name + " " + r.task_input.ToJson());
-    const Value out = Worker(p, r, static_cast<int>(t.calls.size()));
-    r = ResumeWithTaskOutput(p, s, out, ContextFor(++transition));
+  RunResult r = vm::Start(*p, s, ContextFor(transition));
+  std::vector<Request> open = r.requests;
+  while (r.status == RunStatus::kWaiting && !open.empty()) {
+    const Request call = open.front();
+    open.erase(open.begin());
+    EXPECT_EQ(call.kind, Request::Kind::kTask);
+    t.calls.push_back(p->tasks[call.task_index].name + " " + call.input.ToJson());
+    const Value out = Worker(*p, call, static_cast<int>(t.calls.size()));
+    p = reload(s);
+    r = Resume(*p, s, call.wait_id, Ok(out), ContextFor(++transition));
+    open.insert(open.end(), r.requests.begin(), r.requests.end());
   }
   t.last = r;
   t.final_state = EncodeCheckpoint(s);
   return t;
 }
 
+Trace Straight(const Program& p, const Value& input) {
+  return Drive(p, input, [&](ExecState&) { return &p; });
+}
+
 // As Straight, but every transition starts from stored bytes: the program reloaded from its
 // serialized form and the state decoded from the last checkpoint.
 Trace Interrupted(const Program& original, const Value& input) {
   const std::string program_bytes = bytecode::SerializeProgram(original);
-  Trace t;
   absl::StatusOr<Program> p = bytecode::LoadProgram(program_bytes);
   EXPECT_TRUE(p.ok()) << p.status();
-  ExecState s = NewExecState(*p, *BindInput(*p, input), /*seed=*/2024);
-  int transition = 0;
-  RunResult r = vm::Run(*p, s, ContextFor(transition));
-  while (r.status == RunStatus::kSuspended) {
-    t.calls.push_back(p->tasks[r.task_index].name + " " + r.task_input.ToJson());
-    const Value out = Worker(*p, r, static_cast<int>(t.calls.size()));
+  return Drive(*p, input, [&](ExecState& s) -> const Program* {
     const std::string checkpoint = EncodeCheckpoint(s);
     s = ExecState{};  // the process "crashes": nothing survives but the bytes
     p = bytecode::LoadProgram(program_bytes);
@@ -120,11 +128,8 @@ Trace Interrupted(const Program& original, const Value& input) {
     EXPECT_TRUE(decoded.ok()) << decoded.status();
     EXPECT_TRUE(CheckStateFits(*p, *decoded).ok()) << CheckStateFits(*p, *decoded);
     s = *std::move(decoded);
-    r = ResumeWithTaskOutput(*p, s, out, ContextFor(++transition));
-  }
-  t.last = r;
-  t.final_state = EncodeCheckpoint(s);
-  return t;
+    return &*p;
+  });
 }
 
 TEST(Equivalence, CheckpointAtEverySuspensionChangesNothing) {
@@ -158,7 +163,7 @@ TEST(Equivalence, FailuresAreTheSameToo) {
   EXPECT_EQ(Straight(p, input).last.output.ToJson(), Interrupted(p, input).last.output.ToJson());
   const Program q = OrderProgram();
   ExecState s = NewExecState(q, {Int(5), Str("eu")}, 1);  // bypasses BindInput's type check
-  RunResult r = vm::Run(q, s, {});
+  RunResult r = vm::Start(q, s, {});
   EXPECT_EQ(r.status, RunStatus::kFailed);
   EXPECT_EQ(ErrorField(r, "line"), "3");
 }

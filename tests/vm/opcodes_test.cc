@@ -314,7 +314,8 @@ TEST(Opcodes, UuidDrawsFromTheCheckpointedGenerator) {
   a.Emit(Op::CALL_BUILTIN, BuiltinId("uuid"), 0).Emit(Op::RETURN);
   const Program p = a.Build(0, 1);
   ExecState s1 = NewExecState(p, {}, 99), s2 = NewExecState(p, {}, 99), s3 = NewExecState(p, {}, 7);
-  const Value u1 = vm::Run(p, s1, {}).output, u2 = vm::Run(p, s2, {}).output, u3 = vm::Run(p, s3, {}).output;
+  const Value u1 = vm::Start(p, s1, {}).output, u2 = vm::Start(p, s2, {}).output,
+              u3 = vm::Start(p, s3, {}).output;
   EXPECT_TRUE(u1.is_string());
   EXPECT_EQ(u1.ToJson(), u2.ToJson());
   EXPECT_NE(u1.ToJson(), u3.ToJson());
@@ -329,18 +330,26 @@ TEST(Opcodes, CallTaskSuspendsAndResumes) {
   a.Emit(Op::CALL_TASK, t).Emit(Op::MAKE_LIST, 2).Emit(Op::RETURN);
   const Program p = a.Build(1, 3);
   ExecState s = NewExecState(p, {}, 1);
-  RunResult r = vm::Run(p, s, {});
-  ASSERT_EQ(r.status, RunStatus::kSuspended);
-  EXPECT_EQ(r.task_index, t);
-  EXPECT_EQ(r.task_input.ToJson(), R"({"id":7})");
-  EXPECT_TRUE(s.suspended);
-  EXPECT_EQ(s.pc, 25u);              // just after the CALL_TASK
-  EXPECT_EQ(s.slots.size(), 2u);     // one local + "kept"
+  RunResult r = vm::Start(p, s, {});
+  ASSERT_EQ(r.status, RunStatus::kWaiting);
+  ASSERT_EQ(r.requests.size(), 1u);
+  EXPECT_EQ(r.requests[0].kind, Request::Kind::kTask);
+  EXPECT_EQ(r.requests[0].task_index, t);
+  EXPECT_EQ(r.requests[0].input.ToJson(), R"({"id":7})");
+  EXPECT_TRUE(r.requests[0].policy.is_null());
+  EXPECT_FALSE(r.requests[0].compensation);
+  const Fiber& root = s.fibers.at(1);
+  EXPECT_EQ(root.wait, WaitKind::kTask);
+  EXPECT_EQ(root.wait_id, r.requests[0].wait_id);
+  EXPECT_EQ(root.pc, 25u);            // just after the CALL_TASK
+  EXPECT_EQ(root.locals.size(), 1u);
+  EXPECT_EQ(root.stack.size(), 1u);   // "kept"
   EXPECT_TRUE(CheckStateFits(p, s).ok());
-  r = ResumeWithTaskOutput(p, s, Obj({{"name", Str("x")}}), {});
+  r = Resume(p, s, r.requests[0].wait_id, Ok(Obj({{"name", Str("x")}})), {});
   ASSERT_EQ(r.status, RunStatus::kCompleted);
+  EXPECT_TRUE(r.requests.empty());
   EXPECT_EQ(r.output.ToJson(), R"(["kept",{"name":"x"}])");
-  EXPECT_FALSE(s.suspended);
+  EXPECT_TRUE(s.ended);
 }
 
 TEST(Opcodes, TaskInputMustBeAnObject) {

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+
 #include "bytecode/verifier.h"
 #include "gtest/gtest.h"
 #include "tests/bytecode/sample_programs.h"
@@ -31,7 +33,7 @@ inline RunResult RunFresh(const Program& program, std::vector<Value> args = {},
   absl::Status verified = bytecode::VerifyProgram(program);
   EXPECT_TRUE(verified.ok()) << verified;
   ExecState state = NewExecState(program, std::move(args), /*seed=*/1);
-  RunResult result = vm::Run(program, state, ctx);
+  RunResult result = vm::Start(program, state, ctx);
   if (out_state != nullptr) *out_state = std::move(state);
   return result;
 }
@@ -68,6 +70,66 @@ inline std::string ErrorField(const RunResult& r, const char* key) {
   if (!r.error.is_object()) return "";
   const Value* v = r.error.as_object().Find(key);
   return v == nullptr ? "" : v->ToJson();
+}
+
+// Every field of a state, as text, with value kinds kept (1 vs 1.0 differ in ToJson): tests
+// compare states with it so that a difference names the field.
+inline std::string DumpState(const ExecState& s) {
+  auto values = [](const std::vector<Value>& vs) {
+    std::string out = "[";
+    for (const Value& v : vs) absl::StrAppend(&out, v.ToJson(), ":", static_cast<int>(v.kind()), " ");
+    return out + "]";
+  };
+  std::string out = absl::StrCat("next_fiber ", s.next_fiber_id, " next_wait ", s.next_wait_id,
+                                 " rng ", s.rng_state, " steps ", s.steps, " ended ", s.ended,
+                                 "\ncompensations ", values(s.compensations), "\nmailbox ",
+                                 values(s.mailbox), "\ncompensating ", s.compensating,
+                                 " failure ", s.failure.ToJson(), " wait ", s.compensation_wait,
+                                 " log ", values(s.compensation_log), "\n");
+  for (const auto& [id, f] : s.fibers) {
+    absl::StrAppend(&out, "fiber ", id, "/", f.id, " parent ", f.parent, " base ", f.base, " pc ",
+                    f.pc, " result_index ", f.result_index, " wait ", static_cast<int>(f.wait),
+                    "#", f.wait_id, " request ", f.request.ToJson(), "\n  locals ",
+                    values(f.locals), "\n  stack ", values(f.stack), "\n  handlers");
+    for (const Handler& h : f.handlers) absl::StrAppend(&out, " ", h.catch_pc, "@", h.stack_depth);
+    absl::StrAppend(&out, "\n  results ", values(f.results), " live ", f.live_children,
+                    " each ", f.each_items.ToJson(), " next ", f.each_next, " limit ",
+                    f.each_limit, " pc ", f.each_pc, " base ", f.each_base, " offset ",
+                    f.each_offset, " error ", f.branch_error.ToJson(), "\n");
+  }
+  return out;
+}
+
+// A successful wait outcome.
+inline Outcome Ok(Value v = Value()) { return Outcome{true, std::move(v)}; }
+
+// One request as a line, e.g. `task#3 charge {"id":1}`, `timer#2 @5000`, `cancel#4`; tests
+// compare these so that a failure shows every field that matters.
+inline std::string Describe(const Program& p, const Request& r) {
+  const std::string id = absl::StrCat("#", r.wait_id);
+  switch (r.kind) {
+    case Request::Kind::kTask:
+      return absl::StrCat(r.compensation ? "undo" : "task", id, " ", p.tasks.at(r.task_index).name,
+                          " ", r.input.ToJson(), r.policy.is_null() ? "" : " with ",
+                          r.policy.is_null() ? "" : r.policy.ToJson());
+    case Request::Kind::kTimer:
+      return absl::StrCat("timer", id, " @", r.due_ms);
+    case Request::Kind::kSignal:
+      return absl::StrCat("signal", id, " ", r.name, " @", r.due_ms);
+    case Request::Kind::kChild:
+      return absl::StrCat("child", id, " ", r.name, "@", r.version, " ", r.input.ToJson());
+    case Request::Kind::kStartChild:
+      return absl::StrCat("start", id, " ", r.name, "@", r.version, " ", r.input.ToJson());
+    case Request::Kind::kCancel:
+      return absl::StrCat("cancel", id);
+  }
+  return "?";
+}
+
+inline std::vector<std::string> Describe(const Program& p, const std::vector<Request>& rs) {
+  std::vector<std::string> out;
+  for (const Request& r : rs) out.push_back(Describe(p, r));
+  return out;
 }
 
 }  // namespace weft::vm::testing
