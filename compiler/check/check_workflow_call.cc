@@ -84,6 +84,7 @@ void BodyChecker::CheckWorkflowCall(ast::Expr& e, uint32_t index,
 }
 
 void BodyChecker::CheckStart(ast::Expr& e) {
+  if (e.lhs == nullptr) return;  // a hand-built AST; the parser always sets the call
   ast::Expr& call = *e.lhs;
   uint32_t index = 0;
   if (const ast::WorkflowDecl* callee = names_.FindWorkflow(call.name, &index)) {

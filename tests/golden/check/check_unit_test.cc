@@ -279,5 +279,121 @@ TEST(CheckAll, ToleratesAHandBuiltModuleWithMissingChildren) {
   EXPECT_FALSE(diags.has_errors());
 }
 
+// --- issue 3: fork/join, try, do-while, sub-workflows --------------------------------------
+
+std::vector<DiagnosticKind> KindsFor(const std::string& src) { return KindsOf(CompileText(src)); }
+
+TEST(CheckParallel, BranchesAndBodiesTakeSlotsFromTheirBase) {
+  const std::string src =
+      "task t\nworkflow w(xs: list) { let k = 1\n var a = 0\n"
+      " parallel { a = t(x: k)\n { let b = t(x: k)\n t(x: b) } }\n"
+      " let r = parallel for x in xs { let y = x\n yield y }\n return [a, r] }";
+  const auto out = CompileText(src);
+  ASSERT_TRUE(out.ok()) << Rendered(out, src);
+  const ast::Stmt& par = *Body(out)[2];
+  EXPECT_EQ(par.bases, (std::vector<uint32_t>{3, 3}));
+  EXPECT_EQ(par.then_block->stmts[1]->then_block->stmts[0]->slot, 3u);  // b
+  const ast::Expr& pfor = *Body(out)[3]->value;
+  EXPECT_EQ(pfor.base, 3u);
+  EXPECT_EQ(pfor.slot, 3u);                          // x
+  EXPECT_EQ(pfor.body->stmts[0]->slot, 4u);          // y
+  EXPECT_EQ(out.module->workflows[0].num_locals, 5u);
+}
+
+TEST(CheckParallel, BranchesMayShareReadsAndAssignTheirOwnVariables) {
+  EXPECT_EQ(KindsFor("task t\nworkflow w() { let k = 1\n var a = 0\n var b = 0\n"
+                     " parallel { a = t(x: k)\n b = t(x: k) }\n return [a, b] }"),
+            std::vector<DiagnosticKind>{});
+  // A branch's own locals, even assigned by a nested parallel of its own, are not outer.
+  EXPECT_EQ(KindsFor("task t\nworkflow w() { parallel { { var c = 0\n parallel { c = t(x: 1) }\n"
+                     " t(x: c) } } }"),
+            std::vector<DiagnosticKind>{});
+}
+
+TEST(CheckParallel, NestedConflictsReachTheOuterBlock) {
+  EXPECT_EQ(KindsFor("task t\nworkflow w() { var a = 0\n parallel { { parallel { a = t(x: 1) } }\n"
+                     " a = 2 }\n return a }"),
+            std::vector{DiagnosticKind::kParallelWriteConflict});
+}
+
+TEST(CheckParallel, EveryBranchAssignsBeforeTheJoin) {
+  EXPECT_EQ(KindsFor("workflow w() { var a\n var b\n parallel { a = 1\n b = 2 }\n return [a, b] }"),
+            std::vector<DiagnosticKind>{});
+}
+
+TEST(CheckParallel, YieldBelongsToTheInnermostParallelFor) {
+  EXPECT_EQ(KindsFor("workflow w(xs) { return parallel for x in xs {\n"
+                     " let r = parallel for y in x { yield y }\n yield r } }"),
+            std::vector<DiagnosticKind>{});
+}
+
+TEST(CheckTry, TheCatchStartsFromBeforeTheTry) {
+  EXPECT_EQ(KindsFor("workflow w() { var x\n try { x = 1 } catch { x = 2 }\n return x }"),
+            std::vector<DiagnosticKind>{});
+  EXPECT_EQ(KindsFor("workflow w() { var x\n try { x = 1 } catch e { }\n return x }"),
+            std::vector{DiagnosticKind::kReadBeforeAssign});
+  EXPECT_EQ(KindsFor("workflow w() { try { } catch e { e = 1 }\n return 1 }"),
+            std::vector{DiagnosticKind::kAssignToImmutable});
+  EXPECT_EQ(KindsFor("workflow w() { try { } catch e { }\n return e }"),
+            std::vector{DiagnosticKind::kUnknownVariable});
+}
+
+TEST(CheckDoWhile, TheConditionSeesTheBodyAndEveryContinue) {
+  EXPECT_EQ(KindsFor("workflow w() { var x\n do { x = 1 } while x < 1\n return x }"),
+            std::vector<DiagnosticKind>{});
+  EXPECT_EQ(KindsFor("workflow w(c) { var x\n do { if c { continue }\n x = 1 } while x > 0\n"
+                     " return 1 }"),
+            std::vector{DiagnosticKind::kReadBeforeAssign});
+  EXPECT_EQ(KindsFor("workflow w(c) { var x\n do { if c { break }\n x = 1 } while false\n"
+                     " return x }"),
+            std::vector{DiagnosticKind::kReadBeforeAssign});
+  // The body's names are not in scope in the condition.
+  EXPECT_EQ(KindsFor("workflow w() { do { let y = 1 } while y < 1\n return 1 }"),
+            std::vector{DiagnosticKind::kUnknownVariable});
+}
+
+TEST(CheckCalls, ResolutionOrderIsTaskWorkflowHttpBuiltin) {
+  const std::string src =
+      "workflow w() { let a = http(url: \"u\")\n let b = v(a: 1)\n return [a, b] }\n"
+      "workflow v(a) { return a }";
+  const auto out = CompileText(src);
+  ASSERT_TRUE(out.ok()) << Rendered(out, src);
+  EXPECT_EQ(Body(out)[0]->value->resolution.kind, Kind::kTask);
+  EXPECT_EQ(Body(out)[1]->value->resolution.kind, Kind::kWorkflow);
+  EXPECT_EQ(Body(out)[1]->value->resolution.index, 1u);
+  // A workflow named http wins over the implicit task.
+  const std::string shadow =
+      "workflow w() { return http(url: 1) }\nworkflow http(url) { return url }";
+  const auto out2 = CompileText(shadow);
+  ASSERT_TRUE(out2.ok()) << Rendered(out2, shadow);
+  EXPECT_EQ(Body(out2)[0]->value->resolution.kind, Kind::kWorkflow);
+}
+
+TEST(CheckCalls, ARecursiveWorkflowCallIsFine) {
+  EXPECT_EQ(KindsFor("workflow w(n: int) { if n > 0 { return w(n: n - 1) }\n return 0 }"),
+            std::vector<DiagnosticKind>{});
+}
+
+TEST(CheckAll, ToleratesHandBuiltIssue3NodesWithMissingChildren) {
+  ast::Module module;
+  ast::WorkflowDecl wf;
+  wf.name = "w";
+  const diag::SourceRange r{1, 1, 1, 2};
+  for (ast::StmtKind kind : {ast::StmtKind::kParallel, ast::StmtKind::kTry,
+                             ast::StmtKind::kSleep, ast::StmtKind::kDoWhile}) {
+    wf.body.stmts.push_back(std::make_unique<ast::Stmt>(kind, r));
+  }
+  for (ast::ExprKind kind :
+       {ast::ExprKind::kParallelFor, ast::ExprKind::kAwaitSignal, ast::ExprKind::kStart}) {
+    auto stmt = std::make_unique<ast::Stmt>(ast::StmtKind::kExpr, r);
+    stmt->value = std::make_unique<ast::Expr>(kind, r);
+    wf.body.stmts.push_back(std::move(stmt));
+  }
+  module.workflows.push_back(std::move(wf));
+  diag::DiagnosticList diags;
+  check::Check(module, diags);
+  EXPECT_FALSE(diags.has_errors());
+}
+
 }  // namespace
 }  // namespace weft

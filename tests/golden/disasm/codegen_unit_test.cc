@@ -280,5 +280,104 @@ TEST(EmitterDeathTest, StackDepthsThatDisagreeAtAJoinAreABug) {
   EXPECT_DEATH(EmitDisagreeingJoin(), "stack depths disagree");
 }
 
+// --- issue 3 ---------------------------------------------------------------------------------
+
+TEST(Emitter, SpawnedAndCatchTargetsStartAtTheirOwnDepths) {
+  codegen::Emitter em;
+  const diag::SourceRange at{1, 1, 1, 2};
+  const auto branch = em.NewLabel();
+  const auto each = em.NewLabel();
+  const auto handler = em.NewLabel();
+  const auto after = em.NewLabel();
+  em.Emit(Op::PUSH_NULL, at);  // depth 1 around the fork: the branch still starts at 0
+  em.EmitJump(Op::FORK, branch, at, 0);
+  em.Emit(Op::MAKE_LIST, at, 0);
+  em.Emit(Op::PUSH_NULL, at);
+  em.EmitJump(Op::FORK_EACH, each, at, 0);
+  em.EmitJump(Op::TRY, handler, at);  // depth 1: the catch target is reached with 2
+  em.Emit(Op::JOIN, at);
+  em.Emit(Op::END_TRY, at);
+  em.EmitJump(Op::JUMP, after, at);
+  em.Bind(branch);
+  EXPECT_EQ(em.depth(), 0);
+  em.Emit(Op::PUSH_NULL, at);
+  em.Emit(Op::BRANCH_END, at);
+  em.Bind(each);
+  EXPECT_EQ(em.depth(), 1);
+  em.Emit(Op::BRANCH_END, at);
+  em.Bind(handler);
+  EXPECT_EQ(em.depth(), 2);
+  em.Emit(Op::POP, at);
+  em.Emit(Op::RETURN, at);
+  em.Bind(after);
+  EXPECT_EQ(em.depth(), 2);
+  em.Emit(Op::POP, at);
+  em.Emit(Op::RETURN, at);
+  Program p;
+  em.Finish(p);
+  EXPECT_EQ(p.max_stack, 3u);
+  const absl::Status verified = bytecode::VerifyProgram(p);
+  EXPECT_TRUE(verified.ok()) << verified;
+}
+
+TEST(Codegen, DeclaredPoliciesGoToTheTaskTableAndCallSitePoliciesToConstants) {
+  const Program p = CompileOne(
+      "task a with { retries: 2, delay: 1s, jitter: 0.5 }, b\n"
+      "workflow w() { let x = a(i: 1) with { timeout: 2m }\n return b(i: x) }");
+  ASSERT_EQ(p.tasks.size(), 2u);
+  EXPECT_EQ(p.tasks[0].policy.ToJson(), R"({"retries":2,"delay":1000,"jitter":0.5})");
+  EXPECT_TRUE(p.tasks[1].policy.is_null());
+  const auto ins = Decode(p);
+  auto with = std::find_if(ins.begin(), ins.end(),
+                           [](const auto& i) { return i.op == Op::CALL_TASK_WITH; });
+  ASSERT_NE(with, ins.end());
+  EXPECT_EQ(with->a, 0u);
+  EXPECT_EQ(p.constants.at(with->b).ToJson(), R"({"timeout":120000})");
+}
+
+TEST(Codegen, HttpIsAnImplicitTaskUnlessDeclared) {
+  const Program implicit = CompileOne("workflow w() { return http(url: \"u\") }");
+  ASSERT_EQ(implicit.tasks.size(), 1u);
+  EXPECT_EQ(implicit.tasks[0].name, "http");
+  EXPECT_TRUE(implicit.tasks[0].policy.is_null());
+  const Program declared =
+      CompileOne("task http with { retries: 4 }\nworkflow w() { return http(url: \"u\") }");
+  ASSERT_EQ(declared.tasks.size(), 1u);
+  EXPECT_EQ(declared.tasks[0].policy.ToJson(), R"({"retries":4})");
+}
+
+TEST(Codegen, WorkflowOptionsFillTheProgram) {
+  std::vector<Program> programs = CompileOk(
+      "workflow w() with { timeout: 2h, on_failure: \"f\" } { return 1 }\n"
+      "workflow f() { return 2 }");
+  ASSERT_EQ(programs.size(), 2u);
+  EXPECT_EQ(programs[0].timeout_ms, 7200000);
+  EXPECT_EQ(programs[0].failure_workflow, "f");
+  EXPECT_EQ(programs[1].timeout_ms, 0);
+  EXPECT_EQ(programs[1].failure_workflow, "");
+}
+
+TEST(Codegen, CompensationRegistersAfterTheCallAndKeepsItsResult) {
+  const Program p = CompileOne(
+      "task ship, cancel\nworkflow w() { let s = ship(o: 1) compensate cancel(o: 2)\n return s }");
+  EXPECT_EQ(OpsOf(p), (std::vector{Op::CONST, Op::CONST, Op::MAKE_OBJECT, Op::CALL_TASK, Op::CONST,
+                                   Op::CONST, Op::MAKE_OBJECT, Op::COMPENSATE, Op::STORE_LOCAL,
+                                   Op::LOAD_LOCAL, Op::RETURN}));
+  ASSERT_EQ(p.tasks.size(), 2u);
+  EXPECT_EQ(p.tasks[1].name, "cancel");
+}
+
+TEST(Codegen, BreakOutOfNestedTriesEndsEachHandlerItLeaves) {
+  const Program p = CompileOne(
+      "workflow w(xs: list) { while true { try { for x in xs { try { break } catch { } } }"
+      " catch { }\n try { try { continue } catch { } } catch { } }\n return 1 }");
+  int end_tries = 0;
+  for (Op op : OpsOf(p)) end_tries += op == Op::END_TRY;
+  // `break` (of the for) leaves the inner try: 1; `continue` (of the while) leaves both: 2;
+  // the two outer try blocks complete: 1 each. The inner ones never complete: none.
+  EXPECT_EQ(end_tries, 5);
+  EXPECT_TRUE(bytecode::VerifyProgram(p).ok());
+}
+
 }  // namespace
 }  // namespace weft
