@@ -35,6 +35,17 @@ absl::StatusOr<Script> ParseScript(const std::string& source) {
       if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(line), &script.now_ms)) {
         return absl::InvalidArgumentError(absl::StrCat("line ", line_no, ": bad now"));
       }
+    } else if (absl::ConsumePrefix(&line, "run:")) {
+      script.run.emplace_back(absl::StripAsciiWhitespace(line));
+    } else if (absl::ConsumePrefix(&line, "signal ")) {
+      const size_t at = line.find("=>");
+      if (at == absl::string_view::npos) {
+        return absl::InvalidArgumentError(absl::StrCat("line ", line_no, ": expected =>"));
+      }
+      absl::StatusOr<Value> v = ParseJson(line.substr(at + 2), line_no);
+      if (!v.ok()) return v.status();
+      script.signals.emplace_back(std::string(absl::StripAsciiWhitespace(line.substr(0, at))),
+                                  *std::move(v));
     } else if (absl::ConsumePrefix(&line, "task ")) {
       size_t ok_at = line.find("=>"), fail_at = line.find("!>");
       size_t at = std::min(ok_at, fail_at);

@@ -2,17 +2,23 @@
 // script in `//!` comment lines:
 //
 //   //! input: {"order_id": "o1", "vendor": "ups"}     one run per input line, in order
+//   //! run: shipping                                  run only these workflows (repeatable;
+//                                                       default: every workflow in the file)
 //   //! task shipping_info => {"address": "1 Main St"}  results for a task type, in call order;
 //   //! task ship_ups !> "out of labels"                  `!>` fails the call with that reason
-//   //! now: 1700000000000                               the clock seen by now() (default 0)
+//   //! signal approved => {"by": "ann"}                 a signal for the run's top execution,
+//                                                       delivered (in order) when it next waits
+//   //! now: 1700000000000                               the virtual clock's start (default 0)
 //
-// When a task type's results run out, its last result is reused.
+// When a task type's results run out, its last result is reused. The order in which the
+// runner answers requests is documented in runner.h.
 #ifndef WEFT_TESTS_GOLDEN_RUN_SCRIPT_H_
 #define WEFT_TESTS_GOLDEN_RUN_SCRIPT_H_
 
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -28,7 +34,9 @@ struct ScriptedResult {
 
 struct Script {
   std::vector<Value> inputs;
+  std::vector<std::string> run;  // workflows to run; empty: all
   std::map<std::string, std::vector<ScriptedResult>> results;
+  std::vector<std::pair<std::string, Value>> signals;  // name, payload; in order
   int64_t now_ms = 0;
 };
 
