@@ -15,14 +15,14 @@ namespace weft::vm {
 
 // Bumped whenever the stored form changes incompatibly; the decoder accepts
 // [kMinCheckpointFormatVersion, kCheckpointFormatVersion].
-inline constexpr uint32_t kCheckpointFormatVersion = 1;
-inline constexpr uint32_t kMinCheckpointFormatVersion = 1;
+inline constexpr uint32_t kCheckpointFormatVersion = 2;
+inline constexpr uint32_t kMinCheckpointFormatVersion = 2;
 
 // Encodes `state`. Deterministic: equal states give equal bytes.
 std::string EncodeCheckpoint(const ExecState& state);
 
 // Decodes untrusted bytes: size, the "WFCP" identifier, the FlatBuffers verifier, the format
-// version, then the slots with the value codec's verifying decoder. Never crashes on any input;
+// version, then the values with the value codec's verifying decoder and their shape. Never crashes on any input;
 // failures are InvalidArgument ("corrupt checkpoint: ..."). `bytes` may have any alignment.
 // The result is structurally sound but not yet known to fit a program: call CheckStateFits
 // (vm.h) before running a state read from disk.

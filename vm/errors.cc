@@ -26,24 +26,25 @@ Value WorkflowFailedError(const Value& failed, SourcePos pos) {
   return MakeError(kWorkflowFailed, "workflow failed", pos, failed);
 }
 
-Value TaskFailedError(std::string_view task, const Value& task_error, SourcePos pos) {
-  std::string message = absl::StrCat("task `", ToAbsl(task), "` failed");
-  const Value* reason = &task_error;
-  if (task_error.is_object()) reason = task_error.as_object().Find("message");
-  if (reason != nullptr && reason->is_string() && !reason->as_string().empty()) {
-    absl::StrAppend(&message, ": ", reason->as_string());
-  }
-  return MakeError(kTaskFailed, std::move(message), pos, task_error, std::string(task));
+Value WithPosition(Value error, SourcePos pos) {
+  if (!error.is_object() || error.as_object().Find("line") != nullptr) return error;
+  std::vector<Object::Entry> entries = error.as_object().entries();
+  entries.emplace_back("line", Value::Int(pos.line));
+  entries.emplace_back("column", Value::Int(pos.column));
+  return Value::MakeObject(Object(std::move(entries)));
 }
 
 Value MakeTaskFailure(std::string_view task_type, std::string_view task_id, uint32_t attempt,
                       std::string_view message, Value details) {
+  std::string text = absl::StrCat("task `", ToAbsl(task_type), "` failed");
+  if (!message.empty()) absl::StrAppend(&text, ": ", ToAbsl(message));
   std::vector<Object::Entry> entries;
-  entries.reserve(5);
+  entries.reserve(6);
+  entries.emplace_back("code", Value::String(std::string(kTaskFailed)));
+  entries.emplace_back("message", Value::String(std::move(text)));
   entries.emplace_back("task", Value::String(std::string(task_type)));
   entries.emplace_back("task_id", Value::String(std::string(task_id)));
   entries.emplace_back("attempt", Value::Int(attempt));
-  entries.emplace_back("message", Value::String(std::string(message)));
   entries.emplace_back("details", std::move(details));
   return Value::MakeObject(Object(std::move(entries)));
 }

@@ -17,6 +17,13 @@ inline constexpr std::string_view kWorkflowFailed = "WORKFLOW_FAILED";
 inline constexpr std::string_view kRuntimeError = "RUNTIME_ERROR";
 inline constexpr std::string_view kTaskFailed = "TASK_FAILED";
 inline constexpr std::string_view kFuelExhausted = "FUEL_EXHAUSTED";
+inline constexpr std::string_view kTimeout = "TIMEOUT";
+inline constexpr std::string_view kChildFailed = "CHILD_FAILED";
+inline constexpr std::string_view kCanceled = "CANCELED";
+inline constexpr std::string_view kTerminated = "TERMINATED";
+
+// `error` with "line" and "column" of `pos` added, unless it already has a position.
+Value WithPosition(Value error, SourcePos pos);
 
 // An error object with the given parts; `details` and `task` are left out when absent.
 Value MakeError(std::string_view code, std::string message, SourcePos pos,
@@ -26,9 +33,6 @@ Value MakeError(std::string_view code, std::string message, SourcePos pos,
 // The error for `fail value`: a string is the message; anything else goes in "details".
 Value WorkflowFailedError(const Value& failed, SourcePos pos);
 
-// The error for a task that failed: the message names the task and, when the task's error is
-// a string or an object with a string "message", repeats it.
-Value TaskFailedError(std::string_view task, const Value& task_error, SourcePos pos);
 
 }  // namespace weft::vm
 

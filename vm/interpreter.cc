@@ -7,10 +7,16 @@
 // so no CASE checks those. What every CASE does check is the dynamic type of the values, since
 // the language is dynamically typed.
 //
-// The stack: for the duration of a run the slots vector is sized num_locals + max_stack (its
-// capacity is reserved once per execution), `sp` points one past the top, and on exit the
-// vector is cut back to the live depth, so ExecState only ever holds live values. Popped
-// values are moved out or reset so they do not pin memory.
+// The stack: for the duration of a run the fiber's stack vector is sized max_stack, `sp`
+// points one past the top, and on exit the vector is cut back to the live depth, so a
+// checkpoint only ever holds live values. Popped values are moved out or reset so they do not
+// pin memory. Locals from the fiber's base up are its own; lower ones are its parent's
+// (fiber.h), reached through the scheduler.
+//
+// Errors: a runtime error, a `fail` or a failed wait becomes an error object that the fiber's
+// innermost `try` handler catches (the stack is cut back to the TRY's depth, the error pushed
+// and the catch block runs); with no handler the fiber fails and the scheduler decides what
+// that means (fail fast for a branch, failure or compensation for the root).
 #include "vm/interpreter.h"
 
 #include <cstdint>
@@ -20,10 +26,12 @@
 
 #include "common/strings.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "bytecode/instruction.h"
 #include "stdlib/builtins.h"
 #include "vm/errors.h"
 #include "vm/operators.h"
+#include "vm/scheduler.h"
 
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(WEFT_VM_NO_COMPUTED_GOTO)
 #define WEFT_VM_COMPUTED_GOTO 1
@@ -54,24 +62,74 @@ Value IterationItem(const Value& collection, int64_t i) {
   return Value::String(collection.as_object().entries()[i].first);
 }
 
+Value Obj(std::initializer_list<std::pair<const char*, Value>> fields) {
+  std::vector<Object::Entry> entries;
+  entries.reserve(fields.size());
+  for (const auto& [k, v] : fields) entries.emplace_back(k, v);
+  return Value::MakeObject(Object(std::move(entries)));
+}
+
+// `fail e` with an error a catch block received re-throws it as it was.
+bool IsErrorObject(const Value& v) {
+  if (!v.is_object()) return false;
+  const Value* code = v.as_object().Find("code");
+  const Value* message = v.as_object().Find("message");
+  return code != nullptr && code->is_string() && message != nullptr && message->is_string();
+}
+
+// A time for SLEEP_UNTIL: ms since the epoch, or an RFC 3339 string.
+bool ParseDueTime(const Value& v, int64_t* ms, std::string& error) {
+  if (v.is_int()) {
+    *ms = v.as_int();
+    return true;
+  }
+  if (v.is_string()) {
+    absl::Time t;
+    std::string parse_error;
+    if (absl::ParseTime(absl::RFC3339_full, v.as_string(), &t, &parse_error)) {
+      *ms = absl::ToUnixMillis(t);
+      return true;
+    }
+    error = absl::StrCat("`sleep until` needs an RFC 3339 time such as ",
+                         "\"2026-01-31T09:00:00Z\", got \"", v.as_string(), "\"");
+    return false;
+  }
+  error = absl::StrCat("`sleep until` needs a time (ms since the epoch or an RFC 3339 string), ",
+                       "got ", ToAbsl(Value::KindName(v.kind())));
+  return false;
+}
+
 }  // namespace
 
-RunResult Interpret(const bytecode::Program& program, ExecState& state, const RunContext& ctx) {
+FiberStop Interpret(const bytecode::Program& program, ExecState& state, Fiber& fiber,
+                    Scheduler& scheduler) {
   const uint8_t* const code = program.code.data();
   const Value* const constants = program.constants.data();
   const stdlib::BuiltinInfo* const builtins = stdlib::AllBuiltins().data();
-  const uint32_t num_locals = program.num_locals;
-  const size_t depth = state.slots.size() - num_locals;
-  state.slots.resize(size_t{num_locals} + program.max_stack);
-  Value* const locals = state.slots.data();
-  Value* sp = locals + num_locals + depth;
-  const uint8_t* ip = code + state.pc;
-  uint64_t fuel = ctx.max_steps;
-  stdlib::BuiltinContext builtin_ctx{ctx.now_ms, &state.rng_state};
+  const int64_t now_ms = scheduler.ctx().now_ms;
+  const uint32_t base = fiber.base;
+  const size_t depth = fiber.stack.size();
+  fiber.stack.resize(std::max<size_t>(program.max_stack, depth));
+  Value* const stack_base = fiber.stack.data();
+  Value* const own = fiber.locals.data();
+  Value* sp = stack_base + depth;
+  const uint8_t* ip = code + fiber.pc;
+  const uint64_t fuel_at_start = scheduler.fuel();
+  uint64_t fuel = fuel_at_start;
+  stdlib::BuiltinContext builtin_ctx{now_ms, &state.rng_state};
   std::string error;  // the message of a runtime error
-  RunResult result;
+  Value raised;       // the error object being raised
+  FiberStop stop;
 
 #define OPERAND_A() ReadU32(ip + 1)
+#define SLOT(a) ((a) >= base ? own[(a) - base] : scheduler.OuterSlot(fiber, (a)))
+#define BLOCK(name, kind, request, description)                                   \
+  do {                                                                            \
+    ip += InstructionSize(Op::name);                                              \
+    fiber.pc = static_cast<uint32_t>(ip - code);                                  \
+    scheduler.Block(fiber, (kind), (request), (description));                     \
+    goto blocked;                                                                 \
+  } while (0)
 #define OPERAND_B() ReadU32(ip + 5)
 #define PUSH(value) (*sp++ = (value))
 #define DROP() (*--sp = Value())
@@ -105,6 +163,7 @@ RunResult Interpret(const bytecode::Program& program, ExecState& state, const Ru
     goto* kLabels[*ip];                 \
   } while (0)
 #define CASE(name) op_##name:
+dispatch:
   DISPATCH();
 #else
 #define DISPATCH() goto dispatch
@@ -178,11 +237,11 @@ dispatch:
     NEXT(DUP);
   }
   CASE(LOAD_LOCAL) {
-    PUSH(locals[OPERAND_A()]);
+    PUSH(SLOT(OPERAND_A()));
     NEXT(LOAD_LOCAL);
   }
   CASE(STORE_LOCAL) {
-    locals[OPERAND_A()] = std::move(*--sp);
+    SLOT(OPERAND_A()) = std::move(*--sp);
     NEXT(STORE_LOCAL);
   }
   ARITHMETIC(ADD, __builtin_add_overflow)
@@ -299,26 +358,30 @@ dispatch:
     if (!x.is_list() && !x.is_object()) {
       RAISE(absl::StrCat("cannot iterate over ", KindOf(x), ": `for` needs a list or an object"));
     }
-    locals[a] = std::move(x);
-    locals[a + 1] = Value::Int(0);
+    SLOT(a) = std::move(x);
+    SLOT(a + 1) = Value::Int(0);
     --sp;
     NEXT(ITER_INIT);
   }
   CASE(ITER_HAS) {
     const uint32_t a = OPERAND_A();
-    const int64_t length = IterationLength(locals[a], locals[a + 1]);
+    const Value& collection = SLOT(a);
+    const Value& index = SLOT(a + 1);
+    const int64_t length = IterationLength(collection, index);
     if (length < 0) RAISE("internal error: ITER_HAS on slots that hold no iteration");
-    PUSH(Value::Bool(locals[a + 1].as_int() < length));
+    PUSH(Value::Bool(index.as_int() < length));
     NEXT(ITER_HAS);
   }
   CASE(ITER_NEXT) {
     const uint32_t a = OPERAND_A();
-    const int64_t length = IterationLength(locals[a], locals[a + 1]);
+    const Value& collection = SLOT(a);
+    Value& index = SLOT(a + 1);
+    const int64_t length = IterationLength(collection, index);
     if (length < 0) RAISE("internal error: ITER_NEXT on slots that hold no iteration");
-    const int64_t i = locals[a + 1].as_int();
+    const int64_t i = index.as_int();
     if (i >= length) RAISE("internal error: ITER_NEXT past the end of the iteration");
-    PUSH(IterationItem(locals[a], i));
-    locals[a + 1] = Value::Int(i + 1);
+    PUSH(IterationItem(collection, i));
+    index = Value::Int(i + 1);
     NEXT(ITER_NEXT);
   }
   CASE(CALL_BUILTIN) {
@@ -331,28 +394,198 @@ dispatch:
     NEXT(CALL_BUILTIN);
   }
   CASE(CALL_TASK) {
-    Value& input = sp[-1];
-    if (!input.is_object()) {
-      RAISE(absl::StrCat("task input must be an object, got ", KindOf(input)));
+    if (!sp[-1].is_object()) {
+      RAISE(absl::StrCat("task input must be an object, got ", KindOf(sp[-1])));
     }
-    result.status = RunStatus::kSuspended;
-    result.task_index = OPERAND_A();
-    result.task_input = std::move(input);
-    --sp;
-    ip += InstructionSize(Op::CALL_TASK);
-    state.suspended = true;
+    Request r;
+    r.kind = Request::Kind::kTask;
+    r.task_index = OPERAND_A();
+    r.input = std::move(*--sp);
+    Value description = Obj({{"task", Value::Int(r.task_index)}, {"input", r.input}});
+    BLOCK(CALL_TASK, WaitKind::kTask, std::move(r), std::move(description));
+  }
+  CASE(CALL_TASK_WITH) {
+    if (!sp[-1].is_object()) {
+      RAISE(absl::StrCat("task input must be an object, got ", KindOf(sp[-1])));
+    }
+    Request r;
+    r.kind = Request::Kind::kTask;
+    r.task_index = OPERAND_A();
+    r.policy = constants[OPERAND_B()];
+    r.input = std::move(*--sp);
+    Value description = Obj({{"task", Value::Int(r.task_index)}, {"input", r.input},
+                             {"policy", r.policy}});
+    BLOCK(CALL_TASK_WITH, WaitKind::kTask, std::move(r), std::move(description));
+  }
+  CASE(SLEEP) {
+    const Value& d = sp[-1];
+    if (!d.is_int() || d.as_int() < 0) {
+      RAISE(absl::StrCat("`sleep` needs a duration (an int of ms >= 0), got ",
+                         d.is_int() ? d.ToJson() : std::string(KindOf(d))));
+    }
+    int64_t due;
+    if (__builtin_add_overflow(now_ms, d.as_int(), &due)) RAISE("`sleep` duration is too long");
+    DROP();
+    if (due <= now_ms) NEXT(SLEEP);
+    Request r;
+    r.kind = Request::Kind::kTimer;
+    r.due_ms = due;
+    BLOCK(SLEEP, WaitKind::kTimer, std::move(r), Obj({{"due_ms", Value::Int(due)}}));
+  }
+  CASE(SLEEP_UNTIL) {
+    int64_t due;
+    if (!ParseDueTime(sp[-1], &due, error)) goto runtime_error;
+    DROP();
+    if (due <= now_ms) NEXT(SLEEP_UNTIL);
+    Request r;
+    r.kind = Request::Kind::kTimer;
+    r.due_ms = due;
+    BLOCK(SLEEP_UNTIL, WaitKind::kTimer, std::move(r), Obj({{"due_ms", Value::Int(due)}}));
+  }
+  CASE(AWAIT_SIGNAL) {
+    const Value& timeout = sp[-1];
+    const Value& name = sp[-2];
+    if (!name.is_string() || name.as_string().empty()) {
+      RAISE(absl::StrCat("a signal name must be a non-empty string, got ", KindOf(name)));
+    }
+    if (!timeout.is_null() && (!timeout.is_int() || timeout.as_int() < 0)) {
+      RAISE(absl::StrCat("a signal timeout must be a duration (an int of ms >= 0), got ",
+                         KindOf(timeout)));
+    }
+    // A signal that arrived before anyone waited is in the mailbox, oldest first.
+    for (auto it = state.mailbox.begin(); it != state.mailbox.end(); ++it) {
+      if (*it->as_object().Find("name") == name) {
+        Value payload = *it->as_object().Find("payload");
+        state.mailbox.erase(it);
+        DROP();
+        sp[-1] = std::move(payload);
+        NEXT(AWAIT_SIGNAL);
+      }
+    }
+    int64_t due = 0;
+    if (timeout.is_int()) {
+      if (timeout.as_int() == 0) {
+        raised = MakeError(kTimeout,
+                           absl::StrCat("no signal `", name.as_string(), "` was waiting"),
+                           PositionOf(program, static_cast<uint32_t>(ip - code)));
+        goto raise;
+      }
+      if (__builtin_add_overflow(now_ms, timeout.as_int(), &due)) {
+        RAISE("the signal timeout is too long");
+      }
+    }
+    Request r;
+    r.kind = Request::Kind::kSignal;
+    r.name = name.as_string();
+    r.due_ms = due;
+    Value description = Obj({{"name", name}, {"due_ms", Value::Int(due)}});
+    DROP();
+    DROP();
+    BLOCK(AWAIT_SIGNAL, WaitKind::kSignal, std::move(r), std::move(description));
+  }
+  CASE(CALL_WORKFLOW) {
+    if (!sp[-1].is_object()) {
+      RAISE(absl::StrCat("workflow input must be an object, got ", KindOf(sp[-1])));
+    }
+    Request r;
+    r.kind = Request::Kind::kChild;
+    r.name = constants[OPERAND_A()].as_string();
+    r.version = OPERAND_B();
+    r.input = std::move(*--sp);
+    Value description = Obj({{"workflow", Value::String(r.name)},
+                             {"version", Value::Int(r.version)}, {"input", r.input}});
+    BLOCK(CALL_WORKFLOW, WaitKind::kChild, std::move(r), std::move(description));
+  }
+  CASE(START_WORKFLOW) {
+    if (!sp[-1].is_object()) {
+      RAISE(absl::StrCat("workflow input must be an object, got ", KindOf(sp[-1])));
+    }
+    Request r;
+    r.kind = Request::Kind::kStartChild;
+    r.name = constants[OPERAND_A()].as_string();
+    r.version = OPERAND_B();
+    r.input = std::move(*--sp);
+    Value description = Obj({{"workflow", Value::String(r.name)},
+                             {"version", Value::Int(r.version)}, {"input", r.input}});
+    BLOCK(START_WORKFLOW, WaitKind::kStartChild, std::move(r), std::move(description));
+  }
+  CASE(TRY) {
+    fiber.handlers.push_back({OPERAND_A(), static_cast<uint32_t>(sp - stack_base)});
+    NEXT(TRY);
+  }
+  CASE(END_TRY) {
+    if (fiber.handlers.empty()) RAISE("internal error: END_TRY outside any try block");
+    fiber.handlers.pop_back();
+    NEXT(END_TRY);
+  }
+  CASE(COMPENSATE) {
+    if (!sp[-1].is_object()) {
+      RAISE(absl::StrCat("compensation input must be an object, got ", KindOf(sp[-1])));
+    }
+    state.compensations.push_back(
+        Obj({{"task", Value::Int(OPERAND_A())}, {"input", std::move(*--sp)}}));
+    *sp = Value();
+    NEXT(COMPENSATE);
+  }
+  CASE(FORK) {
+    const uint32_t index = static_cast<uint32_t>(fiber.results.size());
+    fiber.results.emplace_back();
+    scheduler.Spawn(fiber, OPERAND_A(), OPERAND_B(), index, /*with_item=*/false, Value());
+    NEXT(FORK);
+  }
+  CASE(FORK_EACH) {
+    const Value& limit = sp[-1];
+    const Value& items = sp[-2];
+    if (!items.is_list()) {
+      RAISE(absl::StrCat("`parallel for` needs a list, got ", KindOf(items)));
+    }
+    if (!limit.is_null() && (!limit.is_int() || limit.as_int() <= 0)) {
+      RAISE(absl::StrCat("`limit` must be an int > 0, got ",
+                         limit.is_int() ? limit.ToJson() : std::string(KindOf(limit))));
+    }
+    if (!fiber.each_items.is_null()) RAISE("internal error: nested FORK_EACH before JOIN");
+    fiber.each_offset = static_cast<uint32_t>(fiber.results.size());
+    fiber.results.resize(fiber.results.size() + items.as_list().size());
+    fiber.each_limit = limit.is_int() ? static_cast<uint64_t>(limit.as_int()) : 0;
+    fiber.each_next = 0;
+    fiber.each_pc = OPERAND_A();
+    fiber.each_base = OPERAND_B();
+    fiber.each_items = items.as_list().empty() ? Value() : items;
+    DROP();
+    DROP();
+    scheduler.FeedItems(fiber);
+    NEXT(FORK_EACH);
+  }
+  CASE(JOIN) {
+    if (fiber.live_children == 0 && fiber.each_items.is_null()) {
+      if (!fiber.branch_error.is_null()) {
+        raised = std::move(fiber.branch_error);
+        fiber.branch_error = Value();
+        fiber.results.clear();
+        goto raise;
+      }
+      PUSH(Value::MakeList(std::move(fiber.results)));
+      fiber.results.clear();
+      NEXT(JOIN);
+    }
+    BLOCK(JOIN, WaitKind::kJoin, Request(), Value());
+  }
+  CASE(BRANCH_END) {
+    stop.exit = FiberExit::kEnded;
+    stop.value = std::move(*--sp);
     goto finish;
   }
   CASE(RETURN) {
-    result.status = RunStatus::kCompleted;
-    result.output = std::move(*--sp);
+    stop.exit = FiberExit::kReturned;
+    stop.value = std::move(*--sp);
     goto finish;
   }
   CASE(FAIL) {
-    const Value failed = std::move(*--sp);
-    result.status = RunStatus::kFailed;
-    result.error = WorkflowFailedError(failed, PositionOf(program, ip - code));
-    goto finish;
+    Value failed = std::move(*--sp);
+    raised = IsErrorObject(failed)
+                 ? std::move(failed)
+                 : WorkflowFailedError(failed, PositionOf(program, ip - code));
+    goto raise;
   }
 
 #if !WEFT_VM_COMPUTED_GOTO
@@ -373,25 +606,48 @@ dispatch:
 #undef PUSH
 #undef OPERAND_B
 #undef OPERAND_A
+#undef SLOT
+#undef BLOCK
 
 out_of_fuel:
-  result.status = RunStatus::kFailed;
-  result.error = MakeError(kFuelExhausted,
-                           absl::StrCat("the execution ran ", ctx.max_steps,
+  stop.exit = FiberExit::kOutOfFuel;
+  stop.value = MakeError(kFuelExhausted,
+                           absl::StrCat("the execution ran ", scheduler.ctx().max_steps,
                                         " instructions without waiting on a task; is it stuck "
                                         "in a loop?"),
-                           PositionOf(program, ip - code));
+                         PositionOf(program, ip - code));
   goto finish;
 
 runtime_error:
-  result.status = RunStatus::kFailed;
-  result.error = MakeError(kRuntimeError, std::move(error), PositionOf(program, ip - code));
+  raised = MakeError(kRuntimeError, std::move(error), PositionOf(program, ip - code));
+
+raise:
+  // The innermost handler of this fiber catches it; otherwise the fiber fails.
+  if (!fiber.handlers.empty()) {
+    const Handler h = fiber.handlers.back();
+    fiber.handlers.pop_back();
+    while (sp > stack_base + h.stack_depth) *--sp = Value();
+    *sp++ = std::move(raised);
+    ip = code + h.catch_pc;
+    goto dispatch;
+  }
+  stop.exit = FiberExit::kFailed;
+  stop.value = std::move(raised);
+  goto finish;
+
+blocked:
+  stop.exit = FiberExit::kBlocked;
+  fiber.stack.resize(sp - stack_base);
+  state.steps += fuel_at_start - fuel;
+  scheduler.fuel() = fuel;
+  return stop;
 
 finish:
-  state.pc = static_cast<uint32_t>(ip - code);
-  state.slots.resize(sp - locals);
-  state.steps += ctx.max_steps - fuel;
-  return result;
+  fiber.pc = static_cast<uint32_t>(ip - code);
+  fiber.stack.resize(sp - stack_base);
+  state.steps += fuel_at_start - fuel;
+  scheduler.fuel() = fuel;
+  return stop;
 }
 
 }  // namespace weft::vm

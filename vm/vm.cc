@@ -1,29 +1,35 @@
-// The VM's entry points (vm.h) around the interpreter loop (interpreter.cc).
+// The VM's entry points (vm.h), around the scheduler (scheduler.h) and the interpreter.
 #include "vm/vm.h"
 
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "bytecode/instruction.h"
 #include "bytecode/lines.h"
-#include "bytecode/verifier.h"
 #include "common/check.h"
 #include "vm/errors.h"
-#include "vm/interpreter.h"
+#include "vm/scheduler.h"
 
 namespace weft::vm {
 namespace {
 
-using bytecode::Op;
+constexpr uint32_t kRootFiber = 1;
 
-constexpr uint32_t kCallTaskSize = bytecode::InstructionSize(Op::CALL_TASK);
+Fiber* WaitingFiber(ExecState& state, uint64_t wait_id) {
+  for (auto& [id, f] : state.fibers) {
+    if (f.wait_id == wait_id && f.wait != WaitKind::kNone && f.wait != WaitKind::kJoin) return &f;
+  }
+  return nullptr;
+}
 
-// The pc of the CALL_TASK a suspended state waits on.
-uint32_t SuspendedCallPc(const bytecode::Program& program, const ExecState& state) {
-  WEFT_CHECK(state.suspended && state.pc >= kCallTaskSize);
-  const uint32_t call_pc = state.pc - kCallTaskSize;
-  WEFT_CHECK(program.code[call_pc] == static_cast<uint8_t>(Op::CALL_TASK));
-  return call_pc;
+// The position of the instruction a blocked fiber waits in (its pc is just past it).
+SourcePos WaitPosition(const bytecode::Program& program, const Fiber& f) {
+  return PositionOf(program, f.pc == 0 ? 0 : f.pc - 1);
+}
+
+RunResult Ignored() {
+  RunResult r;
+  r.ignored = true;
+  return r;
 }
 
 }  // namespace
@@ -31,79 +37,153 @@ uint32_t SuspendedCallPc(const bytecode::Program& program, const ExecState& stat
 ExecState NewExecState(const bytecode::Program& program, std::vector<Value> args, uint64_t seed) {
   WEFT_CHECK(args.size() == program.params.size());
   ExecState state;
-  state.slots = std::move(args);
-  state.slots.reserve(size_t{program.num_locals} + program.max_stack);
-  state.slots.resize(program.num_locals);
+  Fiber& root = state.fibers[kRootFiber];
+  root.id = kRootFiber;
+  root.locals = std::move(args);
+  root.locals.resize(program.num_locals);
   state.rng_state = seed;
   return state;
 }
 
-RunResult Run(const bytecode::Program& program, ExecState& state, const RunContext& ctx) {
-  WEFT_CHECK(!state.suspended);
-  WEFT_CHECK(state.pc < program.code.size());
-  WEFT_CHECK(state.slots.size() >= program.num_locals &&
-             state.slots.size() - program.num_locals <= program.max_stack);
-  return Interpret(program, state, ctx);
+RunResult Start(const bytecode::Program& program, ExecState& state, const RunContext& ctx) {
+  WEFT_CHECK(!state.ended && state.fibers.size() == 1 && state.fibers.contains(kRootFiber));
+  Scheduler scheduler(program, state, ctx);
+  scheduler.MakeRunnable(kRootFiber);
+  return scheduler.Drain();
 }
 
-RunResult ResumeWithTaskOutput(const bytecode::Program& program, ExecState& state, Value output,
-                               const RunContext& ctx) {
-  SuspendedCallPc(program, state);
-  state.slots.push_back(std::move(output));
-  state.suspended = false;
-  return Run(program, state, ctx);
+RunResult Resume(const bytecode::Program& program, ExecState& state, uint64_t wait_id,
+                 Outcome outcome, const RunContext& ctx) {
+  if (state.ended || wait_id == 0) return Ignored();
+  Scheduler scheduler(program, state, ctx);
+  if (state.compensating) {
+    if (wait_id != state.compensation_wait) return Ignored();
+    scheduler.CompensationDone(std::move(outcome));
+    return scheduler.Drain();
+  }
+  Fiber* f = WaitingFiber(state, wait_id);
+  if (f == nullptr) return Ignored();
+  if (!outcome.ok) {
+    scheduler.RaiseIn(*f, WithPosition(std::move(outcome.value), WaitPosition(program, *f)));
+    return scheduler.Drain();
+  }
+  const WaitKind kind = f->wait;
+  f->wait = WaitKind::kNone;
+  f->wait_id = 0;
+  f->request = Value();
+  if (kind != WaitKind::kTimer) f->stack.push_back(std::move(outcome.value));
+  scheduler.MakeRunnable(f->id);
+  return scheduler.Drain();
 }
 
-RunResult ResumeWithTaskFailure(const bytecode::Program& program, ExecState& state,
-                                Value task_error, const RunContext& ctx) {
-  const uint32_t call_pc = SuspendedCallPc(program, state);
-  const uint32_t task = bytecode::ReadU32(&program.code[call_pc + 1]);
-  state.suspended = false;
-  RunResult result;
-  result.status = RunStatus::kFailed;
-  result.error =
-      TaskFailedError(program.tasks[task].name, task_error, PositionOf(program, call_pc));
-  return result;
+RunResult DeliverSignal(const bytecode::Program& program, ExecState& state, std::string name,
+                        Value payload, const RunContext& ctx) {
+  if (state.ended) return Ignored();
+  for (auto& [id, f] : state.fibers) {
+    if (f.wait != WaitKind::kSignal) continue;
+    const Value* wanted = f.request.as_object().Find("name");
+    if (wanted == nullptr || !wanted->is_string() || wanted->as_string() != name) continue;
+    // The oldest waiter is the one with the smallest wait id, not the smallest fiber id.
+    Fiber* oldest = &f;
+    for (auto& [other_id, other] : state.fibers) {
+      if (other.wait == WaitKind::kSignal && other.wait_id < oldest->wait_id &&
+          *other.request.as_object().Find("name") == *wanted) {
+        oldest = &other;
+      }
+    }
+    return Resume(program, state, oldest->wait_id, Outcome{true, std::move(payload)}, ctx);
+  }
+  std::vector<Object::Entry> entry;
+  entry.emplace_back("name", Value::String(std::move(name)));
+  entry.emplace_back("payload", std::move(payload));
+  state.mailbox.push_back(Value::MakeObject(Object(std::move(entry))));
+  return RunResult{};
+}
+
+RunResult Abort(const bytecode::Program& program, ExecState& state, Value error,
+                const RunContext& ctx) {
+  if (state.ended || state.compensating) return Ignored();
+  Scheduler scheduler(program, state, ctx);
+  scheduler.FailExecution(std::move(error));
+  return scheduler.Drain();
+}
+
+std::vector<Request> CancelAll(ExecState& state) {
+  std::vector<Request> cancels;
+  for (const auto& [id, f] : state.fibers) {
+    if (f.wait == WaitKind::kNone || f.wait == WaitKind::kJoin) continue;
+    Request r;
+    r.kind = Request::Kind::kCancel;
+    r.wait_id = f.wait_id;
+    cancels.push_back(std::move(r));
+  }
+  if (state.compensating && state.compensation_wait != 0) {
+    Request r;
+    r.kind = Request::Kind::kCancel;
+    r.wait_id = state.compensation_wait;
+    cancels.push_back(std::move(r));
+  }
+  state.fibers.clear();
+  state.compensating = false;
+  state.ended = true;
+  return cancels;
+}
+
+std::vector<Request> OpenRequests(const ExecState& state) {
+  std::vector<Request> out;
+  auto field = [](const Value& v, const char* name) -> Value {
+    const Value* f = v.as_object().Find(name);
+    return f == nullptr ? Value() : *f;
+  };
+  for (const auto& [id, f] : state.fibers) {
+    if (f.wait == WaitKind::kNone || f.wait == WaitKind::kJoin) continue;
+    Request r;
+    r.wait_id = f.wait_id;
+    switch (f.wait) {
+      case WaitKind::kTask:
+        r.kind = Request::Kind::kTask;
+        r.task_index = static_cast<uint32_t>(field(f.request, "task").as_int());
+        r.input = field(f.request, "input");
+        r.policy = field(f.request, "policy");
+        break;
+      case WaitKind::kTimer:
+        r.kind = Request::Kind::kTimer;
+        r.due_ms = field(f.request, "due_ms").as_int();
+        break;
+      case WaitKind::kSignal:
+        r.kind = Request::Kind::kSignal;
+        r.name = field(f.request, "name").as_string();
+        r.due_ms = field(f.request, "due_ms").as_int();
+        break;
+      case WaitKind::kChild:
+      case WaitKind::kStartChild:
+        r.kind = f.wait == WaitKind::kChild ? Request::Kind::kChild : Request::Kind::kStartChild;
+        r.name = field(f.request, "workflow").as_string();
+        r.version = static_cast<uint32_t>(field(f.request, "version").as_int());
+        r.input = field(f.request, "input");
+        break;
+      default:
+        continue;
+    }
+    out.push_back(std::move(r));
+  }
+  if (state.compensating && !state.compensations.empty()) {
+    const Object& undo = state.compensations.back().as_object();
+    Request r;
+    r.kind = Request::Kind::kTask;
+    r.wait_id = state.compensation_wait;
+    r.task_index = static_cast<uint32_t>(undo.Find("task")->as_int());
+    r.input = *undo.Find("input");
+    r.compensation = true;
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 SourcePos PositionOf(const bytecode::Program& program, uint32_t pc) {
   const bytecode::LineEntry* e = bytecode::FindLine(program, pc);
   if (e == nullptr) return {};
   return {e->line, e->column};
-}
-
-absl::Status CheckStateFits(const bytecode::Program& program, const ExecState& state) {
-  std::vector<int32_t> depths;
-  if (absl::Status s = bytecode::VerifyProgram(program, &depths); !s.ok()) return s;
-  return CheckStateFits(program, depths, state);
-}
-
-absl::Status CheckStateFits(const bytecode::Program& program, const std::vector<int32_t>& depths,
-                            const ExecState& state) {
-  WEFT_CHECK(depths.size() == program.code.size());
-  auto mismatch = [](std::string message) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("checkpoint does not fit its program: ", message));
-  };
-  if (state.pc >= program.code.size() || depths[state.pc] < 0) {
-    return mismatch(absl::StrCat("pc ", state.pc, " is not a reachable instruction"));
-  }
-  int64_t depth = depths[state.pc];
-  if (state.suspended) {
-    if (state.pc < kCallTaskSize ||
-        program.code[state.pc - kCallTaskSize] != static_cast<uint8_t>(Op::CALL_TASK) ||
-        depths[state.pc - kCallTaskSize] < 0) {
-      return mismatch(absl::StrCat("suspended at pc ", state.pc, ", which does not follow a ",
-                                   "CALL_TASK"));
-    }
-    depth -= 1;  // the task's output is not pushed yet
-  }
-  const int64_t expected = int64_t{program.num_locals} + depth;
-  if (static_cast<int64_t>(state.slots.size()) != expected) {
-    return mismatch(absl::StrCat("it holds ", state.slots.size(), " slots where pc ", state.pc,
-                                 " needs ", expected));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace weft::vm

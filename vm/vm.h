@@ -1,54 +1,92 @@
 // The Weft virtual machine: runs one execution of a verified Program from its current state
-// until it suspends on a task call or ends. The VM has no I/O and no clock of its own; the
-// engine gives it the transition's time and persists ExecState (checkpoint.h) after every run.
+// until every fiber waits on something outside (a task, a timer, a signal, a child workflow)
+// or the execution ends. The VM has no I/O and no clock of its own: the engine gives it the
+// transition's time, carries out the Requests it returns and persists ExecState
+// (checkpoint.h) after every entry point, in one transaction.
 //
-// Execution state is plain data: a pc and a vector of slots (locals, then the operand stack).
+// Execution state is plain data: fibers (fiber.h), each a pc, an operand stack and locals.
 // There is no C++ recursion for anything the language does, so a checkpoint is a faithful
 // serialisation of the execution and resuming it never replays history.
 #ifndef WEFT_VM_VM_H_
 #define WEFT_VM_VM_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "bytecode/program.h"
+#include "vm/fiber.h"
 #include "weft/value.h"
 
 namespace weft::vm {
 
 // The live state of one execution. Everything here is checkpointed.
 struct ExecState {
-  uint32_t pc = 0;                 // next instruction to run
-  std::vector<Value> slots;        // [0, num_locals): locals; above: the operand stack
-                                   // (between runs it holds exactly the live values)
-  uint64_t rng_state = 0;          // uuid() and friends draw from here
-  uint64_t steps = 0;              // instructions run so far, for inspection and fuel limits
-  bool suspended = false;          // waiting on the task of the CALL_TASK just before pc
+  std::map<uint32_t, Fiber> fibers;  // live fibers by id; the root is 1; empty once ended
+  uint32_t next_fiber_id = 2;
+  uint64_t next_wait_id = 1;
+  uint64_t rng_state = 0;            // uuid() and friends draw from here
+  uint64_t steps = 0;                // instructions run so far, for inspection and fuel limits
+  // Registered compensations, oldest first: {"task": index, "input": object}.
+  std::vector<Value> compensations;
+  // Signals that arrived before anyone waited for them, oldest first: {"name", "payload"}.
+  std::vector<Value> mailbox;
+  // Set while compensations run after a failure: the failure, and what each undo did.
+  bool compensating = false;
+  Value failure;
+  std::vector<Value> compensation_log;
+  uint64_t compensation_wait = 0;
+  bool ended = false;
 };
 
-enum class RunStatus : uint8_t { kSuspended, kCompleted, kFailed };
+// Something the engine must do for the execution. Requests come out of every VM entry point,
+// in the order the fibers asked, and are persisted in the same transaction as the checkpoint.
+struct Request {
+  enum class Kind : uint8_t {
+    kTask,        // schedule task `task_index` with `input` (and call-site `policy`)
+    kTimer,       // resume wait `wait_id` with null at `due_ms`
+    kSignal,      // wait_id waits for signal `name`; fail it with TIMEOUT at `due_ms` unless 0
+    kChild,       // start workflow `name` at `version` (0: latest) with `input`; resume with its end
+    kStartChild,  // the same, detached; resume at once with the new execution's id
+    kCancel,      // wait_id is abandoned (its branch was cancelled): cancel its task/timer/child
+  };
+  Kind kind = Kind::kTask;
+  uint64_t wait_id = 0;
+  uint32_t task_index = 0;
+  Value input;
+  Value policy;               // kTask: the call site's policy object, or null
+  int64_t due_ms = 0;
+  std::string name;
+  uint32_t version = 0;
+  bool compensation = false;  // kTask: an undo run after a failure
+};
+
+enum class RunStatus : uint8_t { kWaiting, kCompleted, kFailed };
 
 struct RunResult {
-  RunStatus status = RunStatus::kFailed;
-  // kSuspended: the task to schedule and its input object.
-  uint32_t task_index = 0;
-  Value task_input;
-  // kCompleted: the workflow's output.
-  Value output;
-  // kFailed: a structured error object:
-  //   {"code": "...", "message": "...", "line": N, "column": N, ...}
-  // codes: "WORKFLOW_FAILED" (a `fail` statement; the failed value is in "details" when it is
-  // not a string), "RUNTIME_ERROR" (a type error, missing field, ...), "TASK_FAILED" (the task's
-  // error is in "details"), "FUEL_EXHAUSTED".
+  RunStatus status = RunStatus::kWaiting;
+  std::vector<Request> requests;
+  Value output;  // kCompleted: the workflow's output
+  // kFailed: a structured error object {"code", "message", ..., "line", "column"}. Codes:
+  // WORKFLOW_FAILED (`fail`), RUNTIME_ERROR (type error, missing field, ...), TASK_FAILED,
+  // CHILD_FAILED, TIMEOUT, FUEL_EXHAUSTED. After compensations ran, "compensations" lists them.
   Value error;
+  bool ignored = false;  // the event named a wait that no longer exists; nothing changed
+};
+
+// How a wait ended. A failure's `value` is an error object whose "code" the engine chose
+// (TASK_FAILED, TIMEOUT, CHILD_FAILED, ...); the VM adds the fiber's source position.
+struct Outcome {
+  bool ok = true;
+  Value value;
 };
 
 struct RunContext {
-  int64_t now_ms = 0;               // the transition's time, seen by now()
-  uint64_t max_steps = 100'000'000; // instructions per Run before the execution fails
+  int64_t now_ms = 0;               // the transition's time, seen by now() and timers
+  uint64_t max_steps = 100'000'000; // instructions per entry point before the execution fails
 };
 
 // Binds a JSON input object to the program's parameters: fills defaults, checks types, and
@@ -56,23 +94,38 @@ struct RunContext {
 // e.g. "missing required input `vendor` (string)".
 absl::StatusOr<std::vector<Value>> BindInput(const bytecode::Program& program, const Value& input);
 
-// A fresh execution positioned at pc 0 with the bound arguments in the parameter slots.
+// A fresh execution: the root fiber at pc 0 with the bound arguments in the parameter slots.
 ExecState NewExecState(const bytecode::Program& program, std::vector<Value> args, uint64_t seed);
 
-// Runs until the execution suspends or ends. REQUIRES: program passed the verifier, state is
-// not suspended and not ended.
-RunResult Run(const bytecode::Program& program, ExecState& state, const RunContext& ctx);
+// Runs a fresh execution until every fiber waits or it ends.
+RunResult Start(const bytecode::Program& program, ExecState& state, const RunContext& ctx);
 
-// Resumes a suspended execution with its task's output, then runs as Run does.
-RunResult ResumeWithTaskOutput(const bytecode::Program& program, ExecState& state, Value output,
-                               const RunContext& ctx);
-// Resumes a suspended execution with its task's failure. With no handler in the language yet,
-// the execution fails with code "TASK_FAILED" and the task error under "details".
-RunResult ResumeWithTaskFailure(const bytecode::Program& program, ExecState& state,
-                                Value task_error, const RunContext& ctx);
+// Ends wait `wait_id` with `outcome` and runs until every fiber waits or the execution ends.
+// A wait that no longer exists (a late timer, a result for a cancelled branch) gives
+// `ignored` and changes nothing.
+RunResult Resume(const bytecode::Program& program, ExecState& state, uint64_t wait_id,
+                 Outcome outcome, const RunContext& ctx);
 
-// The task error ResumeWithTaskFailure expects, built in one place so that the engine and the
-// tests agree on its shape: {"task", "task_id", "attempt", "message", "details"}, in that order.
+// Delivers a signal: to the oldest fiber waiting for that name, or into the mailbox, where
+// the next `await signal(name)` finds it. Either way nothing is lost and order is kept.
+RunResult DeliverSignal(const bytecode::Program& program, ExecState& state, std::string name,
+                        Value payload, const RunContext& ctx);
+
+// Fails the execution from outside (its deadline passed): every wait is cancelled and the
+// registered compensations run, as for an uncaught error.
+RunResult Abort(const bytecode::Program& program, ExecState& state, Value error,
+                const RunContext& ctx);
+
+// Ends the execution without compensating (terminate): a kCancel for every open wait.
+std::vector<Request> CancelAll(ExecState& state);
+
+// One request per open wait, as first asked: what the engine re-issues when it continues an
+// execution from a stored state whose waits it has dropped (retry from a failed step).
+std::vector<Request> OpenRequests(const ExecState& state);
+
+// The task error an engine reports for a failed task, built in one place so that the engine
+// and the tests agree on its shape: {"code": "TASK_FAILED", "message", "task", "task_id",
+// "attempt", "details"}.
 Value MakeTaskFailure(std::string_view task_type, std::string_view task_id, uint32_t attempt,
                       std::string_view message, Value details);
 
@@ -81,9 +134,11 @@ struct SourcePos { uint32_t line = 0, column = 0; };
 SourcePos PositionOf(const bytecode::Program& program, uint32_t pc);
 
 // Checks that a state (typically decoded from a stored checkpoint, which is untrusted) fits
-// `program`, so that running it is safe: pc is a reachable instruction start, the slot count is
-// num_locals plus the stack depth the verifier computed there (one less while suspended, as the
-// task's output is not pushed yet), and a suspended state sits just after a CALL_TASK.
+// `program`, so that running it is safe. For every fiber: its parent exists, its base and
+// private locals match num_locals, its pc is a reachable instruction start just after an
+// instruction that waits the way it waits, its stack depth is what the verifier computed there
+// (one less while a value is still to be pushed), and its handlers are catch targets whose
+// depth matches.
 // Cost: one verifier pass over the program (O(code size)). FailedPrecondition when it does not
 // fit; the program's own verifier error when the program is invalid.
 absl::Status CheckStateFits(const bytecode::Program& program, const ExecState& state);
