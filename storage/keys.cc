@@ -52,4 +52,38 @@ std::string StatusKey(uint8_t status, std::string_view id) {
   return Join({StatusPrefix(status), id});
 }
 
+std::string BigEndian64(uint64_t v) {
+  std::string s(8, '\0');
+  for (int i = 0; i < 8; ++i) s[i] = static_cast<char>(v >> (56 - 8 * i));
+  return s;
+}
+uint64_t ReadBigEndian64(std::string_view b) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = v << 8 | static_cast<uint8_t>(b[i]);
+  return v;
+}
+
+std::string TimerKey(int64_t due_ms, uint8_t kind, std::string_view id, uint64_t wait_id) {
+  // Times before the epoch sort as 0: a timer due then is simply overdue.
+  return Join({BigEndian64(static_cast<uint64_t>(due_ms < 0 ? 0 : due_ms)),
+               std::string(1, static_cast<char>(kind)), id, kSep, BigEndian64(wait_id)});
+}
+
+std::optional<TimerKeyParts> ParseTimerKey(std::string_view key) {
+  if (key.size() < 8 + 1 + 1 + 8) return std::nullopt;
+  TimerKeyParts parts;
+  parts.due_ms = static_cast<int64_t>(ReadBigEndian64(key));
+  parts.kind = static_cast<uint8_t>(key[8]);
+  const std::string_view rest = key.substr(9, key.size() - 9 - 8);
+  if (rest.empty() || rest.back() != kSep[0]) return std::nullopt;
+  parts.execution_id = std::string(rest.substr(0, rest.size() - 1));
+  parts.wait_id = ReadBigEndian64(key.substr(key.size() - 8));
+  return parts;
+}
+
+std::string WaitPrefix(std::string_view id) { return Join({id, kSep}); }
+std::string WaitKey(std::string_view id, uint64_t wait_id) {
+  return Join({id, kSep, BigEndian64(wait_id)});
+}
+
 }  // namespace weft::storage

@@ -4,6 +4,7 @@
 #define WEFT_STORAGE_KEYS_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,13 +29,30 @@ std::string QueueKey(std::string_view task_type, std::string_view task_id);
 std::string StatusPrefix(uint8_t status);
 std::string StatusKey(uint8_t status, std::string_view execution_id);
 
+// timers: due ms(u64 BE), kind(u8), execution id \0 wait id(u64 BE); ascending = due order
+std::string BigEndian64(uint64_t v);
+uint64_t ReadBigEndian64(std::string_view bytes);  // REQUIRES: bytes.size() >= 8
+std::string TimerKey(int64_t due_ms, uint8_t kind, std::string_view execution_id, uint64_t wait_id);
+struct TimerKeyParts {
+  int64_t due_ms = 0;
+  uint8_t kind = 0;
+  std::string execution_id;
+  uint64_t wait_id = 0;
+};
+std::optional<TimerKeyParts> ParseTimerKey(std::string_view key);
+// waits: execution id \0 wait id(u64 BE)
+std::string WaitPrefix(std::string_view execution_id);
+std::string WaitKey(std::string_view execution_id, uint64_t wait_id);
+
 // meta keys
 inline constexpr std::string_view kMetaFormatVersion = "format_version";
 
 // The store layout version written into `meta`. Opening a store written by a newer layout
 // fails; older layouts in [kMinStoreFormat, kStoreFormat] are read.
-inline constexpr uint32_t kStoreFormat = 1;
-inline constexpr uint32_t kMinStoreFormat = 1;
+// Format 2 (fibers, timers, waits) cannot continue format 1's executions: their checkpoints
+// hold a single frame. Opening a format 1 store fails with a message saying so.
+inline constexpr uint32_t kStoreFormat = 2;
+inline constexpr uint32_t kMinStoreFormat = 2;
 
 }  // namespace weft::storage
 

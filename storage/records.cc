@@ -87,9 +87,11 @@ std::string EncodeExecution(const ExecutionInfo& info) {
   auto input = ValueBlob(fbb, info.input);
   auto output = ValueBlob(fbb, info.output);
   auto error = ValueBlob(fbb, info.error);
+  auto parent = fbb.CreateString(info.parent_id);
   fbb.Finish(fb::CreateExecutionRecord(fbb, workflow, info.version, hash, input,
                                        static_cast<uint8_t>(info.status), output, error,
-                                       info.created_ms, info.updated_ms, info.ended_ms),
+                                       info.created_ms, info.updated_ms, info.ended_ms, parent,
+                                       info.parent_wait),
              fb::ExecutionRecordIdentifier());
   return Finish(fbb);
 }
@@ -101,7 +103,7 @@ absl::StatusOr<ExecutionInfo> DecodeExecution(std::string_view bytes) {
     info.workflow = Str(r->workflow());
     info.version = r->version();
     info.hash = Str(r->hash());
-    if (r->status() > static_cast<uint8_t>(ExecutionStatus::kTerminated)) {
+    if (r->status() > static_cast<uint8_t>(ExecutionStatus::kPaused)) {
       return absl::DataLossError("corrupt execution record: unknown status");
     }
     info.status = static_cast<ExecutionStatus>(r->status());
@@ -117,6 +119,8 @@ absl::StatusOr<ExecutionInfo> DecodeExecution(std::string_view bytes) {
     info.created_ms = r->created_ms();
     info.updated_ms = r->updated_ms();
     info.ended_ms = r->ended_ms();
+    info.parent_id = Str(r->parent_id());
+    info.parent_wait = r->parent_wait();
     return info;
   });
 }
@@ -127,8 +131,13 @@ std::string EncodeExecState(const ExecStateRow& row) {
                                      row.checkpoint.size());
   auto waiting = fbb.CreateString(row.waiting_task);
   auto hash = fbb.CreateString(row.program_hash);
+  flatbuffers::Offset<flatbuffers::Vector<uint8_t>> retry;
+  if (!row.retry_checkpoint.empty()) {
+    retry = fbb.CreateVector(reinterpret_cast<const uint8_t*>(row.retry_checkpoint.data()),
+                             row.retry_checkpoint.size());
+  }
   fbb.Finish(fb::CreateExecStateRecord(fbb, checkpoint, waiting, row.next_history_seq,
-                                       row.next_task_seq, row.updated_ms, hash),
+                                       row.next_task_seq, row.updated_ms, hash, retry),
              fb::ExecStateRecordIdentifier());
   return Finish(fbb);
 }
@@ -146,6 +155,10 @@ absl::StatusOr<ExecStateRow> DecodeExecState(std::string_view bytes) {
     row.next_task_seq = r->next_task_seq();
     row.updated_ms = r->updated_ms();
     row.program_hash = Str(r->program_hash());
+    if (r->retry_checkpoint() != nullptr) {
+      row.retry_checkpoint.assign(reinterpret_cast<const char*>(r->retry_checkpoint()->data()),
+                                  r->retry_checkpoint()->size());
+    }
     return row;
   });
 }
@@ -161,7 +174,8 @@ std::string EncodeTask(const TaskRow& row) {
   auto error = ValueBlob(fbb, t.error);
   fbb.Finish(fb::CreateTaskRecord(fbb, exec, type, input, t.attempt,
                                   static_cast<uint8_t>(t.status), worker, t.scheduled_ms,
-                                  t.started_ms, t.ended_ms, output, error, row.seq),
+                                  t.started_ms, t.ended_ms, output, error, row.seq,
+                                  row.wait_id),
              fb::TaskRecordIdentifier());
   return Finish(fbb);
 }
@@ -192,6 +206,7 @@ absl::StatusOr<TaskRow> DecodeTask(std::string_view bytes) {
     t.output = *std::move(output);
     t.error = *std::move(error);
     row.seq = r->seq();
+    row.wait_id = r->wait_id();
     return row;
   });
 }

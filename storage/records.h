@@ -36,11 +36,13 @@ struct ExecStateRow {
   uint32_t next_task_seq = 1;
   int64_t updated_ms = 0;
   std::string program_hash;  // the pinned bytecode
+  std::string retry_checkpoint;  // FAILED: the checkpoint before the failure; empty otherwise
 };
 
 struct TaskRow {
   TaskInfo info;
   uint32_t seq = 0;
+  uint64_t wait_id = 0;
 };
 
 struct HistoryRow {
