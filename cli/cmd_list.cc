@@ -17,7 +17,8 @@ struct ListOptions {
 // "RUNNING, COMPLETED, FAILED or TERMINATED", from the enum itself.
 std::string StatusNames() {
   constexpr ExecutionStatus kAll[] = {ExecutionStatus::kRunning, ExecutionStatus::kCompleted,
-                                      ExecutionStatus::kFailed, ExecutionStatus::kTerminated};
+                                      ExecutionStatus::kFailed, ExecutionStatus::kTerminated,
+                                      ExecutionStatus::kPaused};
   std::string names;
   for (size_t i = 0; i < std::size(kAll); ++i) {
     if (i > 0) names += i + 1 == std::size(kAll) ? " or " : ", ";

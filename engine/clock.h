@@ -3,6 +3,7 @@
 #ifndef WEFT_ENGINE_CLOCK_H_
 #define WEFT_ENGINE_CLOCK_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 
@@ -20,6 +21,23 @@ class SystemClock final : public Clock {
     using namespace std::chrono;
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
   }
+};
+
+// Simulated time (EngineOptions::virtual_time): starts at the real time and only moves when
+// the timer service jumps it to the next due timer, which it does only while the engine has
+// nothing else to do. Never goes backwards.
+class VirtualClock final : public Clock {
+ public:
+  VirtualClock() : now_ms_(SystemClock().NowMs()) {}
+  int64_t NowMs() const override { return now_ms_.load(std::memory_order_acquire); }
+  void AdvanceTo(int64_t ms) {
+    int64_t now = now_ms_.load(std::memory_order_acquire);
+    while (ms > now && !now_ms_.compare_exchange_weak(now, ms, std::memory_order_acq_rel)) {
+    }
+  }
+
+ private:
+  std::atomic<int64_t> now_ms_;
 };
 
 }  // namespace weft::engine

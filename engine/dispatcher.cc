@@ -1,6 +1,8 @@
 // See dispatcher.h.
 #include "engine/dispatcher.h"
 
+#include <algorithm>
+
 #include <chrono>
 
 #include "common/strings.h"
@@ -13,7 +15,15 @@ void Dispatcher::Enqueue(std::vector<ReadyTask> tasks) {
     std::lock_guard<std::mutex> lock(mu_);
     for (ReadyTask& t : tasks) {
       if (leases_.contains(t.task_id)) continue;  // already out: recovery raced a live lease
-      ready_[t.type].push_back(std::move(t));
+      std::deque<ReadyTask>& queue = ready_[t.type];
+      if (queue.empty() || queue.back().priority >= t.priority) {
+        queue.push_back(std::move(t));
+        continue;
+      }
+      // Higher priority first; FIFO among equals.
+      auto at = std::find_if(queue.begin(), queue.end(),
+                             [&](const ReadyTask& q) { return q.priority < t.priority; });
+      queue.insert(at, std::move(t));
     }
   }
   cv_.notify_all();
@@ -23,6 +33,9 @@ std::optional<Lease> Dispatcher::TakeLocked(std::deque<ReadyTask>& queue,
                                             std::string_view worker_id, int64_t now_ms,
                                             int64_t lease_ms) {
   if (queue.empty()) return std::nullopt;
+  // A task with a heartbeat timeout must report within it; its lease says when.
+  const int64_t heartbeat = queue.front().heartbeat_ms;
+  if (heartbeat > 0) lease_ms = std::min(lease_ms, heartbeat);
   Lease lease{std::move(queue.front()), std::string(worker_id), now_ms, now_ms + lease_ms};
   queue.pop_front();
   requeued_.erase(lease.task.task_id);
@@ -89,8 +102,12 @@ std::vector<Lease> Dispatcher::ExpireLeases(int64_t now_ms) {
         continue;
       }
       --running_by_type_[it->second.task.type];
-      ready_[it->second.task.type].push_back(it->second.task);
-      requeued_.insert_or_assign(it->second.task.task_id, it->second.task.type);
+      if (it->second.task.heartbeat_ms == 0) {
+        // The worker may have died: hand the task out again. (A missed heartbeat instead
+        // fails the attempt; the caller reports it.)
+        ready_[it->second.task.type].push_back(it->second.task);
+        requeued_.insert_or_assign(it->second.task.task_id, it->second.task.type);
+      }
       expired.push_back(std::move(it->second));
       leases_.erase(it++);
     }
@@ -100,6 +117,43 @@ std::vector<Lease> Dispatcher::ExpireLeases(int64_t now_ms) {
 }
 
 void Dispatcher::WakeAll() { cv_.notify_all(); }
+
+void Dispatcher::Cancel(const std::vector<std::string>& task_ids) {
+  if (task_ids.empty()) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const std::string& id : task_ids) {
+      if (auto it = leases_.find(id); it != leases_.end()) {
+        --running_by_type_[it->second.task.type];
+        leases_.erase(it);
+      }
+      requeued_.erase(id);
+      for (auto& [type, queue] : ready_) {
+        std::erase_if(queue, [&](const ReadyTask& t) { return t.task_id == id; });
+      }
+    }
+  }
+  cv_.notify_all();
+}
+
+bool Dispatcher::Heartbeat(std::string_view task_id, int64_t now_ms, int64_t lease_ms) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = leases_.find(ToAbsl(task_id));
+  if (it == leases_.end()) return false;
+  const int64_t heartbeat = it->second.task.heartbeat_ms;
+  it->second.expires_ms = now_ms + (heartbeat > 0 ? std::min(lease_ms, heartbeat) : lease_ms);
+  return true;
+}
+
+bool Dispatcher::IsLeased(std::string_view task_id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return leases_.contains(ToAbsl(task_id));
+}
+
+size_t Dispatcher::LeasedCount() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return leases_.size();
+}
 
 size_t Dispatcher::ReadyCount() const {
   std::lock_guard<std::mutex> lock(mu_);

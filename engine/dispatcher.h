@@ -44,10 +44,18 @@ class Dispatcher {
   // from its queue if an expired lease had put it back there.
   // Returns the lease when the task was out under one.
   std::optional<Lease> Release(std::string_view task_id);
-  // Puts every task whose lease expired before `now_ms` back in its queue; returns the leases.
+  // Puts every task whose lease expired before `now_ms` back in its queue, except tasks with a
+  // heartbeat timeout, whose attempt the caller fails; returns the leases.
   std::vector<Lease> ExpireLeases(int64_t now_ms);
   // Wakes every waiter of TakeAny (at shutdown).
   void WakeAll();
+  // Withdraws tasks that were canceled: from the queues and from their leases.
+  void Cancel(const std::vector<std::string>& task_ids);
+  // Extends a task's lease from now (by its heartbeat timeout when it has one); false when
+  // the task is not out under a lease.
+  bool Heartbeat(std::string_view task_id, int64_t now_ms, int64_t lease_ms);
+  bool IsLeased(std::string_view task_id) const;
+  size_t LeasedCount() const;
   size_t ReadyCount() const;
 
  private:

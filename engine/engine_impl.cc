@@ -19,6 +19,9 @@
 namespace weft {
 
 absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
+  if (options.virtual_time) {
+    return engine::EngineImpl::Open(options, std::make_unique<engine::VirtualClock>());
+  }
   return engine::EngineImpl::Open(options, std::make_unique<engine::SystemClock>());
 }
 
@@ -43,7 +46,8 @@ absl::StatusOr<std::unique_ptr<Engine>> EngineImpl::Open(const EngineOptions& op
 }
 
 EngineImpl::EngineImpl(const EngineOptions& options, std::unique_ptr<Clock> clock)
-    : options_(options), clock_(std::move(clock)) {}
+    : options_(options), clock_(std::move(clock)),
+      virtual_clock_(dynamic_cast<VirtualClock*>(clock_.get())) {}
 
 absl::Status EngineImpl::Init() {
   storage::Env::Options env_options;
@@ -66,9 +70,14 @@ absl::Status EngineImpl::Init() {
   if (options_.read_only) return absl::OkStatus();
   WriterHooks hooks;
   hooks.after_commit = [this](Effects& effects) { AfterCommit(effects); };
+  hooks.is_started = [this](std::string_view task_id) { return dispatcher_.IsLeased(task_id); };
   writer_ = std::make_unique<Writer>(*env_, *clock_, programs_, ids_, options_.max_batch,
                                      std::move(hooks));
-  return LoadPendingTasks();
+  WEFT_RETURN_IF_ERROR(LoadPendingTasks());
+  timers_ = std::make_unique<TimerService>(*env_, *clock_, virtual_clock_, *writer_,
+                                           [this] { return Idle(); });
+  timers_->Start();
+  return absl::OkStatus();
 }
 
 absl::Status EngineImpl::CheckStoreFormat() {
@@ -124,6 +133,7 @@ absl::Status EngineImpl::LoadPendingTasks() {
 }
 
 EngineImpl::~EngineImpl() {
+  if (timers_) timers_->Stop();
   StopWorkers();
   if (writer_) writer_->Stop();
   writer_.reset();
@@ -141,6 +151,10 @@ void EngineImpl::AfterCommit(Effects& effects) {
   checkpoints_ += effects.checkpoints;
   results_ignored_ += effects.results_ignored;
   dispatcher_.Enqueue(std::move(effects.ready));
+  dispatcher_.Cancel(effects.canceled);
+  if (timers_) {
+    for (int64_t due : effects.timers) timers_->Notify(due);
+  }
   if (effects.ended.empty()) return;
   std::lock_guard<std::mutex> lock(waiters_mu_);
   for (const std::string& id : effects.ended) {
@@ -195,7 +209,7 @@ absl::StatusOr<ExecutionInfo> EngineImpl::AwaitExecution(std::string_view id,
                                                          absl::Duration timeout) {
   if (options_.read_only) {
     WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, GetExecution(id));
-    if (info.status == ExecutionStatus::kRunning) {
+    if (!IsEnded(info.status)) {
       return absl::FailedPreconditionError("cannot wait on a read-only engine");
     }
     return info;
@@ -214,14 +228,15 @@ absl::StatusOr<ExecutionInfo> EngineImpl::AwaitExecution(std::string_view id,
     if (--waiter->count == 0) waiters_.erase(ToAbsl(id));
   };
   absl::StatusOr<ExecutionInfo> info = GetExecution(id);
-  if (info.ok() && info->status == ExecutionStatus::kRunning) {
+  if (info.ok() && !IsEnded(info->status)) {
     {
       std::unique_lock<std::mutex> lock(waiters_mu_);
       waiter->cv.wait_for(lock, absl::ToChronoMilliseconds(timeout), [&] { return waiter->ended; });
     }
     info = GetExecution(id);
-    if (info.ok() && info->status == ExecutionStatus::kRunning) {
-      info = absl::DeadlineExceededError(absl::StrCat("execution ", ToAbsl(id), " is still RUNNING"));
+    if (info.ok() && !IsEnded(info->status)) {
+      info = absl::DeadlineExceededError(absl::StrCat("execution ", ToAbsl(id), " is still ",
+                                                      ToAbsl(ExecutionStatusName(info->status))));
     }
   }
   unregister();

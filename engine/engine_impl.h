@@ -16,6 +16,7 @@
 #include "engine/dispatcher.h"
 #include "engine/program_cache.h"
 #include "engine/ulid.h"
+#include "engine/timer_service.h"
 #include "engine/writer.h"
 #include "storage/lmdb.h"
 #include "weft/engine.h"
@@ -50,10 +51,23 @@ class EngineImpl final : public Engine {
   absl::Status CompleteTask(std::string_view task_id, std::string_view worker_id,
                             Value output) override;
   absl::Status FailTask(std::string_view task_id, std::string_view worker_id, std::string reason,
-                        Value details) override;
+                        Value details, bool terminal) override;
+  absl::Status Heartbeat(std::string_view task_id, std::string_view worker_id,
+                         Value progress) override;
+  absl::Status Signal(std::string_view id, std::string_view name, Value payload) override;
+  absl::Status Terminate(std::string_view id, std::string_view reason) override;
+  absl::Status Pause(std::string_view id) override;
+  absl::Status Resume(std::string_view id) override;
+  absl::Status Retry(std::string_view id) override;
+  absl::Status Restart(std::string_view id) override;
   EngineStats Stats() const override;
 
  private:
+  absl::Status Control(std::string_view id, ControlKind kind, std::string reason = "");
+  // True when nothing is queued, being written, ready or out with a worker: the moment a
+  // virtual clock may jump to the next timer.
+  bool Idle() const;
+  void ExpireLeases();
   EngineImpl(const EngineOptions& options, std::unique_ptr<Clock> clock);
   absl::Status Init();
   absl::Status CheckStoreFormat();
@@ -74,6 +88,8 @@ class EngineImpl final : public Engine {
   UlidGenerator ids_;
   Dispatcher dispatcher_;
   std::unique_ptr<Writer> writer_;
+  VirtualClock* virtual_clock_ = nullptr;  // clock_ when time is simulated
+  std::unique_ptr<TimerService> timers_;
 
   // AwaitExecution callers, by execution id: a commit that ends an execution wakes only the
   // callers waiting on that one.

@@ -16,13 +16,19 @@ std::string_view ExecutionStatusName(ExecutionStatus status) {
     case ExecutionStatus::kCompleted: return "COMPLETED";
     case ExecutionStatus::kFailed: return "FAILED";
     case ExecutionStatus::kTerminated: return "TERMINATED";
+    case ExecutionStatus::kPaused: return "PAUSED";
   }
   return "UNKNOWN";
 }
 
+bool IsEnded(ExecutionStatus status) {
+  return status == ExecutionStatus::kCompleted || status == ExecutionStatus::kFailed ||
+         status == ExecutionStatus::kTerminated;
+}
+
 std::optional<ExecutionStatus> ParseExecutionStatus(std::string_view name) {
   for (auto s : {ExecutionStatus::kRunning, ExecutionStatus::kCompleted, ExecutionStatus::kFailed,
-                 ExecutionStatus::kTerminated}) {
+                 ExecutionStatus::kTerminated, ExecutionStatus::kPaused}) {
     if (absl::EqualsIgnoreCase(ToAbsl(name), ToAbsl(ExecutionStatusName(s)))) return s;
   }
   return std::nullopt;

@@ -1,15 +1,28 @@
-// See transitions.h.
+// See transitions.h. One transition: load the execution (its header, its state row, its
+// pinned program and its checkpoint, which is checked to fit the program), apply the event to
+// the VM, carry out the requests the VM made (tasks, timers, signal waits, children,
+// cancellations), then persist the checkpoint. Requests that are answered at once (a detached
+// child's id, a child that could not start or ended immediately) resume the VM again within
+// the same transition.
+//
+// The `waits` table maps each open VM wait to what stands for it outside: a task attempt, a
+// timer, a signal wait, a child execution, or a task held back while the execution is paused.
 #include "engine/transitions.h"
 
+#include <deque>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "common/strings.h"
 #include "common/check.h"
 #include "common/status_macros.h"
+#include "common/strings.h"
+#include "engine/task_policy.h"
 #include "storage/keys.h"
 #include "storage/records.h"
+#include "storage/registry.h"
+#include "value/value_codec.h"
 #include "vm/checkpoint.h"
+#include "vm/errors.h"
 #include "vm/vm.h"
 
 namespace weft::engine {
@@ -20,7 +33,6 @@ using storage::HistoryRow;
 using storage::HistoryType;
 using storage::Table;
 
-
 Value Obj(std::initializer_list<std::pair<const char*, Value>> fields) {
   std::vector<Object::Entry> entries;
   entries.reserve(fields.size());
@@ -28,210 +40,900 @@ Value Obj(std::initializer_list<std::pair<const char*, Value>> fields) {
   return Value::MakeObject(Object(std::move(entries)));
 }
 
-absl::Status AppendHistory(TransitionEnv& env, std::string_view execution_id, ExecStateRow& state,
-                           HistoryType type, std::string task_id, Value details) {
+Value Str(std::string_view s) { return Value::String(std::string(s)); }
+
+const Value& Get(const Value& obj, const char* key) {
+  static const Value* const kNull = new Value();
+  if (!obj.is_object()) return *kNull;
+  const Value* v = obj.as_object().Find(key);
+  return v == nullptr ? *kNull : *v;
+}
+
+int64_t GetInt(const Value& obj, const char* key) {
+  const Value& v = Get(obj, key);
+  return v.is_int() ? v.as_int() : 0;
+}
+
+std::string GetStr(const Value& obj, const char* key) {
+  const Value& v = Get(obj, key);
+  return v.is_string() ? v.as_string() : std::string();
+}
+
+Value With(const Value& obj, const char* key, Value value) {
+  std::vector<Object::Entry> entries = obj.is_object() ? obj.as_object().entries()
+                                                       : std::vector<Object::Entry>{};
+  bool found = false;
+  for (auto& [k, v] : entries) {
+    if (k == key) {
+      v = value;
+      found = true;
+    }
+  }
+  if (!found) entries.emplace_back(key, std::move(value));
+  return Value::MakeObject(Object(std::move(entries)));
+}
+
+// One execution loaded for a transition.
+struct Live {
+  std::string id;
+  ExecutionInfo info;
+  ExecStateRow row;
+  ProgramPtr program;
+  vm::ExecState vm;
+  std::string before;  // the checkpoint this transition started from
+  bool header_dirty = false;
+};
+
+absl::Status AppendHistory(TransitionEnv& env, Live& live, HistoryType type, std::string task_id,
+                           Value details) {
   HistoryRow row{env.now_ms, type, std::move(task_id), std::move(details)};
-  return env.txn.Put(Table::kHistory, storage::HistoryKey(execution_id, state.next_history_seq++),
+  return env.txn.Put(Table::kHistory, storage::HistoryKey(live.id, live.row.next_history_seq++),
                      storage::EncodeHistory(row));
 }
 
-absl::StatusOr<ExecStateRow> LoadExecState(TransitionEnv& env, std::string_view execution_id) {
-  auto bytes = env.txn.Get(Table::kExecState, execution_id);
-  if (!bytes.ok()) return bytes.status();
-  if (!*bytes) return absl::DataLossError(absl::StrCat("execution ", ToAbsl(execution_id), " has no state"));
-  return storage::DecodeExecState(**bytes);
+absl::StatusOr<ExecutionInfo> ReadInfo(TransitionEnv& env, std::string_view id) {
+  WEFT_ASSIGN_OR_RETURN(auto bytes, env.txn.Get(Table::kExecutions, id));
+  if (!bytes) return absl::NotFoundError(absl::StrCat("no execution `", ToAbsl(id), "`"));
+  WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, storage::DecodeExecution(*bytes));
+  info.id = std::string(id);
+  return info;
 }
 
-// Schedules the task the VM suspended on: task record, its queue entry, history.
-absl::Status ScheduleTask(TransitionEnv& env, std::string_view execution_id,
-                          const bytecode::Program& program, ExecStateRow& state,
-                          const vm::RunResult& r) {
-  WEFT_CHECK(r.task_index < program.tasks.size());
+absl::StatusOr<Live> LoadLive(TransitionEnv& env, std::string_view id) {
+  Live live;
+  live.id = std::string(id);
+  WEFT_ASSIGN_OR_RETURN(live.info, ReadInfo(env, id));
+  WEFT_ASSIGN_OR_RETURN(auto bytes, env.txn.Get(Table::kExecState, id));
+  if (!bytes) return absl::DataLossError(absl::StrCat("execution ", ToAbsl(id), " has no state"));
+  WEFT_ASSIGN_OR_RETURN(live.row, storage::DecodeExecState(*bytes));
+  WEFT_ASSIGN_OR_RETURN(live.program, env.programs.Get(env.txn, live.row.program_hash));
+  // A stored checkpoint is untrusted: it must decode, then fit its program, before the VM
+  // touches it.
+  absl::StatusOr<vm::ExecState> state = vm::DecodeCheckpoint(live.row.checkpoint);
+  absl::Status fits = state.ok() ? vm::CheckStateFits(live.program->program,
+                                                      live.program->depths, *state)
+                                 : state.status();
+  if (!fits.ok()) {
+    return absl::DataLossError(absl::StrCat("checkpoint of execution ", ToAbsl(id),
+                                            " is corrupt: ", fits.message()));
+  }
+  live.vm = *std::move(state);
+  live.before = live.row.checkpoint;
+  return live;
+}
+
+absl::Status SetStatus(TransitionEnv& env, Live& live, ExecutionStatus status) {
+  if (live.info.status == status) return absl::OkStatus();
+  WEFT_RETURN_IF_ERROR(env.txn.Delete(
+      Table::kByStatus, storage::StatusKey(static_cast<uint8_t>(live.info.status), live.id)));
+  WEFT_RETURN_IF_ERROR(
+      env.txn.Put(Table::kByStatus, storage::StatusKey(static_cast<uint8_t>(status), live.id), {}));
+  live.info.status = status;
+  live.header_dirty = true;
+  return absl::OkStatus();
+}
+
+absl::Status Persist(TransitionEnv& env, Live& live) {
+  live.row.checkpoint = vm::EncodeCheckpoint(live.vm);
+  live.row.updated_ms = env.now_ms;
+  env.effects.checkpoint_bytes += live.row.checkpoint.size();
+  ++env.effects.checkpoints;
+  if (live.header_dirty) {
+    live.info.updated_ms = env.now_ms;
+    WEFT_RETURN_IF_ERROR(
+        env.txn.Put(Table::kExecutions, live.id, storage::EncodeExecution(live.info)));
+    live.header_dirty = false;
+  }
+  return env.txn.Put(Table::kExecState, live.id, storage::EncodeExecState(live.row));
+}
+
+// --- Wait records.
+
+absl::StatusOr<Value> ReadWait(TransitionEnv& env, std::string_view id, uint64_t wait_id) {
+  WEFT_ASSIGN_OR_RETURN(auto bytes, env.txn.Get(Table::kWaits, storage::WaitKey(id, wait_id)));
+  if (!bytes) return Value();
+  absl::StatusOr<Value> v = DecodeValue(reinterpret_cast<const uint8_t*>(bytes->data()),
+                                        bytes->size());
+  if (!v.ok() || !v->is_object()) {
+    return absl::DataLossError(absl::StrCat("corrupt wait record of ", ToAbsl(id)));
+  }
+  return v;
+}
+
+absl::Status WriteWait(TransitionEnv& env, std::string_view id, uint64_t wait_id,
+                       const Value& record) {
+  const std::vector<uint8_t> bytes = EncodeValue(record);
+  return env.txn.Put(Table::kWaits, storage::WaitKey(id, wait_id),
+                     std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
+}
+
+absl::Status AddTimer(TransitionEnv& env, std::string_view id, uint64_t wait_id, TimerKind kind,
+                      int64_t due_ms, std::string_view value = {}) {
+  env.effects.timers.push_back(due_ms);
+  return env.txn.Put(Table::kTimers,
+                     storage::TimerKey(due_ms, static_cast<uint8_t>(kind), id, wait_id), value);
+}
+
+absl::Status DropTimer(TransitionEnv& env, std::string_view id, uint64_t wait_id, TimerKind kind,
+                       int64_t due_ms) {
+  if (due_ms == 0) return absl::OkStatus();
+  return env.txn.Delete(Table::kTimers,
+                        storage::TimerKey(due_ms, static_cast<uint8_t>(kind), id, wait_id));
+}
+
+// Removes a wait record and the timers that belong to it.
+absl::Status DropWait(TransitionEnv& env, std::string_view id, uint64_t wait_id,
+                      const Value& record) {
+  WEFT_RETURN_IF_ERROR(DropTimer(env, id, wait_id, TimerKind::kWake, GetInt(record, "due_ms")));
+  WEFT_RETURN_IF_ERROR(
+      DropTimer(env, id, wait_id, TimerKind::kSignalTimeout, GetInt(record, "timeout_due")));
+  WEFT_RETURN_IF_ERROR(DropTimer(env, id, wait_id, TimerKind::kRetry, GetInt(record, "retry_due")));
+  WEFT_RETURN_IF_ERROR(
+      DropTimer(env, id, wait_id, TimerKind::kAttemptTimeout, GetInt(record, "attempt_due")));
+  WEFT_RETURN_IF_ERROR(
+      DropTimer(env, id, wait_id, TimerKind::kScheduleTimeout, GetInt(record, "schedule_due")));
+  return env.txn.Delete(Table::kWaits, storage::WaitKey(id, wait_id));
+}
+
+absl::StatusOr<std::optional<storage::TaskRow>> ReadTask(TransitionEnv& env,
+                                                         std::string_view task_id) {
+  WEFT_ASSIGN_OR_RETURN(auto bytes, env.txn.Get(Table::kTasks, task_id));
+  if (!bytes) return std::nullopt;
+  WEFT_ASSIGN_OR_RETURN(storage::TaskRow row, storage::DecodeTask(*bytes));
+  return row;
+}
+
+// Creates attempt `attempt` of the task a wait stands for; records it in the wait record.
+absl::Status ScheduleAttempt(TransitionEnv& env, Live& live, uint64_t wait_id, Value record,
+                             uint32_t attempt) {
+  const TaskPolicy policy = ParsePolicy(Get(record, "policy"));
   storage::TaskRow task;
-  task.info.execution_id = std::string(execution_id);
-  task.info.type = program.tasks[r.task_index].name;
-  task.info.input = r.task_input;
-  task.info.attempt = 1;
+  task.info.execution_id = live.id;
+  task.info.type = GetStr(record, "type");
+  task.info.input = Get(record, "input");
+  task.info.attempt = attempt;
   task.info.status = TaskStatus::kScheduled;
   task.info.scheduled_ms = env.now_ms;
-  task.seq = state.next_task_seq++;
+  task.seq = live.row.next_task_seq++;
+  task.wait_id = wait_id;
   std::string task_id = env.ids.Next(env.now_ms);
   WEFT_RETURN_IF_ERROR(env.txn.Put(Table::kTasks, task_id, storage::EncodeTask(task)));
-  WEFT_RETURN_IF_ERROR(env.txn.Put(Table::kExecTasks, storage::ExecTaskKey(execution_id, task_id), {}));
-  WEFT_RETURN_IF_ERROR(env.txn.Put(Table::kQueue, storage::QueueKey(task.info.type, task_id), {}));
-  WEFT_RETURN_IF_ERROR(AppendHistory(env, execution_id, state, HistoryType::kTaskScheduled, task_id,
-                                     Obj({{"type", Value::String(task.info.type)},
-                                          {"attempt", Value::Int(task.info.attempt)},
-                                          {"input", task.info.input}})));
-  state.waiting_task = task_id;
-  env.effects.ready.push_back(
-      ReadyTask{std::move(task_id), std::string(execution_id), task.info.type, 1, task.info.input});
-  return absl::OkStatus();
-}
-
-// Records the end of an execution: its header gets the status and result, the status index
-// moves, and the history says how it ended.
-absl::Status EndExecution(TransitionEnv& env, std::string_view execution_id, ExecStateRow& state,
-                          const vm::RunResult& r) {
-  auto bytes = env.txn.Get(Table::kExecutions, execution_id);
-  if (!bytes.ok()) return bytes.status();
-  if (!*bytes) return absl::DataLossError(absl::StrCat("execution ", ToAbsl(execution_id), " has no record"));
-  absl::StatusOr<ExecutionInfo> info = storage::DecodeExecution(**bytes);
-  if (!info.ok()) return info.status();
-  const bool completed = r.status == vm::RunStatus::kCompleted;
-  info->status = completed ? ExecutionStatus::kCompleted : ExecutionStatus::kFailed;
-  if (completed) {
-    info->output = r.output;
-  } else {
-    info->error = r.error;
-  }
-  info->updated_ms = env.now_ms;
-  info->ended_ms = env.now_ms;
-  WEFT_RETURN_IF_ERROR(env.txn.Put(Table::kExecutions, execution_id, storage::EncodeExecution(*info)));
-  WEFT_RETURN_IF_ERROR(env.txn.Delete(
-      Table::kByStatus,
-      storage::StatusKey(static_cast<uint8_t>(ExecutionStatus::kRunning), execution_id)));
-  WEFT_RETURN_IF_ERROR(env.txn.Put(
-      Table::kByStatus, storage::StatusKey(static_cast<uint8_t>(info->status), execution_id), {}));
+  WEFT_RETURN_IF_ERROR(
+      env.txn.Put(Table::kExecTasks, storage::ExecTaskKey(live.id, task_id), {}));
+  WEFT_RETURN_IF_ERROR(
+      env.txn.Put(Table::kQueue, storage::QueueKey(task.info.type, task_id), {}));
   WEFT_RETURN_IF_ERROR(AppendHistory(
-      env, execution_id, state,
-      completed ? HistoryType::kExecutionCompleted : HistoryType::kExecutionFailed, "",
-      completed ? Obj({{"output", r.output}}) : Obj({{"error", r.error}})));
-  state.waiting_task.clear();
-  env.effects.ended.emplace_back(execution_id);
+      env, live, HistoryType::kTaskScheduled, task_id,
+      Obj({{"type", Str(task.info.type)}, {"attempt", Value::Int(attempt)},
+           {"input", task.info.input}, {"wait", Value::Int(static_cast<int64_t>(wait_id))}})));
+  record = With(record, "kind", Str("task"));
+  record = With(record, "task_id", Str(task_id));
+  record = With(record, "attempt", Value::Int(attempt));
+  record = With(record, "retry_due", Value::Int(0));
+  if (policy.timeout_ms > 0) {
+    const int64_t due = env.now_ms + policy.timeout_ms;
+    WEFT_RETURN_IF_ERROR(AddTimer(env, live.id, wait_id, TimerKind::kAttemptTimeout, due, task_id));
+    record = With(record, "attempt_due", Value::Int(due));
+  }
+  if (policy.schedule_timeout_ms > 0) {
+    const int64_t due = env.now_ms + policy.schedule_timeout_ms;
+    WEFT_RETURN_IF_ERROR(
+        AddTimer(env, live.id, wait_id, TimerKind::kScheduleTimeout, due, task_id));
+    record = With(record, "schedule_due", Value::Int(due));
+  }
+  WEFT_RETURN_IF_ERROR(WriteWait(env, live.id, wait_id, record));
+  env.effects.ready.push_back(ReadyTask{std::move(task_id), live.id, task.info.type, attempt,
+                                        task.info.input, policy.priority, policy.heartbeat_ms});
   return absl::OkStatus();
 }
 
-// Persists what one VM run did, then the new checkpoint.
-absl::Status Persist(TransitionEnv& env, std::string_view execution_id,
-                     const bytecode::Program& program, ExecStateRow& state,
-                     const vm::ExecState& vm_state, const vm::RunResult& r) {
-  if (r.status == vm::RunStatus::kSuspended) {
-    WEFT_RETURN_IF_ERROR(ScheduleTask(env, execution_id, program, state, r));
+// Withdraws a task attempt that has not finished.
+absl::Status CancelTask(TransitionEnv& env, Live& live, std::string_view task_id) {
+  WEFT_ASSIGN_OR_RETURN(auto task, ReadTask(env, task_id));
+  if (!task || task->info.status != TaskStatus::kScheduled) return absl::OkStatus();
+  task->info.status = TaskStatus::kCanceled;
+  task->info.ended_ms = env.now_ms;
+  WEFT_RETURN_IF_ERROR(env.txn.Put(Table::kTasks, task_id, storage::EncodeTask(*task)));
+  WEFT_RETURN_IF_ERROR(env.txn.Delete(Table::kQueue, storage::QueueKey(task->info.type, task_id)));
+  WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kTaskCanceled, std::string(task_id),
+                                     Obj({{"type", Str(task->info.type)},
+                                          {"attempt", Value::Int(task->info.attempt)}})));
+  env.effects.canceled.emplace_back(task_id);
+  return absl::OkStatus();
+}
+
+// A wait resolved by the VM itself (its outcome is about to be delivered): drop its record.
+absl::Status CloseWait(TransitionEnv& env, Live& live, uint64_t wait_id) {
+  WEFT_ASSIGN_OR_RETURN(Value record, ReadWait(env, live.id, wait_id));
+  if (record.is_null()) return absl::OkStatus();
+  return DropWait(env, live.id, wait_id, record);
+}
+
+absl::Status Apply(TransitionEnv& env, Live& live, vm::RunResult result, bool notify_parent);
+absl::Status TerminateExecution(TransitionEnv& env, Live& live, std::string_view reason,
+                                bool notify_parent);
+
+struct ChildStart {
+  std::string id;
+  bool ended = false;
+  ExecutionStatus status = ExecutionStatus::kRunning;
+  Value output;
+  Value error;
+};
+
+// Starts an execution of `workflow` (version 0: the latest) in this transaction. `parent` is
+// empty for a top-level or detached start.
+absl::StatusOr<ChildStart> StartExecution(TransitionEnv& env, std::string_view workflow,
+                                          uint32_t version, const Value& input,
+                                          std::string_view parent_id, uint64_t parent_wait,
+                                          uint64_t seed) {
+  std::optional<storage::VersionRow> row;
+  if (version == 0) {
+    WEFT_ASSIGN_OR_RETURN(row, storage::LatestVersion(env.txn, workflow));
   } else {
-    WEFT_RETURN_IF_ERROR(EndExecution(env, execution_id, state, r));
+    WEFT_ASSIGN_OR_RETURN(row, storage::GetVersion(env.txn, workflow, version));
   }
-  state.checkpoint = vm::EncodeCheckpoint(vm_state);
-  state.updated_ms = env.now_ms;
-  env.effects.checkpoint_bytes += state.checkpoint.size();
-  ++env.effects.checkpoints;
-  return env.txn.Put(Table::kExecState, execution_id, storage::EncodeExecState(state));
+  if (!row) {
+    return absl::NotFoundError(
+        version == 0 ? absl::StrCat("workflow `", ToAbsl(workflow), "` is not deployed")
+                     : absl::StrCat("workflow `", ToAbsl(workflow), "` has no version ", version));
+  }
+  WEFT_ASSIGN_OR_RETURN(ProgramPtr program, env.programs.Get(env.txn, row->hash));
+  WEFT_ASSIGN_OR_RETURN(std::vector<Value> args, vm::BindInput(program->program, input));
+  StartCommand cmd;
+  cmd.execution_id = env.ids.Next(env.now_ms);
+  cmd.workflow = std::string(workflow);
+  cmd.version = row->version;
+  cmd.hash = row->hash;
+  cmd.program = program;
+  cmd.input = input;
+  cmd.args = std::move(args);
+  cmd.seed = seed;
+  cmd.parent_id = std::string(parent_id);
+  cmd.parent_wait = parent_wait;
+  WEFT_RETURN_IF_ERROR(ApplyStart(env, cmd));
+  WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, ReadInfo(env, cmd.execution_id));
+  ChildStart out;
+  out.id = cmd.execution_id;
+  out.status = info.status;
+  out.ended = IsEnded(info.status);
+  out.output = info.output;
+  out.error = info.error;
+  return out;
+}
+
+uint64_t DeriveSeed(std::string_view id, uint64_t salt) {
+  uint64_t h = 1469598103934665603ull ^ salt;
+  for (char c : id) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+  return h;
+}
+
+Value ChildFailure(std::string_view workflow, std::string_view child_id, ExecutionStatus status,
+                   const Value& error) {
+  std::string message =
+      status == ExecutionStatus::kTerminated
+          ? absl::StrCat("child workflow `", ToAbsl(workflow), "` was terminated")
+          : absl::StrCat("child workflow `", ToAbsl(workflow), "` failed");
+  if (const Value& m = Get(error, "message"); m.is_string()) absl::StrAppend(&message, ": ", m.as_string());
+  return Obj({{"code", Str(vm::kChildFailed)}, {"message", Str(message)},
+              {"workflow", Str(workflow)}, {"child_id", Str(child_id)}, {"details", error}});
+}
+
+// An immediate answer to a request, delivered once the current run's requests are handled.
+struct Immediate {
+  uint64_t wait_id;
+  vm::Outcome outcome;
+};
+
+absl::Status HandleRequest(TransitionEnv& env, Live& live, const vm::Request& req,
+                           std::vector<Immediate>& immediate) {
+  using Kind = vm::Request::Kind;
+  const bytecode::Program& program = live.program->program;
+  switch (req.kind) {
+    case Kind::kTask: {
+      WEFT_CHECK(req.task_index < program.tasks.size());
+      const bytecode::TaskDecl& decl = program.tasks[req.task_index];
+      Value record = Obj({{"kind", Str("task")}, {"type", Str(decl.name)}, {"input", req.input},
+                          {"policy", MergePolicy(decl.policy, req.policy)},
+                          {"first_ms", Value::Int(env.now_ms)},
+                          {"compensation", Value::Bool(req.compensation)}});
+      if (live.info.status == ExecutionStatus::kPaused) {
+        // Held back until the execution resumes: no new task while paused.
+        return WriteWait(env, live.id, req.wait_id, With(record, "kind", Str("held")));
+      }
+      return ScheduleAttempt(env, live, req.wait_id, std::move(record), 1);
+    }
+    case Kind::kTimer: {
+      WEFT_RETURN_IF_ERROR(AddTimer(env, live.id, req.wait_id, TimerKind::kWake, req.due_ms));
+      WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kTimerStarted, "",
+                                         Obj({{"wait", Value::Int(static_cast<int64_t>(req.wait_id))},
+                                              {"due_ms", Value::Int(req.due_ms)}})));
+      return WriteWait(env, live.id, req.wait_id,
+                       Obj({{"kind", Str("timer")}, {"due_ms", Value::Int(req.due_ms)}}));
+    }
+    case Kind::kSignal: {
+      if (req.due_ms != 0) {
+        WEFT_RETURN_IF_ERROR(
+            AddTimer(env, live.id, req.wait_id, TimerKind::kSignalTimeout, req.due_ms));
+      }
+      return WriteWait(env, live.id, req.wait_id,
+                       Obj({{"kind", Str("signal")}, {"name", Str(req.name)},
+                            {"timeout_due", Value::Int(req.due_ms)}}));
+    }
+    case Kind::kChild:
+    case Kind::kStartChild: {
+      const bool detached = req.kind == Kind::kStartChild;
+      absl::StatusOr<ChildStart> child =
+          StartExecution(env, req.name, req.version, req.input, detached ? "" : live.id,
+                         detached ? 0 : req.wait_id, DeriveSeed(live.id, req.wait_id));
+      if (!child.ok()) {
+        if (!absl::IsNotFound(child.status()) && !absl::IsInvalidArgument(child.status())) {
+          return child.status();
+        }
+        immediate.push_back({req.wait_id, vm::Outcome{false,
+            Obj({{"code", Str(vm::kChildFailed)},
+                 {"message", Str(absl::StrCat("cannot start workflow `", req.name, "`: ",
+                                              child.status().message()))},
+                 {"workflow", Str(req.name)}})}});
+        return absl::OkStatus();
+      }
+      WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kChildStarted, "",
+                                         Obj({{"workflow", Str(req.name)},
+                                              {"child_id", Str(child->id)},
+                                              {"detached", Value::Bool(detached)}})));
+      if (detached) {
+        immediate.push_back({req.wait_id, vm::Outcome{true, Str(child->id)}});
+        return absl::OkStatus();
+      }
+      if (child->ended) {
+        immediate.push_back(
+            {req.wait_id, child->status == ExecutionStatus::kCompleted
+                              ? vm::Outcome{true, child->output}
+                              : vm::Outcome{false, ChildFailure(req.name, child->id,
+                                                                child->status, child->error)}});
+        return absl::OkStatus();
+      }
+      return WriteWait(env, live.id, req.wait_id,
+                       Obj({{"kind", Str("child")}, {"child_id", Str(child->id)},
+                            {"workflow", Str(req.name)}}));
+    }
+    case Kind::kCancel: {
+      WEFT_ASSIGN_OR_RETURN(Value record, ReadWait(env, live.id, req.wait_id));
+      if (record.is_null()) return absl::OkStatus();
+      const std::string kind = GetStr(record, "kind");
+      if (kind == "task") {
+        WEFT_RETURN_IF_ERROR(CancelTask(env, live, GetStr(record, "task_id")));
+      } else if (kind == "child") {
+        absl::StatusOr<Live> child = LoadLive(env, GetStr(record, "child_id"));
+        if (child.ok() && !IsEnded(child->info.status)) {
+          WEFT_RETURN_IF_ERROR(TerminateExecution(env, *child, "its parent's branch was canceled",
+                                                  /*notify_parent=*/false));
+        }
+      }
+      return DropWait(env, live.id, req.wait_id, record);
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Ends the execution: header, status index, history; the failure workflow; the parent.
+absl::Status EndExecution(TransitionEnv& env, Live& live, const vm::RunResult& r,
+                          bool notify_parent) {
+  const bool completed = r.status == vm::RunStatus::kCompleted;
+  WEFT_RETURN_IF_ERROR(
+      SetStatus(env, live, completed ? ExecutionStatus::kCompleted : ExecutionStatus::kFailed));
+  if (completed) {
+    live.info.output = r.output;
+  } else {
+    live.info.error = r.error;
+    live.row.retry_checkpoint = live.before;  // Retry continues from here
+  }
+  live.info.ended_ms = env.now_ms;
+  live.header_dirty = true;
+  WEFT_RETURN_IF_ERROR(AppendHistory(
+      env, live, completed ? HistoryType::kExecutionCompleted : HistoryType::kExecutionFailed, "",
+      completed ? Obj({{"output", r.output}}) : Obj({{"error", r.error}})));
+  const bytecode::Program& program = live.program->program;
+  WEFT_RETURN_IF_ERROR(DropTimer(env, live.id, 0, TimerKind::kExecutionTimeout,
+                                 program.timeout_ms > 0 ? live.info.created_ms + program.timeout_ms : 0));
+  env.effects.ended.push_back(live.id);
+  if (!completed && !program.failure_workflow.empty()) {
+    Value input = Obj({{"execution_id", Str(live.id)}, {"workflow", Str(live.info.workflow)},
+                       {"version", Value::Int(live.info.version)},
+                       {"reason", Get(r.error, "message")}, {"error", r.error},
+                       {"input", live.info.input}});
+    absl::StatusOr<ChildStart> handler =
+        StartExecution(env, program.failure_workflow, 0, input, "", 0, DeriveSeed(live.id, 0));
+    WEFT_RETURN_IF_ERROR(AppendHistory(
+        env, live, HistoryType::kFailureWorkflow, "",
+        handler.ok() ? Obj({{"workflow", Str(program.failure_workflow)},
+                            {"execution_id", Str(handler->id)}})
+                     : Obj({{"workflow", Str(program.failure_workflow)},
+                            {"error", Str(ToStd(handler.status().message()))}})));
+    if (!handler.ok() && !absl::IsNotFound(handler.status()) &&
+        !absl::IsInvalidArgument(handler.status())) {
+      return handler.status();
+    }
+  }
+  if (!notify_parent || live.info.parent_wait == 0) return absl::OkStatus();
+  // The parent waits on this child: resume it now, in the same transaction.
+  WEFT_RETURN_IF_ERROR(Persist(env, live));
+  absl::StatusOr<Live> parent = LoadLive(env, live.info.parent_id);
+  if (!parent.ok()) return parent.status();
+  if (IsEnded(parent->info.status)) return absl::OkStatus();
+  WEFT_RETURN_IF_ERROR(CloseWait(env, *parent, live.info.parent_wait));
+  WEFT_RETURN_IF_ERROR(AppendHistory(env, *parent, HistoryType::kChildEnded, "",
+                                     Obj({{"child_id", Str(live.id)},
+                                          {"status", Str(ExecutionStatusName(live.info.status))}})));
+  vm::Outcome outcome = completed ? vm::Outcome{true, r.output}
+                                  : vm::Outcome{false, ChildFailure(live.info.workflow, live.id,
+                                                                    live.info.status, r.error)};
+  vm::RunContext ctx;
+  ctx.now_ms = env.now_ms;
+  vm::RunResult pr = vm::Resume(parent->program->program, parent->vm, live.info.parent_wait,
+                                std::move(outcome), ctx);
+  return Apply(env, *parent, std::move(pr), /*notify_parent=*/true);
+}
+
+// Carries out a run's requests (and the runs that immediate answers cause), ends the
+// execution when the VM did, and persists it.
+absl::Status Apply(TransitionEnv& env, Live& live, vm::RunResult result, bool notify_parent) {
+  std::deque<vm::RunResult> runs;
+  runs.push_back(std::move(result));
+  while (!runs.empty()) {
+    vm::RunResult r = std::move(runs.front());
+    runs.pop_front();
+    if (r.ignored) continue;
+    std::vector<Immediate> immediate;
+    for (const vm::Request& req : r.requests) {
+      WEFT_RETURN_IF_ERROR(HandleRequest(env, live, req, immediate));
+    }
+    if (r.status != vm::RunStatus::kWaiting) {
+      WEFT_RETURN_IF_ERROR(EndExecution(env, live, r, notify_parent));
+      if (notify_parent && live.info.parent_wait != 0) return absl::OkStatus();  // persisted
+      continue;
+    }
+    for (const vm::Request& req : r.requests) {
+      if (req.compensation) {
+        WEFT_RETURN_IF_ERROR(AppendHistory(
+            env, live, HistoryType::kCompensating, "",
+            Obj({{"task", Str(live.program->program.tasks.at(req.task_index).name)},
+                 {"error", live.vm.failure}})));
+      }
+    }
+    for (Immediate& i : immediate) {
+      vm::RunContext ctx;
+      ctx.now_ms = env.now_ms;
+      runs.push_back(vm::Resume(live.program->program, live.vm, i.wait_id, std::move(i.outcome), ctx));
+    }
+  }
+  return Persist(env, live);
+}
+
+absl::Status TerminateExecution(TransitionEnv& env, Live& live, std::string_view reason,
+                                bool notify_parent) {
+  std::vector<Immediate> unused;
+  for (const vm::Request& cancel : vm::CancelAll(live.vm)) {
+    WEFT_RETURN_IF_ERROR(HandleRequest(env, live, cancel, unused));
+  }
+  // Held tasks and anything else left in the waits table go too.
+  std::vector<std::pair<uint64_t, Value>> left;
+  WEFT_RETURN_IF_ERROR(env.txn.ScanPrefix(
+      Table::kWaits, storage::WaitPrefix(live.id),
+      [&](std::string_view key, std::string_view value) {
+        absl::StatusOr<Value> v =
+            DecodeValue(reinterpret_cast<const uint8_t*>(value.data()), value.size());
+        if (v.ok()) left.emplace_back(storage::ReadBigEndian64(key.substr(key.size() - 8)), *v);
+        return true;
+      }));
+  for (auto& [wait_id, record] : left) WEFT_RETURN_IF_ERROR(DropWait(env, live.id, wait_id, record));
+  WEFT_RETURN_IF_ERROR(SetStatus(env, live, ExecutionStatus::kTerminated));
+  live.info.error = Obj({{"code", Str(vm::kTerminated)}, {"message", Str(reason)}});
+  live.info.ended_ms = env.now_ms;
+  live.header_dirty = true;
+  const bytecode::Program& program = live.program->program;
+  WEFT_RETURN_IF_ERROR(DropTimer(env, live.id, 0, TimerKind::kExecutionTimeout,
+                                 program.timeout_ms > 0 ? live.info.created_ms + program.timeout_ms : 0));
+  WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kExecutionTerminated, "",
+                                     Obj({{"reason", Str(reason)}})));
+  env.effects.ended.push_back(live.id);
+  WEFT_RETURN_IF_ERROR(Persist(env, live));
+  if (!notify_parent || live.info.parent_wait == 0) return absl::OkStatus();
+  absl::StatusOr<Live> parent = LoadLive(env, live.info.parent_id);
+  if (!parent.ok() || IsEnded(parent->info.status)) return parent.status();
+  WEFT_RETURN_IF_ERROR(CloseWait(env, *parent, live.info.parent_wait));
+  vm::RunContext ctx;
+  ctx.now_ms = env.now_ms;
+  vm::RunResult pr = vm::Resume(
+      parent->program->program, parent->vm, live.info.parent_wait,
+      vm::Outcome{false, ChildFailure(live.info.workflow, live.id, live.info.status, live.info.error)},
+      ctx);
+  return Apply(env, *parent, std::move(pr), /*notify_parent=*/true);
+}
+
+vm::RunContext Ctx(const TransitionEnv& env) {
+  vm::RunContext ctx;
+  ctx.now_ms = env.now_ms;
+  return ctx;
+}
+
+// A task attempt failed (or timed out): retry it per its policy, or end the wait.
+absl::Status AttemptFailed(TransitionEnv& env, Live& live, uint64_t wait_id, Value record,
+                           const storage::TaskRow& task, std::string_view task_id,
+                           std::string_view message, const Value& details, bool terminal,
+                           bool timed_out) {
+  const TaskPolicy policy = ParsePolicy(Get(record, "policy"));
+  const uint32_t attempt = task.info.attempt;
+  const bool in_time = policy.total_timeout_ms == 0 ||
+                       env.now_ms - GetInt(record, "first_ms") < policy.total_timeout_ms;
+  WEFT_RETURN_IF_ERROR(DropTimer(env, live.id, wait_id, TimerKind::kAttemptTimeout,
+                                 GetInt(record, "attempt_due")));
+  WEFT_RETURN_IF_ERROR(DropTimer(env, live.id, wait_id, TimerKind::kScheduleTimeout,
+                                 GetInt(record, "schedule_due")));
+  record = With(record, "attempt_due", Value::Int(0));
+  record = With(record, "schedule_due", Value::Int(0));
+  if (!terminal && in_time && attempt <= policy.retries) {
+    const uint64_t seed = DeriveSeed(live.id, wait_id * 1000003 + attempt);
+    const int64_t delay = RetryDelayMs(policy, attempt + 1, UnitFromSeed(seed));
+    WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kTaskRetryScheduled,
+                                       std::string(task_id),
+                                       Obj({{"next_attempt", Value::Int(attempt + 1)},
+                                            {"delay_ms", Value::Int(delay)},
+                                            {"jitter_seed", Value::Int(static_cast<int64_t>(seed >> 1))}})));
+    if (delay == 0) return ScheduleAttempt(env, live, wait_id, std::move(record), attempt + 1);
+    const int64_t due = env.now_ms + delay;
+    WEFT_RETURN_IF_ERROR(AddTimer(env, live.id, wait_id, TimerKind::kRetry, due));
+    return WriteWait(env, live.id, wait_id, With(record, "retry_due", Value::Int(due)));
+  }
+  WEFT_RETURN_IF_ERROR(DropWait(env, live.id, wait_id, record));
+  Value error = vm::MakeTaskFailure(task.info.type, task_id, attempt, message, details);
+  if (timed_out) error = With(error, "code", Str(vm::kTimeout));
+  vm::RunResult r;
+  if (policy.optional && !(Get(record, "compensation").is_bool() &&
+                           Get(record, "compensation").as_bool())) {
+    WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kTaskOptionalFailed,
+                                       std::string(task_id), Obj({{"error", error}})));
+    r = vm::Resume(live.program->program, live.vm, wait_id, vm::Outcome{true, Value()}, Ctx(env));
+  } else {
+    r = vm::Resume(live.program->program, live.vm, wait_id, vm::Outcome{false, error}, Ctx(env));
+  }
+  return Apply(env, live, std::move(r), /*notify_parent=*/true);
 }
 
 }  // namespace
 
 absl::Status ApplyStart(TransitionEnv& env, const StartCommand& cmd) {
   WEFT_CHECK(cmd.program != nullptr);
-  ExecutionInfo info;
+  Live live;
+  live.id = cmd.execution_id;
+  live.program = cmd.program;
+  ExecutionInfo& info = live.info;
+  info.id = cmd.execution_id;
   info.workflow = cmd.workflow;
   info.version = cmd.version;
   info.hash = cmd.hash;
   info.input = cmd.input;
   info.status = ExecutionStatus::kRunning;
   info.created_ms = info.updated_ms = env.now_ms;
-  WEFT_RETURN_IF_ERROR(env.txn.Put(Table::kExecutions, cmd.execution_id, storage::EncodeExecution(info)));
+  info.parent_id = cmd.parent_id;
+  info.parent_wait = cmd.parent_wait;
+  live.header_dirty = true;
   WEFT_RETURN_IF_ERROR(env.txn.Put(
       Table::kByStatus,
       storage::StatusKey(static_cast<uint8_t>(ExecutionStatus::kRunning), cmd.execution_id), {}));
-  ExecStateRow state;
-  state.program_hash = cmd.hash;
-  WEFT_RETURN_IF_ERROR(AppendHistory(env, cmd.execution_id, state, HistoryType::kExecutionStarted, "",
-                                     Obj({{"workflow", Value::String(cmd.workflow)},
+  live.row.program_hash = cmd.hash;
+  WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kExecutionStarted, "",
+                                     Obj({{"workflow", Str(cmd.workflow)},
                                           {"version", Value::Int(cmd.version)},
-                                          {"hash", Value::String(cmd.hash)},
-                                          {"input", cmd.input}})));
+                                          {"hash", Str(cmd.hash)},
+                                          {"input", cmd.input},
+                                          {"parent_id", Str(cmd.parent_id)}})));
   const bytecode::Program& program = cmd.program->program;
-  vm::ExecState vm_state = vm::NewExecState(program, cmd.args, cmd.seed);
-  vm::RunContext ctx;
-  ctx.now_ms = env.now_ms;
-  vm::RunResult r = vm::Run(program, vm_state, ctx);
-  return Persist(env, cmd.execution_id, program, state, vm_state, r);
+  if (program.timeout_ms > 0) {
+    WEFT_RETURN_IF_ERROR(AddTimer(env, live.id, 0, TimerKind::kExecutionTimeout,
+                                  env.now_ms + program.timeout_ms));
+  }
+  live.vm = vm::NewExecState(program, cmd.args, cmd.seed);
+  vm::RunResult r = vm::Start(program, live.vm, Ctx(env));
+  // A child's parent is resumed by the caller that started it (it holds the parent in memory).
+  return Apply(env, live, std::move(r), /*notify_parent=*/false);
 }
 
 absl::Status ApplyTaskResult(TransitionEnv& env, const TaskResultCommand& cmd) {
-  auto bytes = env.txn.Get(Table::kTasks, cmd.task_id);
-  if (!bytes.ok()) return bytes.status();
-  if (!*bytes) return absl::NotFoundError(absl::StrCat("no task `", cmd.task_id, "`"));
-  absl::StatusOr<storage::TaskRow> task = storage::DecodeTask(**bytes);
-  if (!task.ok()) return task.status();
+  WEFT_ASSIGN_OR_RETURN(auto task, ReadTask(env, cmd.task_id));
+  if (!task) return absl::NotFoundError(absl::StrCat("no task `", cmd.task_id, "`"));
   TaskInfo& t = task->info;
-  absl::StatusOr<ExecStateRow> state = LoadExecState(env, t.execution_id);
-  if (!state.ok()) return state.status();
+  absl::StatusOr<Live> live = LoadLive(env, t.execution_id);
+  if (!live.ok()) return live.status();
 
   if (t.status != TaskStatus::kScheduled) {
     // Never applied twice: the result is recorded for inspection and otherwise dropped.
     ++env.effects.results_ignored;
     WEFT_RETURN_IF_ERROR(AppendHistory(
-        env, t.execution_id, *state, HistoryType::kTaskResultIgnored, cmd.task_id,
-        Obj({{"worker", Value::String(cmd.worker_id)},
-             {"task_status", Value::String(std::string(TaskStatusName(t.status)))}})));
-    WEFT_RETURN_IF_ERROR(env.txn.Put(Table::kExecState, t.execution_id, storage::EncodeExecState(*state)));
+        env, *live, HistoryType::kTaskResultIgnored, cmd.task_id,
+        Obj({{"worker", Str(cmd.worker_id)}, {"task_status", Str(TaskStatusName(t.status))}})));
+    WEFT_RETURN_IF_ERROR(
+        env.txn.Put(Table::kExecState, t.execution_id, storage::EncodeExecState(live->row)));
     return absl::FailedPreconditionError(absl::StrCat("task ", cmd.task_id, " already ",
-                                                      ToAbsl(TaskStatusName(t.status)), "; result ignored"));
+                                                      ToAbsl(TaskStatusName(t.status)),
+                                                      "; result ignored"));
   }
-
   t.status = cmd.ok ? TaskStatus::kCompleted : TaskStatus::kFailed;
   t.worker_id = cmd.worker_id;
   t.started_ms = cmd.started_ms;
   t.ended_ms = env.now_ms;
-  Value task_error;
   if (cmd.ok) {
     t.output = cmd.value;
   } else {
-    task_error = Obj({{"message", Value::String(cmd.reason)}, {"details", cmd.value}});
-    t.error = task_error;
+    t.error = Obj({{"message", Str(cmd.reason)}, {"details", cmd.value},
+                   {"terminal", Value::Bool(cmd.terminal)}});
   }
   WEFT_RETURN_IF_ERROR(env.txn.Put(Table::kTasks, cmd.task_id, storage::EncodeTask(*task)));
   WEFT_RETURN_IF_ERROR(env.txn.Delete(Table::kQueue, storage::QueueKey(t.type, cmd.task_id)));
-  WEFT_RETURN_IF_ERROR(AppendHistory(env, t.execution_id, *state, HistoryType::kTaskStarted, cmd.task_id,
-                                     Obj({{"worker", Value::String(cmd.worker_id)},
+  WEFT_RETURN_IF_ERROR(AppendHistory(env, *live, HistoryType::kTaskStarted, cmd.task_id,
+                                     Obj({{"worker", Str(cmd.worker_id)},
                                           {"attempt", Value::Int(t.attempt)},
                                           {"started_ms", Value::Int(cmd.started_ms)}})));
   WEFT_RETURN_IF_ERROR(AppendHistory(
-      env, t.execution_id, *state, cmd.ok ? HistoryType::kTaskCompleted : HistoryType::kTaskFailed,
+      env, *live,
+      cmd.ok ? HistoryType::kTaskCompleted
+             : (cmd.timed_out ? HistoryType::kTaskTimedOut : HistoryType::kTaskFailed),
       cmd.task_id,
       cmd.ok ? Obj({{"attempt", Value::Int(t.attempt)}, {"output", t.output}})
-             : Obj({{"attempt", Value::Int(t.attempt)}, {"error", task_error}})));
+             : Obj({{"attempt", Value::Int(t.attempt)}, {"error", t.error}})));
 
-  if (state->waiting_task != cmd.task_id) {
-    // The execution no longer waits on this task (it ended meanwhile): record, don't resume.
-    return env.txn.Put(Table::kExecState, t.execution_id, storage::EncodeExecState(*state));
+  WEFT_ASSIGN_OR_RETURN(Value record, ReadWait(env, live->id, task->wait_id));
+  if (record.is_null() || GetStr(record, "task_id") != cmd.task_id || IsEnded(live->info.status)) {
+    // The execution no longer waits on this attempt: recorded, nothing resumes.
+    return Persist(env, *live);
   }
-  absl::StatusOr<ProgramPtr> loaded = env.programs.Get(env.txn, state->program_hash);
-  if (!loaded.ok()) return loaded.status();
-  const bytecode::Program* program = &(*loaded)->program;
-  // A stored checkpoint is untrusted: it must decode, and then fit its program, before the VM
-  // touches it.
-  absl::StatusOr<vm::ExecState> vm_state = vm::DecodeCheckpoint(state->checkpoint);
-  absl::Status fits = vm_state.ok() ? vm::CheckStateFits(*program, (*loaded)->depths, *vm_state)
-                                    : vm_state.status();
-  if (!fits.ok()) {
-    return absl::DataLossError(absl::StrCat("checkpoint of execution ", t.execution_id,
-                                            " is corrupt: ", fits.message()));
+  if (!cmd.ok) {
+    return AttemptFailed(env, *live, task->wait_id, std::move(record), *task, cmd.task_id,
+                         cmd.reason, cmd.value, cmd.terminal, cmd.timed_out);
   }
-  vm::RunContext ctx;
-  ctx.now_ms = env.now_ms;
-  if (cmd.ok) {
-    vm::RunResult r = vm::ResumeWithTaskOutput(*program, *vm_state, t.output, ctx);
-    return Persist(env, t.execution_id, *program, *state, *vm_state, r);
-  }
-  Value failure = vm::MakeTaskFailure(t.type, cmd.task_id, t.attempt, cmd.reason, cmd.value);
-  vm::RunResult r = vm::ResumeWithTaskFailure(*program, *vm_state, failure, ctx);
-  return Persist(env, t.execution_id, *program, *state, *vm_state, r);
+  WEFT_RETURN_IF_ERROR(DropWait(env, live->id, task->wait_id, record));
+  vm::RunResult r = vm::Resume(live->program->program, live->vm, task->wait_id,
+                               vm::Outcome{true, t.output}, Ctx(env));
+  return Apply(env, *live, std::move(r), /*notify_parent=*/true);
 }
 
 absl::Status ApplyLeaseExpired(TransitionEnv& env, const LeaseExpiredCommand& cmd) {
-  auto bytes = env.txn.Get(Table::kTasks, cmd.task_id);
-  if (!bytes.ok()) return bytes.status();
-  if (!*bytes) return absl::OkStatus();
-  absl::StatusOr<storage::TaskRow> task = storage::DecodeTask(**bytes);
-  if (!task.ok()) return task.status();
-  if (task->info.status != TaskStatus::kScheduled) return absl::OkStatus();
-  absl::StatusOr<ExecStateRow> state = LoadExecState(env, task->info.execution_id);
-  if (!state.ok()) return state.status();
-  WEFT_RETURN_IF_ERROR(AppendHistory(env, task->info.execution_id, *state, HistoryType::kLeaseExpired,
-                                     cmd.task_id, Obj({{"worker", Value::String(cmd.worker_id)}})));
-  return env.txn.Put(Table::kExecState, task->info.execution_id, storage::EncodeExecState(*state));
+  WEFT_ASSIGN_OR_RETURN(auto task, ReadTask(env, cmd.task_id));
+  if (!task || task->info.status != TaskStatus::kScheduled) return absl::OkStatus();
+  absl::StatusOr<Live> live = LoadLive(env, task->info.execution_id);
+  if (!live.ok()) return live.status();
+  WEFT_RETURN_IF_ERROR(AppendHistory(env, *live, HistoryType::kLeaseExpired, cmd.task_id,
+                                     Obj({{"worker", Str(cmd.worker_id)}})));
+  return env.txn.Put(Table::kExecState, live->id, storage::EncodeExecState(live->row));
+}
+
+absl::Status ApplyTimerFired(TransitionEnv& env, const TimerFiredCommand& cmd) {
+  WEFT_ASSIGN_OR_RETURN(auto present, env.txn.Get(Table::kTimers, cmd.key));
+  if (!present) return absl::OkStatus();  // its wait ended another way
+  const std::string task_id(*present);
+  WEFT_RETURN_IF_ERROR(env.txn.Delete(Table::kTimers, cmd.key));
+  std::optional<storage::TimerKeyParts> parts = storage::ParseTimerKey(cmd.key);
+  if (!parts) return absl::DataLossError("corrupt timer key");
+  absl::StatusOr<Live> live = LoadLive(env, parts->execution_id);
+  if (!live.ok()) return live.status();
+  if (IsEnded(live->info.status)) return absl::OkStatus();
+  const uint64_t wait_id = parts->wait_id;
+  const auto kind = static_cast<TimerKind>(parts->kind);
+  if (kind == TimerKind::kExecutionTimeout) {
+    const int64_t limit = live->program->program.timeout_ms;
+    WEFT_RETURN_IF_ERROR(AppendHistory(env, *live, HistoryType::kExecutionTimedOut, "",
+                                       Obj({{"timeout_ms", Value::Int(limit)}})));
+    vm::RunResult r = vm::Abort(
+        live->program->program, live->vm,
+        Obj({{"code", Str(vm::kTimeout)},
+             {"message", Str(absl::StrCat("the execution did not finish within its timeout of ",
+                                          limit, " ms"))}}),
+        Ctx(env));
+    return Apply(env, *live, std::move(r), /*notify_parent=*/true);
+  }
+  WEFT_ASSIGN_OR_RETURN(Value record, ReadWait(env, live->id, wait_id));
+  if (record.is_null()) return Persist(env, *live);
+  switch (kind) {
+    case TimerKind::kWake: {
+      WEFT_RETURN_IF_ERROR(DropWait(env, live->id, wait_id, record));
+      WEFT_RETURN_IF_ERROR(AppendHistory(env, *live, HistoryType::kTimerFired, "",
+                                         Obj({{"wait", Value::Int(static_cast<int64_t>(wait_id))},
+                                              {"due_ms", Value::Int(parts->due_ms)}})));
+      vm::RunResult r = vm::Resume(live->program->program, live->vm, wait_id,
+                                   vm::Outcome{true, Value()}, Ctx(env));
+      return Apply(env, *live, std::move(r), true);
+    }
+    case TimerKind::kSignalTimeout: {
+      WEFT_RETURN_IF_ERROR(DropWait(env, live->id, wait_id, record));
+      const std::string name = GetStr(record, "name");
+      WEFT_RETURN_IF_ERROR(AppendHistory(env, *live, HistoryType::kSignalTimedOut, "",
+                                         Obj({{"name", Str(name)}})));
+      vm::RunResult r = vm::Resume(
+          live->program->program, live->vm, wait_id,
+          vm::Outcome{false, Obj({{"code", Str(vm::kTimeout)},
+                                  {"message", Str(absl::StrCat("signal `", name,
+                                                               "` did not arrive in time"))},
+                                  {"signal", Str(name)}})},
+          Ctx(env));
+      return Apply(env, *live, std::move(r), true);
+    }
+    case TimerKind::kRetry: {
+      WEFT_RETURN_IF_ERROR(Persist(env, *live));  // keep counters consistent before scheduling
+      const uint32_t next = static_cast<uint32_t>(GetInt(record, "attempt")) + 1;
+      WEFT_RETURN_IF_ERROR(ScheduleAttempt(env, *live, wait_id, With(record, "retry_due", Value::Int(0)), next));
+      return Persist(env, *live);
+    }
+    case TimerKind::kAttemptTimeout:
+    case TimerKind::kScheduleTimeout: {
+      if (GetStr(record, "task_id") != task_id) return Persist(env, *live);
+      WEFT_ASSIGN_OR_RETURN(auto task, ReadTask(env, task_id));
+      if (!task || task->info.status != TaskStatus::kScheduled) return Persist(env, *live);
+      if (kind == TimerKind::kScheduleTimeout && env.is_started && env.is_started(task_id)) {
+        return Persist(env, *live);  // picked up in time; the attempt timeout still applies
+      }
+      record = With(record, kind == TimerKind::kAttemptTimeout ? "attempt_due" : "schedule_due",
+                    Value::Int(0));
+      const std::string reason = kind == TimerKind::kAttemptTimeout
+                                     ? "the attempt did not finish within its timeout"
+                                     : "no worker picked the task up within its schedule_timeout";
+      task->info.status = TaskStatus::kFailed;
+      task->info.ended_ms = env.now_ms;
+      task->info.error = Obj({{"message", Str(reason)}, {"details", Value()}});
+      WEFT_RETURN_IF_ERROR(env.txn.Put(Table::kTasks, task_id, storage::EncodeTask(*task)));
+      WEFT_RETURN_IF_ERROR(
+          env.txn.Delete(Table::kQueue, storage::QueueKey(task->info.type, task_id)));
+      WEFT_RETURN_IF_ERROR(AppendHistory(env, *live, HistoryType::kTaskTimedOut, task_id,
+                                         Obj({{"attempt", Value::Int(task->info.attempt)},
+                                              {"reason", Str(reason)}})));
+      env.effects.canceled.push_back(task_id);
+      return AttemptFailed(env, *live, wait_id, std::move(record), *task, task_id, reason,
+                           Value(), /*terminal=*/false, /*timed_out=*/true);
+    }
+    case TimerKind::kExecutionTimeout:
+      break;
+  }
+  return Persist(env, *live);
+}
+
+absl::Status ApplySignal(TransitionEnv& env, const SignalCommand& cmd) {
+  absl::StatusOr<Live> live = LoadLive(env, cmd.execution_id);
+  if (!live.ok()) return live.status();
+  if (IsEnded(live->info.status)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "execution ", cmd.execution_id, " is ", ToAbsl(ExecutionStatusName(live->info.status)),
+        "; it takes no more signals"));
+  }
+  WEFT_RETURN_IF_ERROR(AppendHistory(env, *live, HistoryType::kSignalReceived, "",
+                                     Obj({{"name", Str(cmd.name)}, {"payload", cmd.payload}})));
+  // The waiter DeliverSignal will pick: the oldest wait on this name. Its timeout goes.
+  uint64_t target = 0;
+  for (const auto& [id, f] : live->vm.fibers) {
+    if (f.wait == vm::WaitKind::kSignal && GetStr(f.request, "name") == cmd.name &&
+        (target == 0 || f.wait_id < target)) {
+      target = f.wait_id;
+    }
+  }
+  if (target != 0) WEFT_RETURN_IF_ERROR(CloseWait(env, *live, target));
+  vm::RunResult r =
+      vm::DeliverSignal(live->program->program, live->vm, cmd.name, cmd.payload, Ctx(env));
+  return Apply(env, *live, std::move(r), true);
+}
+
+absl::Status ApplyHeartbeat(TransitionEnv& env, const HeartbeatCommand& cmd) {
+  WEFT_ASSIGN_OR_RETURN(auto task, ReadTask(env, cmd.task_id));
+  if (!task) return absl::NotFoundError(absl::StrCat("no task `", cmd.task_id, "`"));
+  if (task->info.status != TaskStatus::kScheduled) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("task ", cmd.task_id, " already ", ToAbsl(TaskStatusName(task->info.status))));
+  }
+  if (cmd.progress.is_null()) return absl::OkStatus();
+  task->info.output = cmd.progress;  // partial output, replaced by the final one
+  return env.txn.Put(Table::kTasks, cmd.task_id, storage::EncodeTask(*task));
+}
+
+absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd) {
+  absl::StatusOr<Live> loaded = LoadLive(env, cmd.execution_id);
+  if (!loaded.ok()) return loaded.status();
+  Live& live = *loaded;
+  const ExecutionStatus status = live.info.status;
+  auto invalid = [&](std::string_view what) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot ", ToAbsl(what), " execution ", cmd.execution_id, ": it is ",
+                     ToAbsl(ExecutionStatusName(status))));
+  };
+  switch (cmd.kind) {
+    case ControlKind::kTerminate:
+      if (IsEnded(status)) return invalid("terminate");
+      return TerminateExecution(env, live, cmd.reason.empty() ? "terminated" : cmd.reason, true);
+    case ControlKind::kPause:
+      if (status != ExecutionStatus::kRunning) return invalid("pause");
+      WEFT_RETURN_IF_ERROR(SetStatus(env, live, ExecutionStatus::kPaused));
+      WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kExecutionPaused, "", Value()));
+      return Persist(env, live);
+    case ControlKind::kResume: {
+      if (status != ExecutionStatus::kPaused) return invalid("resume");
+      WEFT_RETURN_IF_ERROR(SetStatus(env, live, ExecutionStatus::kRunning));
+      WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kExecutionResumed, "", Value()));
+      std::vector<std::pair<uint64_t, Value>> held;
+      WEFT_RETURN_IF_ERROR(env.txn.ScanPrefix(
+          Table::kWaits, storage::WaitPrefix(live.id),
+          [&](std::string_view key, std::string_view value) {
+            absl::StatusOr<Value> v =
+                DecodeValue(reinterpret_cast<const uint8_t*>(value.data()), value.size());
+            if (v.ok() && GetStr(*v, "kind") == "held") {
+              held.emplace_back(storage::ReadBigEndian64(key.substr(key.size() - 8)), *v);
+            }
+            return true;
+          }));
+      for (auto& [wait_id, record] : held) {
+        WEFT_RETURN_IF_ERROR(ScheduleAttempt(env, live, wait_id, With(record, "kind", Str("task")), 1));
+      }
+      return Persist(env, live);
+    }
+    case ControlKind::kRetry: {
+      if (status != ExecutionStatus::kFailed) return invalid("retry");
+      if (live.row.retry_checkpoint.empty()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "execution ", cmd.execution_id, " failed before its first step; restart it instead"));
+      }
+      absl::StatusOr<vm::ExecState> state = vm::DecodeCheckpoint(live.row.retry_checkpoint);
+      absl::Status fits = state.ok() ? vm::CheckStateFits(live.program->program,
+                                                          live.program->depths, *state)
+                                     : state.status();
+      if (!fits.ok()) return absl::DataLossError(absl::StrCat("retry checkpoint: ", fits.message()));
+      live.vm = *std::move(state);
+      live.row.retry_checkpoint.clear();
+      WEFT_RETURN_IF_ERROR(SetStatus(env, live, ExecutionStatus::kRunning));
+      live.info.error = Value();
+      live.info.ended_ms = 0;
+      WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kExecutionRetried, "", Value()));
+      vm::RunResult r;
+      r.requests = vm::OpenRequests(live.vm);
+      return Apply(env, live, std::move(r), true);
+    }
+    case ControlKind::kRestart: {
+      if (!IsEnded(status)) return invalid("restart");
+      WEFT_ASSIGN_OR_RETURN(std::vector<Value> args,
+                            vm::BindInput(live.program->program, live.info.input));
+      WEFT_RETURN_IF_ERROR(SetStatus(env, live, ExecutionStatus::kRunning));
+      live.info.error = Value();
+      live.info.output = Value();
+      live.info.ended_ms = 0;
+      live.row.retry_checkpoint.clear();
+      WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kExecutionRestarted, "",
+                                         Obj({{"version", Value::Int(live.info.version)}})));
+      const bytecode::Program& program = live.program->program;
+      if (program.timeout_ms > 0) {
+        live.info.created_ms = env.now_ms;  // the deadline counts from the new start
+        WEFT_RETURN_IF_ERROR(AddTimer(env, live.id, 0, TimerKind::kExecutionTimeout,
+                                      env.now_ms + program.timeout_ms));
+      }
+      live.vm = vm::NewExecState(program, std::move(args), cmd.seed);
+      vm::RunResult r = vm::Start(program, live.vm, Ctx(env));
+      return Apply(env, live, std::move(r), true);
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace weft::engine

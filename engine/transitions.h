@@ -12,6 +12,7 @@
 #define WEFT_ENGINE_TRANSITIONS_H_
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,8 @@ struct StartCommand {
   Value input;              // as given, for inspection
   std::vector<Value> args;  // bound to the parameters (defaults filled)
   uint64_t seed = 0;        // the execution's random generator seed
+  std::string parent_id;    // a child's parent; empty for a top-level start
+  uint64_t parent_wait = 0; // the parent's wait the child ends; 0 when detached
 };
 
 struct TaskResultCommand {
@@ -40,8 +43,45 @@ struct TaskResultCommand {
   std::string worker_id;
   int64_t started_ms = 0;
   bool ok = true;
-  Value value;         // the output when ok, the failure details otherwise
-  std::string reason;  // when !ok
+  Value value;           // the output when ok, the failure details otherwise
+  std::string reason;    // when !ok
+  bool terminal = false; // when !ok: never retry this failure
+  bool timed_out = false;  // when !ok: the attempt ran out of time (heartbeat, lease)
+};
+
+// A durable timer fell due: `key` is its key in the timers table.
+struct TimerFiredCommand {
+  std::string key;
+};
+
+struct SignalCommand {
+  std::string execution_id;
+  std::string name;
+  Value payload;
+};
+
+struct HeartbeatCommand {
+  std::string task_id;
+  Value progress;
+};
+
+enum class ControlKind : uint8_t { kTerminate, kPause, kResume, kRetry, kRestart };
+
+struct ControlCommand {
+  std::string execution_id;
+  ControlKind kind = ControlKind::kTerminate;
+  std::string reason;  // kTerminate
+  uint64_t seed = 0;   // kRestart: the new run's random generator seed
+};
+
+// The kinds of durable timer (the byte in a timers key). Stored: append only.
+enum class TimerKind : uint8_t {
+  kWake = 1,            // `sleep`
+  kSignalTimeout = 2,   // `await signal(..., timeout:)`
+  kRetry = 3,           // the next attempt of a task is due
+  kAttemptTimeout = 4,  // a task attempt's `timeout`
+  kExecutionTimeout = 5,  // the workflow's `timeout`
+  kScheduleTimeout = 6,   // a task attempt not picked up within `schedule_timeout`
 };
 
 struct LeaseExpiredCommand {
@@ -56,12 +96,16 @@ struct ReadyTask {
   std::string type;
   uint32_t attempt = 1;
   Value input;
+  int64_t priority = 0;      // higher first
+  int64_t heartbeat_ms = 0;  // 0: none
 };
 
 // What a batch of transitions did, acted on only after a successful commit.
 struct Effects {
   std::vector<ReadyTask> ready;
-  std::vector<std::string> ended;  // executions that completed or failed
+  std::vector<std::string> ended;  // executions that completed, failed or were terminated
+  std::vector<std::string> canceled;  // tasks withdrawn (their branch or execution ended)
+  std::vector<int64_t> timers;        // due times of timers added
   uint64_t checkpoint_bytes = 0;
   uint64_t checkpoints = 0;
   uint64_t results_ignored = 0;
@@ -73,6 +117,8 @@ struct TransitionEnv {
   ProgramCache& programs;
   UlidGenerator& ids;
   Effects& effects;
+  // Whether a worker holds the task (schedule_timeout fires only for tasks nobody took).
+  std::function<bool(std::string_view task_id)> is_started;
 };
 
 absl::Status ApplyStart(TransitionEnv& env, const StartCommand& cmd);
@@ -80,6 +126,12 @@ absl::Status ApplyStart(TransitionEnv& env, const StartCommand& cmd);
 // back as FailedPrecondition; nothing else changes.
 absl::Status ApplyTaskResult(TransitionEnv& env, const TaskResultCommand& cmd);
 absl::Status ApplyLeaseExpired(TransitionEnv& env, const LeaseExpiredCommand& cmd);
+// A timer whose key is gone (its wait ended another way) is ignored.
+absl::Status ApplyTimerFired(TransitionEnv& env, const TimerFiredCommand& cmd);
+absl::Status ApplySignal(TransitionEnv& env, const SignalCommand& cmd);
+absl::Status ApplyHeartbeat(TransitionEnv& env, const HeartbeatCommand& cmd);
+// FailedPrecondition when the command does not fit the execution's status.
+absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd);
 
 }  // namespace weft::engine
 

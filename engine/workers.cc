@@ -85,6 +85,7 @@ absl::Status EngineImpl::SubmitResult(std::string_view task_id, std::string_view
   cmd.ok = outcome.ok();
   cmd.value = outcome.ok() ? outcome.output() : outcome.details();
   cmd.reason = outcome.reason();
+  cmd.terminal = outcome.terminal();
   std::optional<ReadyTask> retry;
   if (lease) retry = std::move(lease->task);
   auto on_done = [this, retry = std::move(retry)](const absl::Status& s) {
@@ -102,13 +103,29 @@ absl::Status EngineImpl::SubmitResult(std::string_view task_id, std::string_view
   return s;
 }
 
+void EngineImpl::ExpireLeases() {
+  for (Lease& lease : dispatcher_.ExpireLeases(clock_->NowMs())) {
+    ++leases_expired_;
+    if (lease.task.heartbeat_ms > 0) {
+      // A missed heartbeat fails the attempt; its retry policy decides what comes next.
+      TaskResultCommand cmd;
+      cmd.task_id = lease.task.task_id;
+      cmd.worker_id = lease.worker_id;
+      cmd.started_ms = lease.started_ms;
+      cmd.ok = false;
+      cmd.timed_out = true;
+      cmd.reason = absl::StrCat("no heartbeat within ", lease.task.heartbeat_ms, " ms");
+      writer_->Submit(std::move(cmd), nullptr);
+      continue;
+    }
+    writer_->Submit(LeaseExpiredCommand{lease.task.task_id, lease.worker_id}, nullptr);
+  }
+}
+
 void EngineImpl::SweepLeases() {
   while (workers_running_) {
     std::this_thread::sleep_for(std::chrono::milliseconds(kSweepPeriodMs));
-    for (Lease& lease : dispatcher_.ExpireLeases(clock_->NowMs())) {
-      ++leases_expired_;
-      writer_->Submit(LeaseExpiredCommand{lease.task.task_id, lease.worker_id}, nullptr);
-    }
+    ExpireLeases();
   }
 }
 
@@ -116,12 +133,7 @@ absl::StatusOr<std::optional<LeasedTask>> EngineImpl::PollTask(std::string_view 
                                                                std::string_view worker_id) {
   WEFT_RETURN_IF_ERROR(RequireWritable());
   // External workers may poll without a running pool; expire their stale leases here too.
-  if (!workers_running_) {
-    for (Lease& lease : dispatcher_.ExpireLeases(clock_->NowMs())) {
-      ++leases_expired_;
-      writer_->Submit(LeaseExpiredCommand{lease.task.task_id, lease.worker_id}, nullptr);
-    }
-  }
+  if (!workers_running_) ExpireLeases();
   std::optional<Lease> lease = dispatcher_.TryTake(task_type, worker_id, clock_->NowMs(),
                                                    absl::ToInt64Milliseconds(options_.lease));
   if (!lease) return std::optional<LeasedTask>();
@@ -139,9 +151,11 @@ absl::Status EngineImpl::CompleteTask(std::string_view task_id, std::string_view
 }
 
 absl::Status EngineImpl::FailTask(std::string_view task_id, std::string_view worker_id,
-                                  std::string reason, Value details) {
+                                  std::string reason, Value details, bool terminal) {
   WEFT_RETURN_IF_ERROR(RequireWritable());
-  return SubmitResult(task_id, worker_id, TaskOutcome::Fail(std::move(reason), std::move(details)),
+  return SubmitResult(task_id, worker_id,
+                      terminal ? TaskOutcome::FailTerminal(std::move(reason), std::move(details))
+                               : TaskOutcome::Fail(std::move(reason), std::move(details)),
                       /*wait=*/true);
 }
 

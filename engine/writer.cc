@@ -60,6 +60,11 @@ uint64_t Writer::commits() const {
   return commits_;
 }
 
+bool Writer::Idle() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.empty() && !in_batch_;
+}
+
 uint64_t Writer::transitions() const {
   std::lock_guard<std::mutex> lock(mu_);
   return transitions_;
@@ -79,9 +84,12 @@ void Writer::Loop() {
                      std::make_move_iterator(queue_.begin() + max_batch_));
         queue_.erase(queue_.begin(), queue_.begin() + max_batch_);
       }
+      in_batch_ = true;
     }
     RunBatch(batch);
     batch.clear();
+    std::lock_guard<std::mutex> lock(mu_);
+    in_batch_ = false;
   }
 }
 
@@ -93,7 +101,7 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
   if (!txn.ok()) {
     batch_error = txn.status();
   } else {
-    TransitionEnv tenv{*txn, clock_.NowMs(), programs_, ids_, effects};
+    TransitionEnv tenv{*txn, clock_.NowMs(), programs_, ids_, effects, hooks_.is_started};
     for (size_t i = 0; i < batch.size() && batch_error.ok(); ++i) {
       absl::Status s = std::visit(
           [&](const auto& cmd) -> absl::Status {
@@ -101,6 +109,10 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
             if constexpr (std::is_same_v<T, StartCommand>) return ApplyStart(tenv, cmd);
             if constexpr (std::is_same_v<T, TaskResultCommand>) return ApplyTaskResult(tenv, cmd);
             if constexpr (std::is_same_v<T, LeaseExpiredCommand>) return ApplyLeaseExpired(tenv, cmd);
+            if constexpr (std::is_same_v<T, TimerFiredCommand>) return ApplyTimerFired(tenv, cmd);
+            if constexpr (std::is_same_v<T, SignalCommand>) return ApplySignal(tenv, cmd);
+            if constexpr (std::is_same_v<T, HeartbeatCommand>) return ApplyHeartbeat(tenv, cmd);
+            if constexpr (std::is_same_v<T, ControlCommand>) return ApplyControl(tenv, cmd);
           },
           batch[i].command);
       if (s.ok() || IsCommandError(s)) {

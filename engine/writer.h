@@ -21,12 +21,15 @@
 
 namespace weft::engine {
 
-using Command = std::variant<StartCommand, TaskResultCommand, LeaseExpiredCommand>;
+using Command = std::variant<StartCommand, TaskResultCommand, LeaseExpiredCommand,
+                             TimerFiredCommand, SignalCommand, HeartbeatCommand, ControlCommand>;
 using Done = std::function<void(const absl::Status&)>;
 
 struct WriterHooks {
   // Runs on the writer thread after each successful commit, before the callbacks.
   std::function<void(Effects&)> after_commit;
+  // Whether a worker currently holds a task (see TransitionEnv::is_started).
+  std::function<bool(std::string_view task_id)> is_started;
 };
 
 class Writer {
@@ -42,6 +45,8 @@ class Writer {
   void Stop();
 
   uint64_t commits() const;
+  // Nothing queued and no batch being applied.
+  bool Idle() const;
   uint64_t transitions() const;
 
  private:
@@ -63,6 +68,7 @@ class Writer {
   std::condition_variable cv_;
   std::vector<Pending> queue_;
   bool stopping_ = false;
+  bool in_batch_ = false;
   uint64_t commits_ = 0;
   uint64_t transitions_ = 0;
   std::thread thread_;

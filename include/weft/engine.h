@@ -35,7 +35,12 @@
 namespace weft {
 
 // Stored as a byte: append only.
-enum class ExecutionStatus : uint8_t { kRunning = 0, kCompleted = 1, kFailed = 2, kTerminated = 3 };
+// PAUSED executions keep running their code but schedule no new task until resumed.
+enum class ExecutionStatus : uint8_t {
+  kRunning = 0, kCompleted = 1, kFailed = 2, kTerminated = 3, kPaused = 4
+};
+// True for COMPLETED, FAILED and TERMINATED.
+bool IsEnded(ExecutionStatus status);
 // "RUNNING", "COMPLETED", ...; and back (case-insensitive), nullopt when unknown.
 std::string_view ExecutionStatusName(ExecutionStatus status);
 std::optional<ExecutionStatus> ParseExecutionStatus(std::string_view name);
@@ -57,6 +62,10 @@ struct EngineOptions {
   int worker_threads = 0;                // in-process worker pool; 0 = number of cores
   absl::Duration lease = absl::Seconds(60);  // a task not finished by then is handed out again
   size_t max_batch = 2048;               // transitions per group commit at most
+  // Simulated time: the clock starts at the real time and, whenever the engine has nothing
+  // else to do, jumps to the next due timer, so a workflow that sleeps 30 days finishes at
+  // once, deterministically. For tests and `weft run --virtual-time`.
+  bool virtual_time = false;
 };
 
 // --- Deploying -------------------------------------------------------------------------------
@@ -90,6 +99,8 @@ struct ExecutionInfo {
   int64_t created_ms = 0;
   int64_t updated_ms = 0;
   int64_t ended_ms = 0;  // 0 while RUNNING
+  std::string parent_id;  // the execution that started this one as a child; empty when none
+  uint64_t parent_wait = 0;  // internal: the parent's wait this one ends (0: detached)
 };
 
 // One entry of an execution's append-only history. It is for inspection only; it is never
@@ -139,6 +150,13 @@ class TaskOutcome {
   static TaskOutcome Fail(std::string reason, Value details = Value()) {
     return TaskOutcome(false, std::move(details), std::move(reason));
   }
+  // A failure no retry can fix: the task's retry policy is not applied.
+  static TaskOutcome FailTerminal(std::string reason, Value details = Value()) {
+    TaskOutcome o(false, std::move(details), std::move(reason));
+    o.terminal_ = true;
+    return o;
+  }
+  bool terminal() const { return terminal_; }
   bool ok() const { return ok_; }
   const Value& output() const { return value_; }   // REQUIRES: ok()
   const Value& details() const { return value_; }  // REQUIRES: !ok()
@@ -150,6 +168,7 @@ class TaskOutcome {
   bool ok_;
   Value value_;
   std::string reason_;
+  bool terminal_ = false;
 };
 
 // Runs one task. Called on a pool thread; may block. An exception escaping it fails the task
@@ -218,8 +237,33 @@ class Engine {
                                                              std::string_view worker_id) = 0;
   virtual absl::Status CompleteTask(std::string_view task_id, std::string_view worker_id,
                                     Value output) = 0;
+  // `terminal`: the failure is final, whatever the task's retry policy says
+  // (Conductor's FAILED_WITH_TERMINAL_ERROR).
   virtual absl::Status FailTask(std::string_view task_id, std::string_view worker_id,
-                                std::string reason, Value details = Value()) = 0;
+                                std::string reason, Value details = Value(),
+                                bool terminal = false) = 0;
+
+  // Reports progress on a running task: extends its lease and its heartbeat deadline and
+  // records `progress` (partial output) on the task.
+  virtual absl::Status Heartbeat(std::string_view task_id, std::string_view worker_id,
+                                 Value progress = Value()) = 0;
+
+  // --- Talking to running executions. Each is recorded in the history; an operation that
+  // makes no sense in the execution's state is FailedPrecondition with the reason.
+
+  // Delivers a signal: to the oldest `await signal(name)` waiting for it, or buffered for the
+  // next one. Signals are delivered exactly once, in the order they were sent.
+  virtual absl::Status Signal(std::string_view id, std::string_view name, Value payload) = 0;
+  // Ends a RUNNING or PAUSED execution as TERMINATED: its tasks are canceled, its timers
+  // dropped and its children terminated. No compensation runs.
+  virtual absl::Status Terminate(std::string_view id, std::string_view reason) = 0;
+  virtual absl::Status Pause(std::string_view id) = 0;
+  virtual absl::Status Resume(std::string_view id) = 0;
+  // Continues a FAILED execution from the checkpoint taken before the failure: the step that
+  // failed runs again, on the same version.
+  virtual absl::Status Retry(std::string_view id) = 0;
+  // Runs an ended execution again from the beginning, same id, same input, same version.
+  virtual absl::Status Restart(std::string_view id) = 0;
 
   virtual EngineStats Stats() const = 0;
 };

@@ -1,0 +1,53 @@
+// Talking to running executions (include/weft/engine.h): signals, heartbeats and the
+// execution-control commands. Each is one command to the writer, applied in a transition
+// (transitions.cc) and recorded in the execution's history.
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/strings.h"
+#include "engine/engine_impl.h"
+
+namespace weft::engine {
+
+bool EngineImpl::Idle() const {
+  return writer_ != nullptr && writer_->Idle() && dispatcher_.ReadyCount() == 0 &&
+         dispatcher_.LeasedCount() == 0;
+}
+
+absl::Status EngineImpl::Heartbeat(std::string_view task_id, std::string_view worker_id,
+                                   Value progress) {
+  WEFT_RETURN_IF_ERROR(RequireWritable());
+  if (!dispatcher_.Heartbeat(task_id, clock_->NowMs(), absl::ToInt64Milliseconds(options_.lease))) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "task ", ToAbsl(task_id), " is not running under a lease (finished, canceled or timed out)"));
+  }
+  return writer_->SubmitAndWait(HeartbeatCommand{std::string(task_id), std::move(progress)});
+}
+
+absl::Status EngineImpl::Signal(std::string_view id, std::string_view name, Value payload) {
+  WEFT_RETURN_IF_ERROR(RequireWritable());
+  if (name.empty()) return absl::InvalidArgumentError("a signal needs a name");
+  return writer_->SubmitAndWait(
+      SignalCommand{std::string(id), std::string(name), std::move(payload)});
+}
+
+absl::Status EngineImpl::Control(std::string_view id, ControlKind kind, std::string reason) {
+  WEFT_RETURN_IF_ERROR(RequireWritable());
+  ControlCommand cmd;
+  cmd.execution_id = std::string(id);
+  cmd.kind = kind;
+  cmd.reason = std::move(reason);
+  cmd.seed = static_cast<uint64_t>(clock_->NowMs()) * 6364136223846793005ull ^ id.size();
+  return writer_->SubmitAndWait(std::move(cmd));
+}
+
+absl::Status EngineImpl::Terminate(std::string_view id, std::string_view reason) {
+  return Control(id, ControlKind::kTerminate, std::string(reason));
+}
+absl::Status EngineImpl::Pause(std::string_view id) { return Control(id, ControlKind::kPause); }
+absl::Status EngineImpl::Resume(std::string_view id) { return Control(id, ControlKind::kResume); }
+absl::Status EngineImpl::Retry(std::string_view id) { return Control(id, ControlKind::kRetry); }
+absl::Status EngineImpl::Restart(std::string_view id) {
+  return Control(id, ControlKind::kRestart);
+}
+
+}  // namespace weft::engine
