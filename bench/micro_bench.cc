@@ -80,7 +80,7 @@ workflow spin(n: int) {
     auto args = weft::vm::BindInput(
         program, weft::Value::MakeObject(weft::Object({{"n", weft::Value::Int(n)}})));
     weft::vm::ExecState st = weft::vm::NewExecState(program, *args, 1);
-    weft::vm::RunResult r = weft::vm::Run(program, st, {});
+    weft::vm::RunResult r = weft::vm::Start(program, st, {});
     if (r.status != weft::vm::RunStatus::kCompleted) state.SkipWithError("did not complete");
     instructions += st.steps;
   }
@@ -94,9 +94,11 @@ weft::vm::ExecState SuspendedShipping(const weft::bytecode::Program& program) {
   auto args = weft::vm::BindInput(
       program, *weft::Value::FromJson(R"({"order_id":"order-12345","vendor":"ups"})"));
   weft::vm::ExecState st = weft::vm::NewExecState(program, *args, 7);
-  weft::vm::Run(program, st, {});
-  weft::vm::ResumeWithTaskOutput(
-      program, st, *weft::Value::FromJson(R"({"address":"1 Main Street, Springfield","zip":"12345"})"),
+  weft::vm::RunResult r = weft::vm::Start(program, st, {});
+  weft::vm::Resume(
+      program, st, r.requests.at(0).wait_id,
+      weft::vm::Outcome{true, *weft::Value::FromJson(
+                                  R"({"address":"1 Main Street, Springfield","zip":"12345"})")},
       {});
   return st;
 }
@@ -129,7 +131,7 @@ void BM_CheckpointDecode(benchmark::State& state) {
   for (auto _ : state) {
     auto decoded = weft::vm::DecodeCheckpoint(cp);
     if (!decoded.ok()) state.SkipWithError("decode failed");
-    benchmark::DoNotOptimize(decoded->slots.data());
+    benchmark::DoNotOptimize(decoded->fibers.size());
   }
   state.counters["bytes"] = static_cast<double>(cp.size());
 }

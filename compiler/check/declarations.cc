@@ -27,9 +27,12 @@ std::string FirstAt(std::string_view what, const SourceRange& first) {
 void CheckBuiltinName(std::string_view what, const std::string& name, SourceRange range,
                       diag::DiagnosticList& diags) {
   if (FindBuiltinSig(name) == nullptr) return;
+  // A warning, not an error: the standard library grows, and a new builtin must never break
+  // a file that already declares a task of that name. Calls resolve to the task or workflow.
   diags.Add(DiagnosticKind::kBuiltinNameTaken, range,
-            std::string(what) + " `" + name + "` has the name of a builtin")
-      .hints.push_back("builtins cannot be redefined; pick another name");
+            std::string(what) + " `" + name + "` shadows the builtin `" + name + "`")
+      .hints.push_back("in this file `" + name + "(...)` calls the " + std::string(what) +
+                       ", not the builtin; rename it to use both");
 }
 
 void CheckTasks(const ast::Module& module, ModuleNames& names, diag::DiagnosticList& diags) {

@@ -46,7 +46,7 @@ TEST(OpcodeTable, SizesFollowOperandKinds) {
     const OpInfo& info = InfoOf(op);
     EXPECT_FALSE(info.a == OperandKind::NONE && info.b != OperandKind::NONE) << info.name;
     EXPECT_EQ(InstructionSize(op), 1u + 4u * OperandCount(op)) << info.name;
-    const bool jumps = info.flags & (F_JUMP | F_GOTO);
+    const bool jumps = info.flags & (F_JUMP | F_GOTO | F_SPAWN | F_SPAWN_ITEM | F_HANDLER);
     EXPECT_EQ(jumps, info.a == OperandKind::TARGET) << info.name;
   }
 }

@@ -265,7 +265,12 @@ Program SingleOpProgram(Op op, bool one_short) {
   const StackEffect effect = StackEffectOf(op, oa, ob);
   for (int64_t i = 0; i < effect.pops - (one_short ? 1 : 0); ++i) a.Emit(Op::PUSH_NULL);
   auto after = a.NewLabel();
-  if (info.a == OperandKind::TARGET) {
+  auto side = a.NewLabel();
+  const bool side_entry = info.flags & (F_SPAWN | F_SPAWN_ITEM | F_HANDLER);
+  if (side_entry) {
+    // The target is a new fiber's start or a catch block: code of its own, after the end.
+    a.Jump(op, side, ob);
+  } else if (info.a == OperandKind::TARGET) {
     a.Jump(op, after);
   } else {
     a.Emit(op, oa, ob);
@@ -274,6 +279,12 @@ Program SingleOpProgram(Op op, bool one_short) {
   if (!(info.flags & F_END)) {
     for (int64_t i = 0; i < effect.pushes; ++i) a.Emit(Op::POP);
     a.Emit(Op::PUSH_NULL).Emit(Op::RETURN);
+  }
+  if (side_entry) {
+    a.Bind(side);
+    // A branch starts empty (PUSH_NULL to end it) or with its item; a catch block has the error.
+    if (info.flags & F_SPAWN) a.Emit(Op::PUSH_NULL);
+    a.Emit((info.flags & F_HANDLER) ? Op::RETURN : Op::BRANCH_END);
   }
   return a.Build(/*num_locals=*/2, /*max_stack=*/4);
 }

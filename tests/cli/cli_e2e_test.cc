@@ -304,8 +304,8 @@ TEST_F(CliTest, InvalidStatusNameIsAnError) {
   StartShipping();
   ProcessOutput r = Weft({"list", "--status", "done"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("unknown status `done` (expected RUNNING, COMPLETED, FAILED or "
-                               "TERMINATED)"));
+  EXPECT_THAT(r.err, HasSubstr("unknown status `done` (expected RUNNING, COMPLETED, FAILED, "
+                               "TERMINATED or PAUSED)"));
 }
 
 // --- check, build, disasm ----------------------------------------------------------------------

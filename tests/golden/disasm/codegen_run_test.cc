@@ -41,12 +41,15 @@ Outcome RunWorkflow(const std::string& source, const std::string& input_json = "
   EXPECT_TRUE(args.ok()) << args.status();
   if (!args.ok()) return outcome;
   vm::ExecState state = vm::NewExecState(program, *std::move(args), /*seed=*/7);
-  vm::RunResult r = vm::Run(program, state, {});
-  while (r.status == vm::RunStatus::kSuspended) {
-    const std::string& task = program.tasks.at(r.task_index).name;
-    outcome.calls.push_back(task + " " + r.task_input.ToJson());
-    Value result = tasks ? tasks(task, r.task_input) : r.task_input;
-    r = vm::ResumeWithTaskOutput(program, state, std::move(result), {});
+  vm::RunResult r = vm::Start(program, state, {});
+  // Sequential code: at most one task is outstanding at a time.
+  while (r.status == vm::RunStatus::kWaiting && !r.requests.empty() &&
+         r.requests.front().kind == vm::Request::Kind::kTask) {
+    const vm::Request req = r.requests.front();
+    const std::string& task = program.tasks.at(req.task_index).name;
+    outcome.calls.push_back(task + " " + req.input.ToJson());
+    Value result = tasks ? tasks(task, req.input) : req.input;
+    r = vm::Resume(program, state, req.wait_id, vm::Outcome{true, std::move(result)}, {});
   }
   outcome.completed = r.status == vm::RunStatus::kCompleted;
   outcome.value = outcome.completed ? r.output : r.error;
