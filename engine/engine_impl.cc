@@ -74,6 +74,7 @@ absl::Status EngineImpl::Init() {
   writer_ = std::make_unique<Writer>(*env_, *clock_, programs_, ids_, options_.max_batch,
                                      std::move(hooks));
   WEFT_RETURN_IF_ERROR(LoadPendingTasks());
+  RegisterSystemTasks();
   timers_ = std::make_unique<TimerService>(*env_, *clock_, virtual_clock_, *writer_,
                                            [this] { return Idle(); });
   timers_->Start();

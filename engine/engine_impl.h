@@ -64,6 +64,7 @@ class EngineImpl final : public Engine {
 
  private:
   absl::Status Control(std::string_view id, ControlKind kind, std::string reason = "");
+  void RegisterSystemTasks();
   // True when nothing is queued, being written, ready or out with a worker: the moment a
   // virtual clock may jump to the next timer.
   bool Idle() const;
