@@ -593,17 +593,23 @@ absl::Status AttemptFailed(TransitionEnv& env, Live& live, uint64_t wait_id, Val
   record = With(record, "attempt_due", Value::Int(0));
   record = With(record, "schedule_due", Value::Int(0));
   if (!terminal && in_time && attempt <= policy.retries) {
-    const uint64_t seed = DeriveSeed(live.id, wait_id * 1000003 + attempt);
+    // 63 bits, so the history's int holds the very seed the jitter is drawn from.
+    const uint64_t seed = DeriveSeed(live.id, wait_id * 1000003 + attempt) >> 1;
     const int64_t delay = RetryDelayMs(policy, attempt + 1, UnitFromSeed(seed));
     WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kTaskRetryScheduled,
                                        std::string(task_id),
                                        Obj({{"next_attempt", Value::Int(attempt + 1)},
                                             {"delay_ms", Value::Int(delay)},
-                                            {"jitter_seed", Value::Int(static_cast<int64_t>(seed >> 1))}})));
-    if (delay == 0) return ScheduleAttempt(env, live, wait_id, std::move(record), attempt + 1);
+                                            {"jitter_seed", Value::Int(static_cast<int64_t>(seed))}})));
+    // The execution's row is written too: it holds the history and task counters just used.
+    if (delay == 0) {
+      WEFT_RETURN_IF_ERROR(ScheduleAttempt(env, live, wait_id, std::move(record), attempt + 1));
+      return Persist(env, live);
+    }
     const int64_t due = env.now_ms + delay;
     WEFT_RETURN_IF_ERROR(AddTimer(env, live.id, wait_id, TimerKind::kRetry, due));
-    return WriteWait(env, live.id, wait_id, With(record, "retry_due", Value::Int(due)));
+    WEFT_RETURN_IF_ERROR(WriteWait(env, live.id, wait_id, With(record, "retry_due", Value::Int(due))));
+    return Persist(env, live);
   }
   WEFT_RETURN_IF_ERROR(DropWait(env, live.id, wait_id, record));
   Value error = vm::MakeTaskFailure(task.info.type, task_id, attempt, message, details);
