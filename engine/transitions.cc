@@ -436,6 +436,24 @@ absl::Status HandleRequest(TransitionEnv& env, Live& live, const vm::Request& re
   return absl::OkStatus();
 }
 
+// The failure workflow gets the fields of `full` it declares as parameters: input checking
+// rejects unknown fields, and a handler should not have to take them all (`workflow` cannot
+// even be a parameter name, it is a keyword). Unchanged when the handler is not deployed.
+absl::StatusOr<Value> FailureInputFor(TransitionEnv& env, std::string_view handler,
+                                      const Value& full) {
+  WEFT_ASSIGN_OR_RETURN(std::optional<storage::VersionRow> row,
+                        storage::LatestVersion(env.txn, handler));
+  if (!row) return full;
+  WEFT_ASSIGN_OR_RETURN(ProgramPtr program, env.programs.Get(env.txn, row->hash));
+  std::vector<Object::Entry> kept;
+  for (const auto& [key, value] : full.as_object().entries()) {
+    for (const bytecode::Param& param : program->program.params) {
+      if (param.name == key) kept.emplace_back(key, value);
+    }
+  }
+  return Value::MakeObject(Object(std::move(kept)));
+}
+
 // Ends the execution: header, status index, history; the failure workflow; the parent.
 absl::Status EndExecution(TransitionEnv& env, Live& live, const vm::RunResult& r,
                           bool notify_parent) {
@@ -462,6 +480,7 @@ absl::Status EndExecution(TransitionEnv& env, Live& live, const vm::RunResult& r
                        {"version", Value::Int(live.info.version)},
                        {"reason", Get(r.error, "message")}, {"error", r.error},
                        {"input", live.info.input}});
+    WEFT_ASSIGN_OR_RETURN(input, FailureInputFor(env, program.failure_workflow, input));
     absl::StatusOr<ChildStart> handler =
         StartExecution(env, program.failure_workflow, 0, input, "", 0, DeriveSeed(live.id, 0));
     WEFT_RETURN_IF_ERROR(AppendHistory(
