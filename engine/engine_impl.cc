@@ -11,9 +11,11 @@
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
 #include "common/status_macros.h"
+#include "engine/task_policy.h"
 #include "storage/keys.h"
 #include "storage/records.h"
 #include "storage/registry.h"
+#include "value/value_codec.h"
 #include "vm/vm.h"
 
 namespace weft {
@@ -121,8 +123,22 @@ absl::Status EngineImpl::LoadPendingTasks() {
           decode_error = task.status();
           return false;
         }
-        ready.push_back(ReadyTask{std::string(task_id), task->info.execution_id, task->info.type,
-                                  task->info.attempt, task->info.input});
+        ReadyTask r{std::string(task_id), task->info.execution_id, task->info.type,
+                    task->info.attempt, task->info.input};
+        // Its priority and heartbeat timeout come from the policy in its wait record.
+        auto wait = txn.Get(storage::Table::kWaits,
+                            storage::WaitKey(task->info.execution_id, task->wait_id));
+        if (wait.ok() && *wait) {
+          absl::StatusOr<Value> record = DecodeValue(
+              reinterpret_cast<const uint8_t*>((*wait)->data()), (*wait)->size());
+          if (record.ok() && record->is_object()) {
+            const Value* policy = record->as_object().Find("policy");
+            const TaskPolicy p = ParsePolicy(policy != nullptr ? *policy : Value());
+            r.priority = p.priority;
+            r.heartbeat_ms = p.heartbeat_ms;
+          }
+        }
+        ready.push_back(std::move(r));
         return true;
       }));
   WEFT_RETURN_IF_ERROR(decode_error);
