@@ -5,10 +5,15 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <fstream>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "tests/storage/temp_dir.h"
 #include "weft/engine.h"
@@ -28,6 +33,32 @@ inline Value Json(std::string_view text) {
   absl::StatusOr<Value> v = Value::FromJson(std::string(text));
   EXPECT_TRUE(v.ok()) << v.status();
   return v.ok() ? *v : Value();
+}
+
+// The value at a dotted path of objects ("details.status"); null when any step is missing.
+inline Value Field(const Value& v, std::string_view path) {
+  Value at = v;
+  while (!path.empty()) {
+    const size_t dot = path.find('.');
+    const std::string_view key = path.substr(0, dot);
+    if (!at.is_object()) return Value();
+    const Value* next = at.as_object().Find(key);
+    if (next == nullptr) return Value();
+    at = *next;
+    path = dot == std::string_view::npos ? std::string_view() : path.substr(dot + 1);
+  }
+  return at;
+}
+
+// Polls `done` until it holds or `timeout` passes; for states reached by engine threads.
+inline bool Eventually(const std::function<bool()>& done,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
+  return true;
 }
 
 class EngineTest : public ::testing::Test {
@@ -65,6 +96,51 @@ class EngineTest : public ::testing::Test {
       for (const HistoryEvent& e : *history) types.push_back(e.type);
     }
     return types;
+  }
+
+  // Starts `workflow` with the input given as JSON; "" when it could not start.
+  std::string StartOk(std::string_view workflow, std::string_view input_json = "{}") {
+    auto id = engine_->Start(workflow, Json(input_json));
+    EXPECT_TRUE(id.ok()) << id.status();
+    return id.ok() ? *id : std::string();
+  }
+
+  // Reopens over the same store with a simulated clock (timers jump when the engine is idle).
+  void ReopenVirtual() {
+    EngineOptions options;
+    options.virtual_time = true;
+    Reopen(options);
+  }
+
+  std::vector<HistoryEvent> HistoryOf(const std::string& id, std::string_view type) {
+    std::vector<HistoryEvent> out;
+    auto history = engine_->History(id);
+    EXPECT_TRUE(history.ok()) << history.status();
+    if (history.ok()) {
+      for (const HistoryEvent& e : *history) {
+        if (e.type == type) out.push_back(e);
+      }
+    }
+    return out;
+  }
+
+  std::vector<TaskInfo> TasksOf(const std::string& id) {
+    auto tasks = engine_->Tasks(id);
+    EXPECT_TRUE(tasks.ok()) << tasks.status();
+    return tasks.ok() ? *tasks : std::vector<TaskInfo>{};
+  }
+
+  // Takes a task of `type` as external worker `worker`, waiting up to `timeout` for one.
+  std::optional<LeasedTask> PollWithin(std::string_view type, std::string_view worker = "ext",
+                                       std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    std::optional<LeasedTask> got;
+    Eventually([&] {
+      auto polled = engine_->PollTask(type, worker);
+      EXPECT_TRUE(polled.ok()) << polled.status();
+      if (polled.ok() && polled->has_value()) got = **polled;
+      return got.has_value() || !polled.ok();
+    }, timeout);
+    return got;
   }
 
   TempDir dir_;
