@@ -10,8 +10,10 @@
 #include "engine/transitions.h"
 
 #include <deque>
+#include <memory>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/check.h"
 #include "common/status_macros.h"
@@ -82,6 +84,7 @@ struct Live {
   vm::ExecState vm;
   std::string before;  // the checkpoint this transition started from
   bool header_dirty = false;
+  bool dirty = false;  // the state row and checkpoint need writing at the batch's end
 };
 
 absl::Status AppendHistory(TransitionEnv& env, Live& live, HistoryType type, std::string task_id,
@@ -99,8 +102,39 @@ absl::StatusOr<ExecutionInfo> ReadInfo(TransitionEnv& env, std::string_view id) 
   return info;
 }
 
-absl::StatusOr<Live> LoadLive(TransitionEnv& env, std::string_view id) {
-  Live live;
+}  // namespace
+
+// The executions one batch of transitions has loaded, kept decoded until the batch ends:
+// a transition on an execution another transition of the batch already touched neither
+// decodes nor re-encodes its checkpoint, so a 10,000-branch fan-out costs one checkpoint per
+// batch, not one per branch.
+class LiveCache {
+ public:
+  absl::flat_hash_map<std::string, std::unique_ptr<Live>> lives;
+};
+
+void DeleteLiveCache::operator()(LiveCache* cache) const { delete cache; }
+std::unique_ptr<LiveCache, DeleteLiveCache> NewLiveCache() {
+  return std::unique_ptr<LiveCache, DeleteLiveCache>(new LiveCache);
+}
+
+namespace {
+
+// Checkpoints below this size are encoded again before each transition on a cached execution,
+// so a failure's retry checkpoint is exactly the state before the failing transition; above
+// it, the state at the start of the batch serves (see docs/architecture.md).
+constexpr size_t kPreciseRetryBytes = 64 << 10;
+
+absl::StatusOr<Live*> LoadLive(TransitionEnv& env, std::string_view id) {
+  if (auto it = env.cache->lives.find(ToAbsl(id)); it != env.cache->lives.end()) {
+    Live* cached = it->second.get();
+    if (cached->dirty && cached->row.checkpoint.size() < kPreciseRetryBytes) {
+      cached->before = vm::EncodeCheckpoint(cached->vm);
+    }
+    return cached;
+  }
+  auto owned = std::make_unique<Live>();
+  Live& live = *owned;
   live.id = std::string(id);
   WEFT_ASSIGN_OR_RETURN(live.info, ReadInfo(env, id));
   WEFT_ASSIGN_OR_RETURN(auto bytes, env.txn.Get(Table::kExecState, id));
@@ -119,7 +153,9 @@ absl::StatusOr<Live> LoadLive(TransitionEnv& env, std::string_view id) {
   }
   live.vm = *std::move(state);
   live.before = live.row.checkpoint;
-  return live;
+  Live* out = owned.get();
+  env.cache->lives.emplace(std::string(id), std::move(owned));
+  return out;
 }
 
 absl::Status SetStatus(TransitionEnv& env, Live& live, ExecutionStatus status) {
@@ -133,18 +169,18 @@ absl::Status SetStatus(TransitionEnv& env, Live& live, ExecutionStatus status) {
   return absl::OkStatus();
 }
 
+// Records the header now (other transitions of the batch read it from the store) and marks
+// the state for FlushLiveCache, which encodes the checkpoint once per batch.
 absl::Status Persist(TransitionEnv& env, Live& live) {
-  live.row.checkpoint = vm::EncodeCheckpoint(live.vm);
+  live.dirty = true;
   live.row.updated_ms = env.now_ms;
-  env.effects.checkpoint_bytes += live.row.checkpoint.size();
-  ++env.effects.checkpoints;
   if (live.header_dirty) {
     live.info.updated_ms = env.now_ms;
     WEFT_RETURN_IF_ERROR(
         env.txn.Put(Table::kExecutions, live.id, storage::EncodeExecution(live.info)));
     live.header_dirty = false;
   }
-  return env.txn.Put(Table::kExecState, live.id, storage::EncodeExecState(live.row));
+  return absl::OkStatus();
 }
 
 // --- Wait records.
@@ -424,9 +460,9 @@ absl::Status HandleRequest(TransitionEnv& env, Live& live, const vm::Request& re
       if (kind == "task") {
         WEFT_RETURN_IF_ERROR(CancelTask(env, live, GetStr(record, "task_id")));
       } else if (kind == "child") {
-        absl::StatusOr<Live> child = LoadLive(env, GetStr(record, "child_id"));
-        if (child.ok() && !IsEnded(child->info.status)) {
-          WEFT_RETURN_IF_ERROR(TerminateExecution(env, *child, "its parent's branch was canceled",
+        absl::StatusOr<Live*> child = LoadLive(env, GetStr(record, "child_id"));
+        if (child.ok() && !IsEnded((*child)->info.status)) {
+          WEFT_RETURN_IF_ERROR(TerminateExecution(env, **child, "its parent's branch was canceled",
                                                   /*notify_parent=*/false));
         }
       }
@@ -497,8 +533,7 @@ absl::Status EndExecution(TransitionEnv& env, Live& live, const vm::RunResult& r
   if (!notify_parent || live.info.parent_wait == 0) return absl::OkStatus();
   // The parent waits on this child: resume it now, in the same transaction.
   WEFT_RETURN_IF_ERROR(Persist(env, live));
-  absl::StatusOr<Live> parent = LoadLive(env, live.info.parent_id);
-  if (!parent.ok()) return parent.status();
+  WEFT_ASSIGN_OR_RETURN(Live* parent, LoadLive(env, live.info.parent_id));
   if (IsEnded(parent->info.status)) return absl::OkStatus();
   WEFT_RETURN_IF_ERROR(CloseWait(env, *parent, live.info.parent_wait));
   WEFT_RETURN_IF_ERROR(AppendHistory(env, *parent, HistoryType::kChildEnded, "",
@@ -578,8 +613,8 @@ absl::Status TerminateExecution(TransitionEnv& env, Live& live, std::string_view
   env.effects.ended.push_back(live.id);
   WEFT_RETURN_IF_ERROR(Persist(env, live));
   if (!notify_parent || live.info.parent_wait == 0) return absl::OkStatus();
-  absl::StatusOr<Live> parent = LoadLive(env, live.info.parent_id);
-  if (!parent.ok() || IsEnded(parent->info.status)) return parent.status();
+  WEFT_ASSIGN_OR_RETURN(Live* parent, LoadLive(env, live.info.parent_id));
+  if (IsEnded(parent->info.status)) return absl::OkStatus();
   WEFT_RETURN_IF_ERROR(CloseWait(env, *parent, live.info.parent_wait));
   vm::RunContext ctx;
   ctx.now_ms = env.now_ms;
@@ -647,9 +682,25 @@ absl::Status AttemptFailed(TransitionEnv& env, Live& live, uint64_t wait_id, Val
 
 }  // namespace
 
+absl::Status FlushLiveCache(TransitionEnv& env) {
+  for (auto& [id, live] : env.cache->lives) {
+    if (!live->dirty) continue;
+    live->row.checkpoint = vm::EncodeCheckpoint(live->vm);
+    env.effects.checkpoint_bytes += live->row.checkpoint.size();
+    ++env.effects.checkpoints;
+    WEFT_RETURN_IF_ERROR(
+        env.txn.Put(Table::kExecState, id, storage::EncodeExecState(live->row)));
+    live->dirty = false;
+  }
+  env.cache->lives.clear();
+  return absl::OkStatus();
+}
+
 absl::Status ApplyStart(TransitionEnv& env, const StartCommand& cmd) {
   WEFT_CHECK(cmd.program != nullptr);
-  Live live;
+  auto owned = std::make_unique<Live>();
+  Live& live = *owned;
+  env.cache->lives[cmd.execution_id] = std::move(owned);
   live.id = cmd.execution_id;
   live.program = cmd.program;
   ExecutionInfo& info = live.info;
@@ -688,8 +739,7 @@ absl::Status ApplyTaskResult(TransitionEnv& env, const TaskResultCommand& cmd) {
   WEFT_ASSIGN_OR_RETURN(auto task, ReadTask(env, cmd.task_id));
   if (!task) return absl::NotFoundError(absl::StrCat("no task `", cmd.task_id, "`"));
   TaskInfo& t = task->info;
-  absl::StatusOr<Live> live = LoadLive(env, t.execution_id);
-  if (!live.ok()) return live.status();
+  WEFT_ASSIGN_OR_RETURN(Live* live, LoadLive(env, t.execution_id));
 
   if (t.status != TaskStatus::kScheduled) {
     // Never applied twice: the result is recorded for inspection and otherwise dropped.
@@ -697,8 +747,7 @@ absl::Status ApplyTaskResult(TransitionEnv& env, const TaskResultCommand& cmd) {
     WEFT_RETURN_IF_ERROR(AppendHistory(
         env, *live, HistoryType::kTaskResultIgnored, cmd.task_id,
         Obj({{"worker", Str(cmd.worker_id)}, {"task_status", Str(TaskStatusName(t.status))}})));
-    WEFT_RETURN_IF_ERROR(
-        env.txn.Put(Table::kExecState, t.execution_id, storage::EncodeExecState(live->row)));
+    WEFT_RETURN_IF_ERROR(Persist(env, *live));
     return absl::FailedPreconditionError(absl::StrCat("task ", cmd.task_id, " already ",
                                                       ToAbsl(TaskStatusName(t.status)),
                                                       "; result ignored"));
@@ -745,11 +794,10 @@ absl::Status ApplyTaskResult(TransitionEnv& env, const TaskResultCommand& cmd) {
 absl::Status ApplyLeaseExpired(TransitionEnv& env, const LeaseExpiredCommand& cmd) {
   WEFT_ASSIGN_OR_RETURN(auto task, ReadTask(env, cmd.task_id));
   if (!task || task->info.status != TaskStatus::kScheduled) return absl::OkStatus();
-  absl::StatusOr<Live> live = LoadLive(env, task->info.execution_id);
-  if (!live.ok()) return live.status();
+  WEFT_ASSIGN_OR_RETURN(Live* live, LoadLive(env, task->info.execution_id));
   WEFT_RETURN_IF_ERROR(AppendHistory(env, *live, HistoryType::kLeaseExpired, cmd.task_id,
                                      Obj({{"worker", Str(cmd.worker_id)}})));
-  return env.txn.Put(Table::kExecState, live->id, storage::EncodeExecState(live->row));
+  return Persist(env, *live);
 }
 
 absl::Status ApplyTimerFired(TransitionEnv& env, const TimerFiredCommand& cmd) {
@@ -759,8 +807,7 @@ absl::Status ApplyTimerFired(TransitionEnv& env, const TimerFiredCommand& cmd) {
   WEFT_RETURN_IF_ERROR(env.txn.Delete(Table::kTimers, cmd.key));
   std::optional<storage::TimerKeyParts> parts = storage::ParseTimerKey(cmd.key);
   if (!parts) return absl::DataLossError("corrupt timer key");
-  absl::StatusOr<Live> live = LoadLive(env, parts->execution_id);
-  if (!live.ok()) return live.status();
+  WEFT_ASSIGN_OR_RETURN(Live* live, LoadLive(env, parts->execution_id));
   if (IsEnded(live->info.status)) return absl::OkStatus();
   const uint64_t wait_id = parts->wait_id;
   const auto kind = static_cast<TimerKind>(parts->kind);
@@ -841,8 +888,7 @@ absl::Status ApplyTimerFired(TransitionEnv& env, const TimerFiredCommand& cmd) {
 }
 
 absl::Status ApplySignal(TransitionEnv& env, const SignalCommand& cmd) {
-  absl::StatusOr<Live> live = LoadLive(env, cmd.execution_id);
-  if (!live.ok()) return live.status();
+  WEFT_ASSIGN_OR_RETURN(Live* live, LoadLive(env, cmd.execution_id));
   if (IsEnded(live->info.status)) {
     return absl::FailedPreconditionError(absl::StrCat(
         "execution ", cmd.execution_id, " is ", ToAbsl(ExecutionStatusName(live->info.status)),
@@ -877,8 +923,7 @@ absl::Status ApplyHeartbeat(TransitionEnv& env, const HeartbeatCommand& cmd) {
 }
 
 absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd) {
-  absl::StatusOr<Live> loaded = LoadLive(env, cmd.execution_id);
-  if (!loaded.ok()) return loaded.status();
+  WEFT_ASSIGN_OR_RETURN(Live* loaded, LoadLive(env, cmd.execution_id));
   Live& live = *loaded;
   const ExecutionStatus status = live.info.status;
   auto invalid = [&](std::string_view what) {

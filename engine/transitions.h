@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -111,6 +112,12 @@ struct Effects {
   uint64_t results_ignored = 0;
 };
 
+class LiveCache;
+struct DeleteLiveCache {
+  void operator()(LiveCache* cache) const;
+};
+std::unique_ptr<LiveCache, DeleteLiveCache> NewLiveCache();
+
 struct TransitionEnv {
   storage::Txn& txn;
   int64_t now_ms;
@@ -119,7 +126,13 @@ struct TransitionEnv {
   Effects& effects;
   // Whether a worker holds the task (schedule_timeout fires only for tasks nobody took).
   std::function<bool(std::string_view task_id)> is_started;
+  // The executions this batch has loaded (transitions.cc). FlushLiveCache writes them.
+  LiveCache* cache = nullptr;
 };
+
+// Writes every execution state the batch changed (one checkpoint encoding each) and empties
+// the cache. Call once per batch, before the commit.
+absl::Status FlushLiveCache(TransitionEnv& env);
 
 absl::Status ApplyStart(TransitionEnv& env, const StartCommand& cmd);
 // A result for a task that has already finished is recorded as TASK_RESULT_IGNORED and comes

@@ -101,7 +101,9 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
   if (!txn.ok()) {
     batch_error = txn.status();
   } else {
-    TransitionEnv tenv{*txn, clock_.NowMs(), programs_, ids_, effects, hooks_.is_started};
+    auto cache = NewLiveCache();
+    TransitionEnv tenv{*txn, clock_.NowMs(), programs_, ids_, effects, hooks_.is_started,
+                       cache.get()};
     for (size_t i = 0; i < batch.size() && batch_error.ok(); ++i) {
       absl::Status s = std::visit(
           [&](const auto& cmd) -> absl::Status {
@@ -122,6 +124,7 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
         batch_error = s;
       }
     }
+    if (batch_error.ok()) batch_error = FlushLiveCache(tenv);
     if (batch_error.ok()) batch_error = txn->Commit();
   }
   if (batch_error.ok()) {
