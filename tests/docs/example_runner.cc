@@ -3,6 +3,8 @@
 // signals, child workflows.
 #include "tests/docs/example_runner.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "compiler/diag/diagnostic.h"
 #include "tests/golden/run/runner.h"
@@ -23,6 +25,12 @@ std::string RunTranscript(const compiler::CompileOutput& out, const std::string&
   if (!script.ok()) return absl::StrCat("bad script: ", script.status().message(), "\n");
   std::string transcript;
   for (const bytecode::Program& program : out.workflows) {
+    // `//! run:` names the top-level workflows; the others are only children.
+    if (!script->run.empty() &&
+        std::find(script->run.begin(), script->run.end(), program.workflow_name) ==
+            script->run.end()) {
+      continue;
+    }
     for (const Value& input : script->inputs) {
       absl::StrAppend(&transcript, "--- ", program.workflow_name, " ", input.ToJson(), "\n");
       transcript += golden::RunWorkflow(out.workflows, program, *script, input);
