@@ -11,6 +11,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 
@@ -35,7 +36,8 @@ int Fail(const absl::Status& status) {
 
 void Warn(std::string_view message) { std::cerr << "weft: warning: " << message << "\n"; }
 
-absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only) {
+absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only,
+                                                   bool virtual_time) {
   struct stat st;
   if (read_only && stat(global.store.c_str(), &st) != 0) {
     return absl::NotFoundError(absl::StrCat(
@@ -45,7 +47,16 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
   options.path = global.store;
   options.read_only = read_only;
   options.durability = global.nosync ? Durability::kNoSync : Durability::kSync;
-  return Engine::Open(options);
+  options.virtual_time = virtual_time;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
+  if (absl::IsFailedPrecondition(engine.status()) &&
+      absl::StrContains(engine.status().message(), "in use")) {
+    // Only one process may write a store; say which ones hold it for a long time.
+    return absl::FailedPreconditionError(
+        absl::StrCat(engine.status().message(),
+                     " (a `weft run` or `weft work` serving it; try again when it ends)"));
+  }
+  return engine;
 }
 
 absl::StatusOr<std::string> ReadFile(const std::string& path) {
@@ -77,27 +88,42 @@ absl::Status WriteFileAtomically(const std::string& path, std::string_view bytes
   return absl::OkStatus();
 }
 
-absl::StatusOr<Value> ParseInputArgument(const std::string& argument) {
+absl::StatusOr<Value> ParseJsonArgument(const std::string& argument, std::string_view where) {
   std::string text = argument;
-  std::string where = "--input";
+  std::string source(where);
   if (!argument.empty() && argument[0] == '@') {
     std::string path = argument.substr(1);
     absl::StatusOr<std::string> file = ReadFile(path);
     if (!file.ok()) return file.status();
     text = *std::move(file);
-    where = absl::StrCat("input file `", path, "`");
+    source = absl::StrCat(std::string(where), " file `", path, "`");
   }
   absl::StatusOr<Value> value = Value::FromJson(text);
   if (!value.ok()) {
     absl::string_view m = value.status().message();
-    return absl::InvalidArgumentError(absl::StrCat(where, ": ", std::string(m.data(), m.size())));
+    return absl::InvalidArgumentError(absl::StrCat(source, ": ", std::string(m.data(), m.size())));
   }
+  return value;
+}
+
+absl::StatusOr<Value> ParseInputArgument(const std::string& argument) {
+  absl::StatusOr<Value> value = ParseJsonArgument(argument, "--input");
+  if (!value.ok()) return value;
   if (!value->is_object()) {
     return absl::InvalidArgumentError(
-        absl::StrCat(where, " must be a JSON object like {\"name\": value}, got ",
+        absl::StrCat("--input must be a JSON object like {\"name\": value}, got ",
                      std::string(Value::KindName(value->kind()))));
   }
   return value;
+}
+
+absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
+  absl::Duration timeout;
+  if (!absl::ParseDuration(text, &timeout) || timeout <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad --timeout `", text, "`: expected a duration like 30s, 5m or 1h30m"));
+  }
+  return timeout;
 }
 
 std::string FormatTimeMs(int64_t ms) {

@@ -16,6 +16,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "weft/engine.h"
 #include "weft/value.h"
 
@@ -48,8 +49,11 @@ int Fail(const absl::Status& status);
 void Warn(std::string_view message);
 
 // Opens the store. A read-only open of a store that does not exist fails with a message that
-// names the path instead of creating an empty store.
-absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only);
+// names the path instead of creating an empty store. A read-write open takes the store's lock:
+// while `weft run` or `weft work` serves a store, other writing commands are refused with a
+// message that says so. `virtual_time`: see EngineOptions::virtual_time.
+absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only,
+                                                   bool virtual_time = false);
 
 // The whole file; errors name the path and the reason ("No such file or directory").
 absl::StatusOr<std::string> ReadFile(const std::string& path);
@@ -58,6 +62,10 @@ absl::Status WriteFileAtomically(const std::string& path, std::string_view bytes
 
 // `--input` text: JSON, or `@path` for a file of JSON. The result must be an object.
 absl::StatusOr<Value> ParseInputArgument(const std::string& argument);
+// Any JSON value, or `@path` for a file of JSON; `where` names the option in errors.
+absl::StatusOr<Value> ParseJsonArgument(const std::string& argument, std::string_view where);
+// A --timeout value: a positive duration like 30s, 5m or 1h30m.
+absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text);
 
 // ISO 8601 UTC with milliseconds ("2024-05-01T12:00:00.123Z"); "-" for 0.
 std::string FormatTimeMs(int64_t ms);

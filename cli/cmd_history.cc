@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/cli_common.h"
+#include "cli/history_text.h"
 #include "cli/render.h"
 
 namespace weft::cli {
@@ -32,7 +33,7 @@ int RunHistory(const GlobalOptions& global, const HistoryOptions& options) {
   std::vector<std::vector<std::string>> rows = {{"SEQ", "TIME", "EVENT", "TASK", "DETAILS"}};
   for (const HistoryEvent& e : *events) {
     rows.push_back({absl::StrCat(e.seq), FormatTimeMs(e.time_ms), e.type,
-                    e.task_id.empty() ? "-" : e.task_id, e.details.ToJson()});
+                    e.task_id.empty() ? "-" : e.task_id, HistoryDetailsText(e)});
   }
   std::cout << FormatTable(rows);
   return kExitOk;
@@ -44,8 +45,10 @@ void RegisterHistory(const CommandContext& context) {
   auto options = std::make_shared<HistoryOptions>();
   CLI::App* cmd = context.app.add_subcommand("history", "Show an execution's events");
   cmd->footer(
-      "One line per event: sequence number, time (UTC), event type, task id and details as "
-      "JSON. The history is for inspection; executions never replay it.");
+      "One line per event: sequence number, time (UTC), event type, task id and what happened "
+      "(a task's type and input, a signal's name and payload, a retry's delay, a termination's "
+      "reason, ...); --json gives every event's details as stored. The history is for "
+      "inspection; executions never replay it.");
   cmd->add_option("ID", options->id, "the execution id")->required();
   cmd->add_flag("--json", options->json, "print one JSON array of events");
   cmd->callback([&context, options] {

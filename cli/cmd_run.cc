@@ -1,5 +1,6 @@
-// `weft run FILE --input JSON --worker NAME=CMD...`: deploy FILE, start its workflow, run the
-// given commands as workers in this process until the execution ends, print its output.
+// `weft run FILE --input JSON --worker NAME=CMD... [--signal NAME=JSON...] [--virtual-time]`:
+// deploy FILE, start its workflow, deliver the given signals, run the given commands as
+// workers in this process until the execution ends, print its output.
 #include <iostream>
 #include <map>
 
@@ -9,8 +10,8 @@
 #include "cli/cli_common.h"
 #include "cli/compile_file.h"
 #include "cli/render.h"
+#include "cli/signal_spec.h"
 #include "cli/worker_spec.h"
-#include "weft/command_worker.h"
 
 namespace weft::cli {
 namespace {
@@ -20,8 +21,10 @@ struct RunOptions {
   std::string input = "{}";
   std::vector<std::string> workers;
   std::string workflow;
+  std::vector<std::string> signals;
   std::string timeout = "60s";
   bool pretty = false;
+  bool virtual_time = false;
 };
 
 void WarnAboutUnusedWorkers(const bytecode::Program& program,
@@ -41,19 +44,21 @@ struct Plan {
   Value input;
   absl::Duration timeout;
   std::map<std::string, std::string> workers;
+  std::vector<SignalSpec> signals;
   CompiledFile file;
   std::string workflow;
 };
 
 int MakePlan(const RunOptions& options, Plan& plan) {
-  bool parsed = absl::ParseDuration(options.timeout, &plan.timeout);
-  if (!parsed || plan.timeout <= absl::ZeroDuration()) {
-    return Fail(absl::StrCat("bad --timeout `", options.timeout,
-                             "`: expected a duration like 30s, 5m or 1h30m"));
-  }
+  absl::StatusOr<absl::Duration> timeout = ParseTimeout(options.timeout);
+  if (!timeout.ok()) return Fail(timeout.status());
+  plan.timeout = *timeout;
   absl::StatusOr<std::map<std::string, std::string>> workers = ParseWorkerSpecs(options.workers);
   if (!workers.ok()) return Fail(workers.status());
   plan.workers = *std::move(workers);
+  absl::StatusOr<std::vector<SignalSpec>> signals = ParseSignalSpecs(options.signals);
+  if (!signals.ok()) return Fail(signals.status());
+  plan.signals = *std::move(signals);
   absl::StatusOr<Value> input = ParseInputArgument(options.input);
   if (!input.ok()) return Fail(input.status());
   plan.input = *std::move(input);
@@ -74,44 +79,59 @@ int MakePlan(const RunOptions& options, Plan& plan) {
   return kExitOk;
 }
 
-int Report(const ExecutionInfo& done, bool pretty) {
-  switch (done.status) {
-    case ExecutionStatus::kCompleted:
-      std::cout << (pretty ? done.output.ToPrettyJson() : done.output.ToJson()) << "\n";
-      return kExitOk;
-    case ExecutionStatus::kFailed:
-      return Fail(absl::StrCat("execution ", done.id, " failed: ", ErrorMessage(done.error)));
-    default:
-      return Fail(absl::StrCat("execution ", done.id, " ended ",
-                               std::string(ExecutionStatusName(done.status))));
+// Deploys and starts the workflow and delivers the --signal's, before any worker runs: a
+// signal the workflow does not wait for yet is kept in its mailbox.
+absl::StatusOr<std::string> StartAndSignal(Engine& engine, const Plan& plan) {
+  absl::StatusOr<std::vector<DeployedWorkflow>> deployed =
+      engine.Deploy(plan.file.path, plan.file.source);
+  if (!deployed.ok()) return deployed.status();
+  absl::StatusOr<std::string> id = engine.Start(plan.workflow, plan.input);
+  if (!id.ok()) return id.status();
+  for (const SignalSpec& signal : plan.signals) {
+    // The execution may have ended before a signal it never waits for: say which one.
+    if (absl::Status s = engine.Signal(*id, signal.name, signal.payload); !s.ok()) {
+      return absl::Status(s.code(), absl::StrCat("--signal ", signal.name, ": ", s.message()));
+    }
   }
+  return id;
+}
+
+// The engine that runs the execution, after StartAndSignal ran on it (or on an earlier one).
+absl::StatusOr<std::unique_ptr<Engine>> OpenAndStart(const GlobalOptions& global,
+                                                     const RunOptions& options, const Plan& plan,
+                                                     std::string& id) {
+  // A virtual clock jumps whenever the engine is idle, which it is right after the start of
+  // a workflow that sleeps: the jump could outrun the --signal's (a 2-day signal timeout
+  // would fire before the signal is sent). So start and signal on the real clock first.
+  const bool start_on_real_clock = options.virtual_time && !plan.signals.empty();
+  absl::StatusOr<std::unique_ptr<Engine>> engine =
+      OpenEngine(global, /*read_only=*/false, options.virtual_time && !start_on_real_clock);
+  if (!engine.ok()) return engine.status();
+  absl::StatusOr<std::string> started = StartAndSignal(**engine, plan);
+  if (!started.ok()) return started.status();
+  id = *started;
+  if (!start_on_real_clock) return engine;
+  engine->reset();  // releases the store's lock
+  return OpenEngine(global, /*read_only=*/false, /*virtual_time=*/true);
 }
 
 int RunRun(const GlobalOptions& global, const RunOptions& options) {
   Plan plan;
   if (int code = MakePlan(options, plan); code != kExitOk) return code;
-  absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(global, /*read_only=*/false);
+  std::string id;
+  absl::StatusOr<std::unique_ptr<Engine>> engine = OpenAndStart(global, options, plan, id);
   if (!engine.ok()) return Fail(engine.status());
   // No single task may outlive the whole run: a hung command is killed at the same deadline.
-  CommandWorkerOptions worker_options;
-  worker_options.timeout = plan.timeout;
-  for (const auto& [name, command] : plan.workers) {
-    (*engine)->RegisterWorker(name, CommandWorker(command, worker_options));
-  }
-  absl::StatusOr<std::vector<DeployedWorkflow>> deployed =
-      (*engine)->Deploy(plan.file.path, plan.file.source);
-  if (!deployed.ok()) return Fail(deployed.status());
+  RegisterCommandWorkers(**engine, plan.workers, plan.timeout);
   if (absl::Status s = (*engine)->StartWorkers(); !s.ok()) return Fail(s);
-  absl::StatusOr<std::string> id = (*engine)->Start(plan.workflow, plan.input);
-  if (!id.ok()) return Fail(id.status());
-  absl::StatusOr<ExecutionInfo> done = (*engine)->AwaitExecution(*id, plan.timeout);
+  absl::StatusOr<ExecutionInfo> done = (*engine)->AwaitExecution(id, plan.timeout);
   if (absl::IsDeadlineExceeded(done.status())) {
-    return Fail(absl::StrCat("execution ", *id, " did not end within ",
-                             absl::FormatDuration(plan.timeout), " (see `weft status ", *id,
+    return Fail(absl::StrCat("execution ", id, " did not end within ",
+                             absl::FormatDuration(plan.timeout), " (see `weft status ", id,
                              "`)"));
   }
   if (!done.ok()) return Fail(done.status());
-  return Report(*done, options.pretty);
+  return ReportEnded(*done, options.pretty);
 }
 
 }  // namespace
@@ -126,7 +146,14 @@ void RegisterRun(const CommandContext& context) {
       "stderr and exits 1. A worker command reads the task input as JSON on stdin (with "
       "WEFT_TASK_ID, WEFT_EXECUTION_ID, WEFT_TASK_TYPE and WEFT_ATTEMPT in its environment) "
       "and prints the task output as JSON on stdout; a non-zero exit fails the task with the "
-      "end of its stderr as the reason. Every task the workflow calls needs a worker.");
+      "end of its stderr as the reason. Every task the workflow calls needs a worker.\n\n"
+      "Each --signal NAME=JSON is sent to the execution right after it starts, in the order "
+      "given, as `weft signal` would: a signal the workflow does not wait for yet is kept "
+      "until it does, so a human-task workflow runs to its end in one command, e.g. "
+      "--signal approved='{\"by\": \"ann\"}'.\n\n"
+      "--virtual-time runs on a simulated clock that jumps to the next due timer whenever "
+      "nothing else is happening: `sleep 30d` finishes at once, and timeouts fire in order. "
+      "Times in the history are the simulated ones.");
   cmd->add_option("FILE", options->file, "the .wf file")->required();
   cmd->add_option("--input", options->input,
                   "the input: a JSON object, or @FILE to read it from a file (default: {})");
@@ -139,6 +166,12 @@ void RegisterRun(const CommandContext& context) {
   cmd->add_option("--timeout", options->timeout,
                   "stop waiting after this long (e.g. 30s, 5m; default: 60s) and exit 1; a "
                   "worker command still running then is killed");
+  cmd->add_option("--signal", options->signals,
+                  "NAME=JSON: send signal NAME with payload JSON (or @FILE) right after the "
+                  "start; repeatable, delivered in order")
+      ->allow_extra_args(false);
+  cmd->add_flag("--virtual-time", options->virtual_time,
+                "simulated time: timers fire as soon as the execution has nothing else to do");
   cmd->add_flag("--pretty", options->pretty, "indent the output JSON");
   cmd->callback([&context, options] {
     context.exit_code = RunRun(context.global, *options);

@@ -1,6 +1,8 @@
 // Renderings of executions and history events; see render.h.
 #include "cli/render.h"
 
+#include <iostream>
+
 #include "absl/strings/str_cat.h"
 #include "cli/cli_common.h"
 
@@ -19,6 +21,7 @@ Value ExecutionJson(const ExecutionInfo& e) {
   o.Set("created_at", TimeValue(e.created_ms));
   o.Set("updated_at", TimeValue(e.updated_ms));
   o.Set("ended_at", TimeValue(e.ended_ms));
+  o.Set("parent_id", e.parent_id.empty() ? Value() : Value::String(e.parent_id));
   return Value::MakeObject(std::move(o));
 }
 
@@ -32,8 +35,17 @@ std::string ExecutionText(const ExecutionInfo& e) {
       {"ended", FormatTimeMs(e.ended_ms)},
       {"input", e.input.ToJson()},
   };
+  if (!e.parent_id.empty()) rows.insert(rows.begin() + 2, {"parent", e.parent_id});
   if (e.status == ExecutionStatus::kCompleted) rows.push_back({"output", e.output.ToJson()});
   if (!e.error.is_null()) rows.push_back({"error", e.error.ToJson()});
+  if (e.status == ExecutionStatus::kFailed) {
+    rows.push_back({"hint", absl::StrCat("`weft retry ", e.id,
+                                         "` continues it from the failed step; `weft restart ",
+                                         e.id, "` runs it again from the beginning")});
+  }
+  if (e.status == ExecutionStatus::kPaused) {
+    rows.push_back({"hint", absl::StrCat("schedules no new task until `weft resume ", e.id, "`")});
+  }
   return FormatTable(rows);
 }
 
@@ -45,6 +57,22 @@ Value HistoryEventJson(const HistoryEvent& e) {
   o.Set("task_id", e.task_id.empty() ? Value() : Value::String(e.task_id));
   o.Set("details", e.details);
   return Value::MakeObject(std::move(o));
+}
+
+int ReportEnded(const ExecutionInfo& done, bool pretty) {
+  switch (done.status) {
+    case ExecutionStatus::kCompleted:
+      std::cout << (pretty ? done.output.ToPrettyJson() : done.output.ToJson()) << "\n";
+      return kExitOk;
+    case ExecutionStatus::kFailed:
+      return Fail(absl::StrCat("execution ", done.id, " failed: ", ErrorMessage(done.error)));
+    case ExecutionStatus::kTerminated:
+      return Fail(absl::StrCat("execution ", done.id, " was terminated: ",
+                               ErrorMessage(done.error)));
+    default:
+      return Fail(absl::StrCat("execution ", done.id, " is ",
+                               std::string(ExecutionStatusName(done.status))));
+  }
 }
 
 std::string ErrorMessage(const Value& error) {

@@ -2,6 +2,7 @@
 #include "cli/worker_spec.h"
 
 #include "absl/strings/str_cat.h"
+#include "weft/command_worker.h"
 
 namespace weft::cli {
 
@@ -30,6 +31,15 @@ std::vector<std::string> MissingWorkers(const bytecode::Program& program,
     if (workers.count(task.name) == 0) missing.push_back(task.name);
   }
   return missing;
+}
+
+void RegisterCommandWorkers(Engine& engine, const std::map<std::string, std::string>& workers,
+                            absl::Duration timeout) {
+  CommandWorkerOptions options;
+  options.timeout = timeout;
+  for (const auto& [name, command] : workers) {
+    engine.RegisterWorker(name, CommandWorker(command, options));
+  }
 }
 
 }  // namespace weft::cli

@@ -1,4 +1,4 @@
-// `--worker NAME=COMMAND` arguments of `weft run`.
+// `--worker NAME=COMMAND` arguments of `weft run` and `weft work`.
 #ifndef WEFT_CLI_WORKER_SPEC_H_
 #define WEFT_CLI_WORKER_SPEC_H_
 
@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "bytecode/program.h"
+#include "weft/engine.h"
 
 namespace weft::cli {
 
@@ -18,6 +20,11 @@ absl::StatusOr<std::map<std::string, std::string>> ParseWorkerSpecs(
 // The tasks `program` calls that have no worker in `workers`, in the program's order.
 std::vector<std::string> MissingWorkers(const bytecode::Program& program,
                                         const std::map<std::string, std::string>& workers);
+
+// Registers each command as the worker of its task type. No single task may outlive
+// `timeout`: a hung command is killed then.
+void RegisterCommandWorkers(Engine& engine, const std::map<std::string, std::string>& workers,
+                            absl::Duration timeout);
 
 }  // namespace weft::cli
 
