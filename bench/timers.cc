@@ -1,7 +1,7 @@
 // bench/timers: M executions that each sleep for D (default 10,000 x 1 s) on the real clock.
-// Reports how late the timers fired (an execution's end minus its start minus D, so it
-// includes the commit that ends it), the wall time, and the executions/s the timer path
-// sustains. Last line: one JSON object.
+// Reports how late the timers fired: the time of the transition that resumed each execution
+// (its now(), read when the writer applied the firing) minus the due time, start + D. Also
+// the wall time and peak RSS. Last line: one JSON object.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
