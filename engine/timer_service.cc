@@ -91,11 +91,13 @@ void TimerService::Loop() {
   while (!stopping_) {
     const int64_t now = clock_.NowMs();
     if (next_due_ == 0 || next_due_ <= now) {
+      // During the scan, Notify and the fired timers' callbacks (0: look again) lower this;
+      // what they say must not be overwritten by what the scan saw before they ran.
+      next_due_ = kNever;
       lock.unlock();
       const int64_t next = FireDue(now);
       lock.lock();
-      // A Notify that arrived during the scan may know of an earlier timer.
-      if (next_due_ == 0 || next_due_ <= now || next < next_due_) next_due_ = next;
+      next_due_ = std::min(next_due_, next);
       continue;
     }
     if (virtual_clock_ != nullptr) {
