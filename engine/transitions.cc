@@ -852,7 +852,14 @@ absl::Status ApplyTimerFired(TransitionEnv& env, const TimerFiredCommand& cmd) {
     case TimerKind::kRetry: {
       WEFT_RETURN_IF_ERROR(Persist(env, *live));  // keep counters consistent before scheduling
       const uint32_t next = static_cast<uint32_t>(GetInt(record, "attempt")) + 1;
-      WEFT_RETURN_IF_ERROR(ScheduleAttempt(env, *live, wait_id, With(record, "retry_due", Value::Int(0)), next));
+      record = With(record, "retry_due", Value::Int(0));
+      if (live->info.status == ExecutionStatus::kPaused) {
+        // No new attempt while paused: held, and scheduled with its number on resume.
+        record = With(With(record, "kind", Str("held")), "held_attempt", Value::Int(next));
+        WEFT_RETURN_IF_ERROR(WriteWait(env, live->id, wait_id, record));
+        return Persist(env, *live);
+      }
+      WEFT_RETURN_IF_ERROR(ScheduleAttempt(env, *live, wait_id, std::move(record), next));
       return Persist(env, *live);
     }
     case TimerKind::kAttemptTimeout:
@@ -956,7 +963,9 @@ absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd) {
             return true;
           }));
       for (auto& [wait_id, record] : held) {
-        WEFT_RETURN_IF_ERROR(ScheduleAttempt(env, live, wait_id, With(record, "kind", Str("task")), 1));
+        const int64_t attempt = GetInt(record, "held_attempt");
+        WEFT_RETURN_IF_ERROR(ScheduleAttempt(env, live, wait_id, With(record, "kind", Str("task")),
+                                             attempt > 0 ? static_cast<uint32_t>(attempt) : 1));
       }
       return Persist(env, live);
     }
@@ -979,6 +988,14 @@ absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd) {
       WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kExecutionRetried, "", Value()));
       vm::RunResult r;
       r.requests = vm::OpenRequests(live.vm);
+      for (vm::Request& req : r.requests) {
+        // A signal wait whose deadline passed (often the very failure being retried) gets its
+        // timeout again from now; a sleep that is over simply ends.
+        if (req.kind == vm::Request::Kind::kSignal && req.due_ms != 0 && req.due_ms <= env.now_ms &&
+            req.timeout_ms > 0) {
+          req.due_ms = env.now_ms + req.timeout_ms;
+        }
+      }
       return Apply(env, live, std::move(r), true);
     }
     case ControlKind::kRestart: {

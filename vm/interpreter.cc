@@ -478,7 +478,10 @@ dispatch:
     r.kind = Request::Kind::kSignal;
     r.name = name.as_string();
     r.due_ms = due;
-    Value description = Obj({{"name", name}, {"due_ms", Value::Int(due)}});
+    r.timeout_ms = timeout.is_int() ? timeout.as_int() : 0;
+    // The timeout is kept too, so that a retry can give the wait a fresh deadline.
+    Value description = Obj({{"name", name}, {"due_ms", Value::Int(due)},
+                             {"timeout_ms", timeout.is_int() ? timeout : Value::Int(0)}});
     DROP();
     DROP();
     BLOCK(AWAIT_SIGNAL, WaitKind::kSignal, std::move(r), std::move(description));

@@ -154,6 +154,7 @@ std::vector<Request> OpenRequests(const ExecState& state) {
         r.kind = Request::Kind::kSignal;
         r.name = field(f.request, "name").as_string();
         r.due_ms = field(f.request, "due_ms").as_int();
+        if (const Value t = field(f.request, "timeout_ms"); t.is_int()) r.timeout_ms = t.as_int();
         break;
       case WaitKind::kChild:
       case WaitKind::kStartChild:

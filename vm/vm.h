@@ -49,6 +49,7 @@ struct Request {
     kTask,        // schedule task `task_index` with `input` (and call-site `policy`)
     kTimer,       // resume wait `wait_id` with null at `due_ms`
     kSignal,      // wait_id waits for signal `name`; fail it with TIMEOUT at `due_ms` unless 0
+                  // (`timeout_ms`: the timeout it was given, so a retry can restart it)
     kChild,       // start workflow `name` at `version` (0: latest) with `input`; resume with its end
     kStartChild,  // the same, detached; resume at once with the new execution's id
     kCancel,      // wait_id is abandoned (its branch was cancelled): cancel its task/timer/child
@@ -59,6 +60,7 @@ struct Request {
   Value input;
   Value policy;               // kTask: the call site's policy object, or null
   int64_t due_ms = 0;
+  int64_t timeout_ms = 0;     // kSignal: the `timeout:` given, 0 for none
   std::string name;
   uint32_t version = 0;
   bool compensation = false;  // kTask: an undo run after a failure
