@@ -8,9 +8,16 @@
 
 namespace weft::engine {
 
+// Work moves writer -> dispatcher queue -> lease -> (in transit) -> writer, so reading the
+// parts one after another could miss an item moving backwards past the reads. Both parts
+// count every change; equal counts before and after the reads prove the snapshot consistent.
 bool EngineImpl::Idle() const {
-  return writer_ != nullptr && writer_->Idle() && dispatcher_.ReadyCount() == 0 &&
-         dispatcher_.LeasedCount() == 0;
+  if (writer_ == nullptr) return false;
+  const uint64_t before = writer_->activity() + dispatcher_.activity();
+  const bool idle = results_in_transit_.load() == 0 && writer_->Idle() &&
+                    dispatcher_.ReadyCount() == 0 && dispatcher_.LeasedCount() == 0;
+  const uint64_t after = writer_->activity() + dispatcher_.activity();
+  return idle && before == after;
 }
 
 absl::Status EngineImpl::Heartbeat(std::string_view task_id, std::string_view worker_id,

@@ -13,6 +13,7 @@ void Dispatcher::Enqueue(std::vector<ReadyTask> tasks) {
   if (tasks.empty()) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    activity_.fetch_add(1);
     for (ReadyTask& t : tasks) {
       if (leases_.contains(t.task_id)) continue;  // already out: recovery raced a live lease
       std::deque<ReadyTask>& queue = ready_[t.type];
@@ -33,6 +34,7 @@ std::optional<Lease> Dispatcher::TakeLocked(std::deque<ReadyTask>& queue,
                                             std::string_view worker_id, int64_t now_ms,
                                             int64_t lease_ms) {
   if (queue.empty()) return std::nullopt;
+  activity_.fetch_add(1);  // called with mu_ held
   // A task with a heartbeat timeout must report within it; its lease says when.
   const int64_t heartbeat = queue.front().heartbeat_ms;
   if (heartbeat > 0) lease_ms = std::min(lease_ms, heartbeat);
@@ -75,6 +77,7 @@ std::optional<Lease> Dispatcher::Release(std::string_view task_id) {
   std::optional<Lease> released;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    activity_.fetch_add(1);
     auto it = leases_.find(ToAbsl(task_id));
     if (it != leases_.end()) {
       --running_by_type_[it->second.task.type];
@@ -96,6 +99,7 @@ std::vector<Lease> Dispatcher::ExpireLeases(int64_t now_ms) {
   std::vector<Lease> expired;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    activity_.fetch_add(1);
     for (auto it = leases_.begin(); it != leases_.end();) {
       if (it->second.expires_ms > now_ms) {
         ++it;
@@ -122,6 +126,7 @@ void Dispatcher::Cancel(const std::vector<std::string>& task_ids) {
   if (task_ids.empty()) return;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    activity_.fetch_add(1);
     for (const std::string& id : task_ids) {
       if (auto it = leases_.find(id); it != leases_.end()) {
         --running_by_type_[it->second.task.type];

@@ -9,6 +9,7 @@
 #ifndef WEFT_ENGINE_DISPATCHER_H_
 #define WEFT_ENGINE_DISPATCHER_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -56,6 +57,8 @@ class Dispatcher {
   bool Heartbeat(std::string_view task_id, int64_t now_ms, int64_t lease_ms);
   bool IsLeased(std::string_view task_id) const;
   size_t LeasedCount() const;
+  // Moves on every change of the queues or leases (see EngineImpl::Idle).
+  uint64_t activity() const { return activity_.load(std::memory_order_seq_cst); }
   size_t ReadyCount() const;
 
  private:
@@ -63,6 +66,7 @@ class Dispatcher {
                                   int64_t now_ms, int64_t lease_ms);
 
   mutable std::mutex mu_;
+  std::atomic<uint64_t> activity_{0};
   std::condition_variable cv_;
   absl::flat_hash_map<std::string, std::deque<ReadyTask>> ready_;
   absl::flat_hash_map<std::string, Lease> leases_;        // by task id

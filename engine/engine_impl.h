@@ -114,6 +114,9 @@ class EngineImpl final : public Engine {
   std::atomic<uint64_t> checkpoints_{0};
   std::atomic<uint64_t> results_ignored_{0};
   std::atomic<uint64_t> leases_expired_{0};
+  // Results between leaving the dispatcher and reaching the writer's queue: work that neither
+  // of them shows (see Idle).
+  std::atomic<int64_t> results_in_transit_{0};
 };
 
 }  // namespace weft::engine

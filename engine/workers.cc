@@ -2,6 +2,7 @@
 // ready task under a lease, runs its handler, and submits the result to the writer without
 // waiting for the commit, so workers keep busy while the writer groups results into batches.
 #include <exception>
+#include <future>
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
@@ -77,6 +78,7 @@ void EngineImpl::WorkerLoop(int index) {
 
 absl::Status EngineImpl::SubmitResult(std::string_view task_id, std::string_view worker_id,
                                       TaskOutcome outcome, bool wait) {
+  results_in_transit_.fetch_add(1);  // before the lease goes, until the writer holds it
   std::optional<Lease> lease = dispatcher_.Release(task_id);
   TaskResultCommand cmd;
   cmd.task_id = std::string(task_id);
@@ -96,14 +98,25 @@ absl::Status EngineImpl::SubmitResult(std::string_view task_id, std::string_view
   };
   if (!wait) {
     writer_->Submit(std::move(cmd), std::move(on_done));
+    results_in_transit_.fetch_sub(1);
     return absl::OkStatus();
   }
-  absl::Status s = writer_->SubmitAndWait(std::move(cmd));
+  std::promise<absl::Status> promise;
+  std::future<absl::Status> future = promise.get_future();
+  writer_->Submit(std::move(cmd), [&promise](const absl::Status& s) { promise.set_value(s); });
+  results_in_transit_.fetch_sub(1);
+  absl::Status s = future.get();
   on_done(s);
   return s;
 }
 
 void EngineImpl::ExpireLeases() {
+  // A missed heartbeat's failure is in transit from the dispatcher to the writer.
+  results_in_transit_.fetch_add(1);
+  struct Done {
+    std::atomic<int64_t>& count;
+    ~Done() { count.fetch_sub(1); }
+  } done{results_in_transit_};
   for (Lease& lease : dispatcher_.ExpireLeases(clock_->NowMs())) {
     ++leases_expired_;
     if (lease.task.heartbeat_ms > 0) {

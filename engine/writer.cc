@@ -40,6 +40,7 @@ void Writer::Submit(Command command, Done done) {
     if (!stopping_) {
       // The writer only sleeps on an empty queue, so only the first command needs to wake it.
       const bool was_empty = queue_.empty();
+      activity_.fetch_add(1);  // before the command becomes visible
       queue_.push_back(Pending{std::move(command), std::move(done)});
       if (was_empty) cv_.notify_one();
       return;
@@ -89,6 +90,7 @@ void Writer::Loop() {
     RunBatch(batch);
     batch.clear();
     std::lock_guard<std::mutex> lock(mu_);
+    activity_.fetch_add(1);
     in_batch_ = false;
   }
 }

@@ -5,6 +5,7 @@
 #ifndef WEFT_ENGINE_WRITER_H_
 #define WEFT_ENGINE_WRITER_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <mutex>
@@ -47,6 +48,8 @@ class Writer {
   uint64_t commits() const;
   // Nothing queued and no batch being applied.
   bool Idle() const;
+  // Moves on every submit and at the end of every batch (see EngineImpl::Idle).
+  uint64_t activity() const { return activity_.load(std::memory_order_seq_cst); }
   uint64_t transitions() const;
 
  private:
@@ -69,6 +72,7 @@ class Writer {
   std::vector<Pending> queue_;
   bool stopping_ = false;
   bool in_batch_ = false;
+  std::atomic<uint64_t> activity_{0};
   uint64_t commits_ = 0;
   uint64_t transitions_ = 0;
   std::thread thread_;
