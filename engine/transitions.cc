@@ -9,6 +9,7 @@
 // timer, a signal wait, a child execution, or a task held back while the execution is paused.
 #include "engine/transitions.h"
 
+#include <algorithm>
 #include <deque>
 #include <memory>
 #include <utility>
@@ -59,6 +60,23 @@ int64_t GetInt(const Value& obj, const char* key) {
 std::string GetStr(const Value& obj, const char* key) {
   const Value& v = Get(obj, key);
   return v.is_string() ? v.as_string() : std::string();
+}
+
+// `obj` with every (key, value) of `fields` set, copying the object once.
+Value With(const Value& obj, std::initializer_list<std::pair<const char*, Value>> fields) {
+  std::vector<Object::Entry> entries = obj.is_object() ? obj.as_object().entries()
+                                                       : std::vector<Object::Entry>{};
+  entries.reserve(entries.size() + fields.size());
+  for (const auto& [key, value] : fields) {
+    auto it = std::find_if(entries.begin(), entries.end(),
+                           [&](const Object::Entry& e) { return e.first == key; });
+    if (it != entries.end()) {
+      it->second = value;
+    } else {
+      entries.emplace_back(key, value);
+    }
+  }
+  return Value::MakeObject(Object(std::move(entries)));
 }
 
 Value With(const Value& obj, const char* key, Value value) {
@@ -262,10 +280,10 @@ absl::Status ScheduleAttempt(TransitionEnv& env, Live& live, uint64_t wait_id, V
       env, live, HistoryType::kTaskScheduled, task_id,
       Obj({{"type", Str(task.info.type)}, {"attempt", Value::Int(attempt)},
            {"input", task.info.input}, {"wait", Value::Int(static_cast<int64_t>(wait_id))}})));
-  record = With(record, "kind", Str("task"));
-  record = With(record, "task_id", Str(task_id));
-  record = With(record, "attempt", Value::Int(attempt));
-  record = With(record, "retry_due", Value::Int(0));
+  record = With(record, {{"kind", Str("task")},
+                         {"task_id", Str(task_id)},
+                         {"attempt", Value::Int(attempt)},
+                         {"retry_due", Value::Int(0)}});
   if (policy.timeout_ms > 0) {
     const int64_t due = env.now_ms + policy.timeout_ms;
     WEFT_RETURN_IF_ERROR(AddTimer(env, live.id, wait_id, TimerKind::kAttemptTimeout, due, task_id));
