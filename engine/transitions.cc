@@ -508,6 +508,48 @@ absl::StatusOr<Value> FailureInputFor(TransitionEnv& env, std::string_view handl
   return Value::MakeObject(Object(std::move(kept)));
 }
 
+// Every wait record of an execution, by wait id.
+absl::StatusOr<std::vector<std::pair<uint64_t, Value>>> ReadWaits(TransitionEnv& env,
+                                                                  std::string_view id) {
+  std::vector<std::pair<uint64_t, Value>> waits;
+  WEFT_RETURN_IF_ERROR(env.txn.ScanPrefix(
+      Table::kWaits, storage::WaitPrefix(id), [&](std::string_view key, std::string_view value) {
+        absl::StatusOr<Value> v =
+            DecodeValue(reinterpret_cast<const uint8_t*>(value.data()), value.size());
+        if (v.ok()) waits.emplace_back(storage::ReadBigEndian64(key.substr(key.size() - 8)), *v);
+        return true;
+      }));
+  return waits;
+}
+
+// The due time of the execution's `timeout` timer; 0 when it has none.
+int64_t ExecutionDeadline(const Live& live) {
+  const int64_t timeout = live.program->program.timeout_ms;
+  return timeout > 0 ? live.info.created_ms + timeout : 0;
+}
+
+// A child that just ended resumes the parent waiting on it, in the same transaction: with
+// its output, or a CHILD_FAILED error when it failed or was terminated.
+absl::Status ResumeParent(TransitionEnv& env, Live& child) {
+  WEFT_RETURN_IF_ERROR(Persist(env, child));
+  WEFT_ASSIGN_OR_RETURN(Live* parent, LoadLive(env, child.info.parent_id));
+  if (IsEnded(parent->info.status)) return absl::OkStatus();
+  WEFT_RETURN_IF_ERROR(CloseWait(env, *parent, child.info.parent_wait));
+  WEFT_RETURN_IF_ERROR(AppendHistory(env, *parent, HistoryType::kChildEnded, "",
+                                     Obj({{"child_id", Str(child.id)},
+                                          {"status", Str(ExecutionStatusName(child.info.status))}})));
+  vm::Outcome outcome =
+      child.info.status == ExecutionStatus::kCompleted
+          ? vm::Outcome{true, child.info.output}
+          : vm::Outcome{false, ChildFailure(child.info.workflow, child.id, child.info.status,
+                                            child.info.error)};
+  vm::RunContext ctx;
+  ctx.now_ms = env.now_ms;
+  vm::RunResult r = vm::Resume(parent->program->program, parent->vm, child.info.parent_wait,
+                               std::move(outcome), ctx);
+  return Apply(env, *parent, std::move(r), /*notify_parent=*/true);
+}
+
 // Ends the execution: header, status index, history; the failure workflow; the parent.
 absl::Status EndExecution(TransitionEnv& env, Live& live, const vm::RunResult& r,
                           bool notify_parent) {
@@ -526,8 +568,8 @@ absl::Status EndExecution(TransitionEnv& env, Live& live, const vm::RunResult& r
       env, live, completed ? HistoryType::kExecutionCompleted : HistoryType::kExecutionFailed, "",
       completed ? Obj({{"output", r.output}}) : Obj({{"error", r.error}})));
   const bytecode::Program& program = live.program->program;
-  WEFT_RETURN_IF_ERROR(DropTimer(env, live.id, 0, TimerKind::kExecutionTimeout,
-                                 program.timeout_ms > 0 ? live.info.created_ms + program.timeout_ms : 0));
+  WEFT_RETURN_IF_ERROR(
+      DropTimer(env, live.id, 0, TimerKind::kExecutionTimeout, ExecutionDeadline(live)));
   env.effects.ended.push_back(live.id);
   if (!completed && !program.failure_workflow.empty()) {
     Value input = Obj({{"execution_id", Str(live.id)}, {"workflow", Str(live.info.workflow)},
@@ -549,22 +591,7 @@ absl::Status EndExecution(TransitionEnv& env, Live& live, const vm::RunResult& r
     }
   }
   if (!notify_parent || live.info.parent_wait == 0) return absl::OkStatus();
-  // The parent waits on this child: resume it now, in the same transaction.
-  WEFT_RETURN_IF_ERROR(Persist(env, live));
-  WEFT_ASSIGN_OR_RETURN(Live* parent, LoadLive(env, live.info.parent_id));
-  if (IsEnded(parent->info.status)) return absl::OkStatus();
-  WEFT_RETURN_IF_ERROR(CloseWait(env, *parent, live.info.parent_wait));
-  WEFT_RETURN_IF_ERROR(AppendHistory(env, *parent, HistoryType::kChildEnded, "",
-                                     Obj({{"child_id", Str(live.id)},
-                                          {"status", Str(ExecutionStatusName(live.info.status))}})));
-  vm::Outcome outcome = completed ? vm::Outcome{true, r.output}
-                                  : vm::Outcome{false, ChildFailure(live.info.workflow, live.id,
-                                                                    live.info.status, r.error)};
-  vm::RunContext ctx;
-  ctx.now_ms = env.now_ms;
-  vm::RunResult pr = vm::Resume(parent->program->program, parent->vm, live.info.parent_wait,
-                                std::move(outcome), ctx);
-  return Apply(env, *parent, std::move(pr), /*notify_parent=*/true);
+  return ResumeParent(env, live);
 }
 
 // Carries out a run's requests (and the runs that immediate answers cause), ends the
@@ -609,38 +636,19 @@ absl::Status TerminateExecution(TransitionEnv& env, Live& live, std::string_view
     WEFT_RETURN_IF_ERROR(HandleRequest(env, live, cancel, unused));
   }
   // Held tasks and anything else left in the waits table go too.
-  std::vector<std::pair<uint64_t, Value>> left;
-  WEFT_RETURN_IF_ERROR(env.txn.ScanPrefix(
-      Table::kWaits, storage::WaitPrefix(live.id),
-      [&](std::string_view key, std::string_view value) {
-        absl::StatusOr<Value> v =
-            DecodeValue(reinterpret_cast<const uint8_t*>(value.data()), value.size());
-        if (v.ok()) left.emplace_back(storage::ReadBigEndian64(key.substr(key.size() - 8)), *v);
-        return true;
-      }));
+  WEFT_ASSIGN_OR_RETURN(auto left, ReadWaits(env, live.id));
   for (auto& [wait_id, record] : left) WEFT_RETURN_IF_ERROR(DropWait(env, live.id, wait_id, record));
   WEFT_RETURN_IF_ERROR(SetStatus(env, live, ExecutionStatus::kTerminated));
   live.info.error = Obj({{"code", Str(vm::kTerminated)}, {"message", Str(reason)}});
   live.info.ended_ms = env.now_ms;
   live.header_dirty = true;
-  const bytecode::Program& program = live.program->program;
-  WEFT_RETURN_IF_ERROR(DropTimer(env, live.id, 0, TimerKind::kExecutionTimeout,
-                                 program.timeout_ms > 0 ? live.info.created_ms + program.timeout_ms : 0));
+  WEFT_RETURN_IF_ERROR(
+      DropTimer(env, live.id, 0, TimerKind::kExecutionTimeout, ExecutionDeadline(live)));
   WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kExecutionTerminated, "",
                                      Obj({{"reason", Str(reason)}})));
   env.effects.ended.push_back(live.id);
-  WEFT_RETURN_IF_ERROR(Persist(env, live));
-  if (!notify_parent || live.info.parent_wait == 0) return absl::OkStatus();
-  WEFT_ASSIGN_OR_RETURN(Live* parent, LoadLive(env, live.info.parent_id));
-  if (IsEnded(parent->info.status)) return absl::OkStatus();
-  WEFT_RETURN_IF_ERROR(CloseWait(env, *parent, live.info.parent_wait));
-  vm::RunContext ctx;
-  ctx.now_ms = env.now_ms;
-  vm::RunResult pr = vm::Resume(
-      parent->program->program, parent->vm, live.info.parent_wait,
-      vm::Outcome{false, ChildFailure(live.info.workflow, live.id, live.info.status, live.info.error)},
-      ctx);
-  return Apply(env, *parent, std::move(pr), /*notify_parent=*/true);
+  if (!notify_parent || live.info.parent_wait == 0) return Persist(env, live);
+  return ResumeParent(env, live);
 }
 
 vm::RunContext Ctx(const TransitionEnv& env) {
@@ -969,18 +977,9 @@ absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd) {
       if (status != ExecutionStatus::kPaused) return invalid("resume");
       WEFT_RETURN_IF_ERROR(SetStatus(env, live, ExecutionStatus::kRunning));
       WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kExecutionResumed, "", Value()));
-      std::vector<std::pair<uint64_t, Value>> held;
-      WEFT_RETURN_IF_ERROR(env.txn.ScanPrefix(
-          Table::kWaits, storage::WaitPrefix(live.id),
-          [&](std::string_view key, std::string_view value) {
-            absl::StatusOr<Value> v =
-                DecodeValue(reinterpret_cast<const uint8_t*>(value.data()), value.size());
-            if (v.ok() && GetStr(*v, "kind") == "held") {
-              held.emplace_back(storage::ReadBigEndian64(key.substr(key.size() - 8)), *v);
-            }
-            return true;
-          }));
-      for (auto& [wait_id, record] : held) {
+      WEFT_ASSIGN_OR_RETURN(auto waits, ReadWaits(env, live.id));
+      for (auto& [wait_id, record] : waits) {
+        if (GetStr(record, "kind") != "held") continue;
         const int64_t attempt = GetInt(record, "held_attempt");
         WEFT_RETURN_IF_ERROR(ScheduleAttempt(env, live, wait_id, With(record, "kind", Str("task")),
                                              attempt > 0 ? static_cast<uint32_t>(attempt) : 1));
