@@ -50,14 +50,18 @@ namespace {
 absl::StatusOr<ExecutionInfo> ReadExecution(const storage::Txn& txn, std::string_view id) {
   WEFT_ASSIGN_OR_RETURN(auto bytes, txn.Get(storage::Table::kExecutions, id));
   if (!bytes) return absl::NotFoundError(absl::StrCat("no execution `", ToAbsl(id), "`"));
-  WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, storage::DecodeExecution(*bytes));
+  WEFT_ASSIGN_OR_RETURN(storage::ExecutionRow row, storage::DecodeExecution(*bytes));
+  ExecutionInfo& info = row.info;
   info.id = std::string(id);
   if (info.status == ExecutionStatus::kRunning) {
     // A running execution's header is written once; its latest update time is in its state.
     WEFT_ASSIGN_OR_RETURN(auto state_bytes, txn.Get(storage::Table::kExecState, id));
-    if (state_bytes) {
-      WEFT_ASSIGN_OR_RETURN(storage::ExecStateRow state, storage::DecodeExecState(*state_bytes));
-      info.updated_ms = state.updated_ms;
+    // A damaged state row does not hide the header (the writer quarantines the execution).
+    absl::StatusOr<storage::ExecStateRow> state =
+        state_bytes ? storage::DecodeExecState(*state_bytes)
+                    : absl::StatusOr<storage::ExecStateRow>(absl::NotFoundError(""));
+    if (state.ok()) {
+      info.updated_ms = state->updated_ms;
     }
   }
   return info;

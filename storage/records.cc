@@ -80,7 +80,8 @@ absl::StatusOr<VersionRow> DecodeVersion(std::string_view bytes) {
   });
 }
 
-std::string EncodeExecution(const ExecutionInfo& info) {
+std::string EncodeExecution(const ExecutionRow& row) {
+  const ExecutionInfo& info = row.info;
   flatbuffers::FlatBufferBuilder fbb(256);
   auto workflow = fbb.CreateString(info.workflow);
   auto hash = fbb.CreateString(info.hash);
@@ -91,15 +92,16 @@ std::string EncodeExecution(const ExecutionInfo& info) {
   fbb.Finish(fb::CreateExecutionRecord(fbb, workflow, info.version, hash, input,
                                        static_cast<uint8_t>(info.status), output, error,
                                        info.created_ms, info.updated_ms, info.ended_ms, parent,
-                                       info.parent_wait),
+                                       row.parent_wait, row.child_depth),
              fb::ExecutionRecordIdentifier());
   return Finish(fbb);
 }
 
-absl::StatusOr<ExecutionInfo> DecodeExecution(std::string_view bytes) {
+absl::StatusOr<ExecutionRow> DecodeExecution(std::string_view bytes) {
   return WithRoot<fb::ExecutionRecord>(bytes, fb::ExecutionRecordIdentifier(), "execution",
-                                [&](const fb::ExecutionRecord* r) -> absl::StatusOr<ExecutionInfo> {
-    ExecutionInfo info;
+                                [&](const fb::ExecutionRecord* r) -> absl::StatusOr<ExecutionRow> {
+    ExecutionRow row;
+    ExecutionInfo& info = row.info;
     info.workflow = Str(r->workflow());
     info.version = r->version();
     info.hash = Str(r->hash());
@@ -120,8 +122,9 @@ absl::StatusOr<ExecutionInfo> DecodeExecution(std::string_view bytes) {
     info.updated_ms = r->updated_ms();
     info.ended_ms = r->ended_ms();
     info.parent_id = Str(r->parent_id());
-    info.parent_wait = r->parent_wait();
-    return info;
+    row.parent_wait = r->parent_wait();
+    row.child_depth = r->child_depth();
+    return row;
   });
 }
 

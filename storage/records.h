@@ -39,6 +39,13 @@ struct ExecStateRow {
   std::string retry_checkpoint;  // FAILED: the checkpoint before the failure; empty otherwise
 };
 
+// An execution's header row: what the API shows (ExecutionInfo) plus the engine's own fields.
+struct ExecutionRow {
+  ExecutionInfo info;
+  uint64_t parent_wait = 0;  // the parent's wait this execution ends; 0 when detached or top
+  uint32_t child_depth = 0;  // 0 for a top-level start; the parent's depth + 1 for a child
+};
+
 struct TaskRow {
   TaskInfo info;
   uint32_t seq = 0;
@@ -56,8 +63,8 @@ std::string EncodeVersion(const VersionRow& row);
 absl::StatusOr<VersionRow> DecodeVersion(std::string_view bytes);
 
 // The id is the key, not part of the value: Decode leaves info.id empty.
-std::string EncodeExecution(const ExecutionInfo& info);
-absl::StatusOr<ExecutionInfo> DecodeExecution(std::string_view bytes);
+std::string EncodeExecution(const ExecutionRow& row);
+absl::StatusOr<ExecutionRow> DecodeExecution(std::string_view bytes);
 
 std::string EncodeExecState(const ExecStateRow& row);
 absl::StatusOr<ExecStateRow> DecodeExecState(std::string_view bytes);

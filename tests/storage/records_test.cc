@@ -35,10 +35,12 @@ TEST(Records, ExecutionAndStateRoundTrip) {
   info.input = *Value::FromJson(R"({"b":1,"a":2})");
   info.status = ExecutionStatus::kFailed;
   info.error = *Value::FromJson(R"({"code":"X"})");
-  auto back = DecodeExecution(EncodeExecution(info));
+  auto back = DecodeExecution(EncodeExecution(ExecutionRow{info, 9, 4}));
   ASSERT_TRUE(back.ok());
-  EXPECT_EQ(back->input.ToJson(), R"({"b":1,"a":2})");
-  EXPECT_EQ(back->status, ExecutionStatus::kFailed);
+  EXPECT_EQ(back->info.input.ToJson(), R"({"b":1,"a":2})");
+  EXPECT_EQ(back->info.status, ExecutionStatus::kFailed);
+  EXPECT_EQ(back->parent_wait, 9u);
+  EXPECT_EQ(back->child_depth, 4u);
   ExecStateRow st;
   st.checkpoint = std::string("\0\1\2", 3);
   st.waiting_task = "T";
