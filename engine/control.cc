@@ -5,6 +5,7 @@
 #include "common/status_macros.h"
 #include "common/strings.h"
 #include "engine/engine_impl.h"
+#include "engine/payload_limits.h"
 
 namespace weft::engine {
 
@@ -33,6 +34,11 @@ absl::Status EngineImpl::Heartbeat(std::string_view task_id, std::string_view wo
 absl::Status EngineImpl::Signal(std::string_view id, std::string_view name, Value payload) {
   WEFT_RETURN_IF_ERROR(RequireWritable());
   if (name.empty()) return absl::InvalidArgumentError("a signal needs a name");
+  if (const uint64_t bytes = PayloadBytes(payload); bytes > options_.limits.max_signal_bytes) {
+    return absl::InvalidArgumentError(OverLimitMessage("the signal payload", bytes,
+                                                       options_.limits.max_signal_bytes,
+                                                       "max_signal_bytes"));
+  }
   return writer_->SubmitAndWait(
       SignalCommand{std::string(id), std::string(name), std::move(payload)});
 }

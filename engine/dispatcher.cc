@@ -16,6 +16,9 @@ void Dispatcher::Enqueue(std::vector<ReadyTask> tasks) {
     activity_.fetch_add(1);
     for (ReadyTask& t : tasks) {
       if (leases_.contains(t.task_id)) continue;  // already out: recovery raced a live lease
+      // A task handed out again after its lease expired: if the first worker answers after
+      // all, Release withdraws it from the queue.
+      if (t.redelivery) requeued_.insert_or_assign(t.task_id, t.type);
       std::deque<ReadyTask>& queue = ready_[t.type];
       if (queue.empty() || queue.back().priority >= t.priority) {
         queue.push_back(std::move(t));
@@ -55,7 +58,7 @@ std::optional<Lease> Dispatcher::TryTake(std::string_view type, std::string_view
 }
 
 std::optional<Lease> Dispatcher::TakeAny(const absl::flat_hash_map<std::string, int>& limits,
-                                         std::string_view worker_id, int64_t now_ms,
+                                         std::string_view worker_id, const Clock& clock,
                                          int64_t lease_ms, int64_t wait_ms) {
   std::unique_lock<std::mutex> lock(mu_);
   std::optional<Lease> taken;
@@ -64,7 +67,9 @@ std::optional<Lease> Dispatcher::TakeAny(const absl::flat_hash_map<std::string, 
       auto it = ready_.find(ToAbsl(type));
       if (it == ready_.end() || it->second.empty()) continue;
       if (limit > 0 && running_by_type_[type] >= limit) continue;
-      taken = TakeLocked(it->second, worker_id, now_ms, lease_ms);
+      // The time is read when the task is taken, not before the wait: a virtual clock may
+      // have jumped meanwhile, and a lease counted from before the jump would be over already.
+      taken = TakeLocked(it->second, worker_id, clock.NowMs(), lease_ms);
       return true;
     }
     return false;
@@ -106,12 +111,6 @@ std::vector<Lease> Dispatcher::ExpireLeases(int64_t now_ms) {
         continue;
       }
       --running_by_type_[it->second.task.type];
-      if (it->second.task.heartbeat_ms == 0) {
-        // The worker may have died: hand the task out again. (A missed heartbeat instead
-        // fails the attempt; the caller reports it.)
-        ready_[it->second.task.type].push_back(it->second.task);
-        requeued_.insert_or_assign(it->second.task.task_id, it->second.task.type);
-      }
       expired.push_back(std::move(it->second));
       leases_.erase(it++);
     }

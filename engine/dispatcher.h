@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "engine/clock.h"
 #include "engine/transitions.h"
 
 namespace weft::engine {
@@ -39,14 +40,16 @@ class Dispatcher {
   // Like TryTake, over every type in `types` whose running count is below its limit; blocks up
   // to `wait_ms` for one to appear. Used by the in-process worker pool.
   std::optional<Lease> TakeAny(const absl::flat_hash_map<std::string, int>& limits,
-                               std::string_view worker_id, int64_t now_ms, int64_t lease_ms,
+                               std::string_view worker_id, const Clock& clock, int64_t lease_ms,
                                int64_t wait_ms);
   // Ends the lease of a task whose result was submitted (by anyone), and withdraws the task
   // from its queue if an expired lease had put it back there.
   // Returns the lease when the task was out under one.
   std::optional<Lease> Release(std::string_view task_id);
-  // Puts every task whose lease expired before `now_ms` back in its queue, except tasks with a
-  // heartbeat timeout, whose attempt the caller fails; returns the leases.
+  // Ends every lease that expired before `now_ms` and returns them. The caller reports each to
+  // the writer, whose transition hands the task out again (Enqueue with `redelivery`) only
+  // if it is still unfinished: ordered with the results, so TASK_LEASE_EXPIRED always comes
+  // before the next delivery's result. A task with a heartbeat timeout fails its attempt.
   std::vector<Lease> ExpireLeases(int64_t now_ms);
   // Wakes every waiter of TakeAny (at shutdown).
   void WakeAll();

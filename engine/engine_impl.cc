@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
 #include "common/status_macros.h"
+#include "engine/payload_limits.h"
 #include "engine/task_policy.h"
 #include "storage/keys.h"
 #include "storage/records.h"
@@ -74,6 +75,7 @@ absl::Status EngineImpl::Init() {
   hooks.after_commit = [this](Effects& effects) { AfterCommit(effects); };
   hooks.is_started = [this](std::string_view task_id) { return dispatcher_.IsLeased(task_id); };
   writer_ = std::make_unique<Writer>(*env_, *clock_, programs_, ids_, options_.max_batch,
+                                     options_.limits,
                                      std::move(hooks));
   WEFT_RETURN_IF_ERROR(LoadPendingTasks());
   RegisterSystemTasks();
@@ -185,6 +187,12 @@ void EngineImpl::AfterCommit(Effects& effects) {
 absl::StatusOr<std::string> EngineImpl::Start(std::string_view workflow, const Value& input,
                                               const StartOptions& options) {
   WEFT_RETURN_IF_ERROR(RequireWritable());
+  if (writer_->stalled()) {
+    // Disk full or failing: take no new work until commits succeed again.
+    return absl::UnavailableError(absl::StrCat("the store cannot commit (",
+                                               writer_->stats().stall_reason,
+                                               "); no new executions until it can"));
+  }
   StartCommand cmd;
   {
     WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
@@ -212,6 +220,10 @@ absl::StatusOr<std::string> EngineImpl::Start(std::string_view workflow, const V
                                                    ToAbsl(Value::KindName(input.kind()))));
   }
   const Value bound_input = input.is_null() ? Value::MakeObject(Object()) : input;
+  if (const uint64_t bytes = PayloadBytes(bound_input); bytes > options_.limits.max_input_bytes) {
+    return absl::InvalidArgumentError(OverLimitMessage(
+        "the workflow input", bytes, options_.limits.max_input_bytes, "max_input_bytes"));
+  }
   WEFT_ASSIGN_OR_RETURN(cmd.args, vm::BindInput(cmd.program->program, bound_input));
   cmd.workflow = std::string(workflow);
   cmd.input = bound_input;
@@ -263,8 +275,11 @@ absl::StatusOr<ExecutionInfo> EngineImpl::AwaitExecution(std::string_view id,
 EngineStats EngineImpl::Stats() const {
   EngineStats s;
   if (writer_) {
-    s.commits = writer_->commits();
-    s.transitions = writer_->transitions();
+    const WriterStats w = writer_->stats();
+    s.commits = w.commits;
+    s.transitions = w.transitions;
+    s.commit_failures = w.commit_failures;
+    s.quarantined = w.quarantined;
   }
   s.checkpoint_bytes_total = checkpoint_bytes_;
   s.checkpoints_written = checkpoints_;

@@ -19,6 +19,7 @@
 #include "common/check.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
+#include "engine/payload_limits.h"
 #include "engine/task_policy.h"
 #include "storage/keys.h"
 #include "storage/records.h"
@@ -97,12 +98,17 @@ Value With(const Value& obj, const char* key, Value value) {
 struct Live {
   std::string id;
   ExecutionInfo info;
+  uint64_t parent_wait = 0;  // the parent's wait this execution ends; 0 when none
+  uint32_t child_depth = 0;  // 0 for a top-level execution
   ExecStateRow row;
   ProgramPtr program;
   vm::ExecState vm;
   std::string before;  // the checkpoint this transition started from
   bool header_dirty = false;
   bool dirty = false;  // the state row and checkpoint need writing at the batch's end
+  // While a retry re-issues its waits: the last attempt number each task wait reached, so
+  // attempt numbers go on from there.
+  absl::flat_hash_map<uint64_t, uint32_t> prior_attempts;
 };
 
 absl::Status AppendHistory(TransitionEnv& env, Live& live, HistoryType type, std::string task_id,
@@ -112,23 +118,37 @@ absl::Status AppendHistory(TransitionEnv& env, Live& live, HistoryType type, std
                      storage::EncodeHistory(row));
 }
 
-absl::StatusOr<ExecutionInfo> ReadInfo(TransitionEnv& env, std::string_view id) {
+absl::StatusOr<storage::ExecutionRow> ReadRow(TransitionEnv& env, std::string_view id) {
   WEFT_ASSIGN_OR_RETURN(auto bytes, env.txn.Get(Table::kExecutions, id));
   if (!bytes) return absl::NotFoundError(absl::StrCat("no execution `", ToAbsl(id), "`"));
-  WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, storage::DecodeExecution(*bytes));
-  info.id = std::string(id);
-  return info;
+  WEFT_ASSIGN_OR_RETURN(storage::ExecutionRow row, storage::DecodeExecution(*bytes));
+  row.info.id = std::string(id);
+  return row;
 }
 
 }  // namespace
 
+// Work one transition causes on other executions: a child to start, a parent to resume, a
+// child to terminate. It is queued and carried out after the transition that caused it, in
+// order, by Drain: never by a nested call, so a chain of 10,000 children starting, ending or
+// being terminated in one transaction uses no more C++ stack than one.
+struct Work {
+  enum class Kind : uint8_t { kStart, kResumeParent, kTerminateChild };
+  Kind kind;
+  StartCommand start;  // kStart
+  std::string id;      // kTerminateChild: the child
+  ExecutionInfo child;       // kResumeParent: the child that ended
+  uint64_t parent_wait = 0;  // kResumeParent: the parent's wait it ends
+};
+
 // The executions one batch of transitions has loaded, kept decoded until the batch ends:
 // a transition on an execution another transition of the batch already touched neither
 // decodes nor re-encodes its checkpoint, so a 10,000-branch fan-out costs one checkpoint per
-// batch, not one per branch.
+// batch, not one per branch. It also holds the work queue (Work above).
 class LiveCache {
  public:
   absl::flat_hash_map<std::string, std::unique_ptr<Live>> lives;
+  std::deque<Work> work;
 };
 
 void DeleteLiveCache::operator()(LiveCache* cache) const { delete cache; }
@@ -144,6 +164,7 @@ namespace {
 constexpr size_t kPreciseRetryBytes = 64 << 10;
 
 absl::StatusOr<Live*> LoadLive(TransitionEnv& env, std::string_view id) {
+  if (env.primary.empty()) env.primary = std::string(id);
   if (auto it = env.cache->lives.find(ToAbsl(id)); it != env.cache->lives.end()) {
     Live* cached = it->second.get();
     if (cached->dirty && cached->row.checkpoint.size() < kPreciseRetryBytes) {
@@ -151,10 +172,17 @@ absl::StatusOr<Live*> LoadLive(TransitionEnv& env, std::string_view id) {
     }
     return cached;
   }
+  if (env.quarantined != nullptr && env.quarantined->contains(ToAbsl(id))) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("execution ", ToAbsl(id), " is quarantined after a fault"));
+  }
   auto owned = std::make_unique<Live>();
   Live& live = *owned;
   live.id = std::string(id);
-  WEFT_ASSIGN_OR_RETURN(live.info, ReadInfo(env, id));
+  WEFT_ASSIGN_OR_RETURN(storage::ExecutionRow header, ReadRow(env, id));
+  live.info = std::move(header.info);
+  live.parent_wait = header.parent_wait;
+  live.child_depth = header.child_depth;
   WEFT_ASSIGN_OR_RETURN(auto bytes, env.txn.Get(Table::kExecState, id));
   if (!bytes) return absl::DataLossError(absl::StrCat("execution ", ToAbsl(id), " has no state"));
   WEFT_ASSIGN_OR_RETURN(live.row, storage::DecodeExecState(*bytes));
@@ -194,8 +222,10 @@ absl::Status Persist(TransitionEnv& env, Live& live) {
   live.row.updated_ms = env.now_ms;
   if (live.header_dirty) {
     live.info.updated_ms = env.now_ms;
-    WEFT_RETURN_IF_ERROR(
-        env.txn.Put(Table::kExecutions, live.id, storage::EncodeExecution(live.info)));
+    WEFT_RETURN_IF_ERROR(env.txn.Put(
+        Table::kExecutions, live.id,
+        storage::EncodeExecution(storage::ExecutionRow{live.info, live.parent_wait,
+                                                       live.child_depth})));
     live.header_dirty = false;
   }
   return absl::OkStatus();
@@ -323,24 +353,28 @@ absl::Status CloseWait(TransitionEnv& env, Live& live, uint64_t wait_id) {
   return DropWait(env, live.id, wait_id, record);
 }
 
+// An execution that ended resumes the parent waiting on it, through the work queue.
+void QueueParentResume(TransitionEnv& env, const ExecutionInfo& info, uint64_t parent_wait) {
+  if (parent_wait == 0) return;
+  env.cache->work.push_back(Work{Work::Kind::kResumeParent, {}, {}, info, parent_wait});
+}
+
+Value LimitExceeded(std::string message) {
+  return Obj({{"code", Str(vm::kLimitExceeded)}, {"message", Str(message)}});
+}
+
+vm::RunContext Ctx(const TransitionEnv& env);
 absl::Status Apply(TransitionEnv& env, Live& live, vm::RunResult result, bool notify_parent);
 absl::Status TerminateExecution(TransitionEnv& env, Live& live, std::string_view reason,
                                 bool notify_parent);
 
-struct ChildStart {
-  std::string id;
-  bool ended = false;
-  ExecutionStatus status = ExecutionStatus::kRunning;
-  Value output;
-  Value error;
-};
-
-// Starts an execution of `workflow` (version 0: the latest) in this transaction. `parent` is
-// empty for a top-level or detached start.
-absl::StatusOr<ChildStart> StartExecution(TransitionEnv& env, std::string_view workflow,
+// Resolves `workflow` (version 0: the latest), binds `input` to its parameters and gives the
+// new execution its id: everything a start needs, checked now, so that a bad start is answered
+// at once (NotFound, InvalidArgument). The start itself is queued (Work::kStart).
+absl::StatusOr<StartCommand> PrepareStart(TransitionEnv& env, std::string_view workflow,
                                           uint32_t version, const Value& input,
                                           std::string_view parent_id, uint64_t parent_wait,
-                                          uint64_t seed) {
+                                          uint32_t child_depth, uint64_t seed) {
   std::optional<storage::VersionRow> row;
   if (version == 0) {
     WEFT_ASSIGN_OR_RETURN(row, storage::LatestVersion(env.txn, workflow));
@@ -365,15 +399,12 @@ absl::StatusOr<ChildStart> StartExecution(TransitionEnv& env, std::string_view w
   cmd.seed = seed;
   cmd.parent_id = std::string(parent_id);
   cmd.parent_wait = parent_wait;
-  WEFT_RETURN_IF_ERROR(ApplyStart(env, cmd));
-  WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, ReadInfo(env, cmd.execution_id));
-  ChildStart out;
-  out.id = cmd.execution_id;
-  out.status = info.status;
-  out.ended = IsEnded(info.status);
-  out.output = info.output;
-  out.error = info.error;
-  return out;
+  cmd.child_depth = child_depth;
+  return cmd;
+}
+
+void QueueStart(TransitionEnv& env, StartCommand cmd) {
+  env.cache->work.push_back(Work{Work::Kind::kStart, std::move(cmd), {}, {}, 0});
 }
 
 uint64_t DeriveSeed(std::string_view id, uint64_t salt) {
@@ -407,15 +438,25 @@ absl::Status HandleRequest(TransitionEnv& env, Live& live, const vm::Request& re
     case Kind::kTask: {
       WEFT_CHECK(req.task_index < program.tasks.size());
       const bytecode::TaskDecl& decl = program.tasks[req.task_index];
+      if (const uint64_t bytes = PayloadBytes(req.input);
+          bytes > env.limits->max_task_input_bytes) {
+        immediate.push_back({req.wait_id, vm::Outcome{false, LimitExceeded(OverLimitMessage(
+            absl::StrCat("the input of task `", decl.name, "`"), bytes,
+            env.limits->max_task_input_bytes, "max_task_input_bytes"))}});
+        return absl::OkStatus();
+      }
+      const auto prior = live.prior_attempts.find(req.wait_id);
+      const uint32_t first_attempt = prior == live.prior_attempts.end() ? 1 : prior->second + 1;
       Value record = Obj({{"kind", Str("task")}, {"type", Str(decl.name)}, {"input", req.input},
                           {"policy", MergePolicy(decl.policy, req.policy)},
                           {"first_ms", Value::Int(env.now_ms)},
+                          {"first_attempt", Value::Int(first_attempt)},
                           {"compensation", Value::Bool(req.compensation)}});
       if (live.info.status == ExecutionStatus::kPaused) {
         // Held back until the execution resumes: no new task while paused.
         return WriteWait(env, live.id, req.wait_id, With(record, "kind", Str("held")));
       }
-      return ScheduleAttempt(env, live, req.wait_id, std::move(record), 1);
+      return ScheduleAttempt(env, live, req.wait_id, std::move(record), first_attempt);
     }
     case Kind::kTimer: {
       WEFT_RETURN_IF_ERROR(AddTimer(env, live.id, req.wait_id, TimerKind::kWake, req.due_ms));
@@ -437,9 +478,23 @@ absl::Status HandleRequest(TransitionEnv& env, Live& live, const vm::Request& re
     case Kind::kChild:
     case Kind::kStartChild: {
       const bool detached = req.kind == Kind::kStartChild;
-      absl::StatusOr<ChildStart> child =
-          StartExecution(env, req.name, req.version, req.input, detached ? "" : live.id,
-                         detached ? 0 : req.wait_id, DeriveSeed(live.id, req.wait_id));
+      // A detached start begins a new top-level execution; only attached children nest.
+      const uint32_t depth = detached ? 0 : live.child_depth + 1;
+      if (depth > env.limits->max_child_depth) {
+        immediate.push_back({req.wait_id, vm::Outcome{false, LimitExceeded(absl::StrCat(
+            "cannot start workflow `", req.name, "`: child workflows nest at most ",
+            env.limits->max_child_depth, " levels deep"))}});
+        return absl::OkStatus();
+      }
+      if (const uint64_t bytes = PayloadBytes(req.input); bytes > env.limits->max_input_bytes) {
+        immediate.push_back({req.wait_id, vm::Outcome{false, LimitExceeded(OverLimitMessage(
+            absl::StrCat("the input of workflow `", req.name, "`"), bytes,
+            env.limits->max_input_bytes, "max_input_bytes"))}});
+        return absl::OkStatus();
+      }
+      absl::StatusOr<StartCommand> child =
+          PrepareStart(env, req.name, req.version, req.input, detached ? "" : live.id,
+                       detached ? 0 : req.wait_id, depth, DeriveSeed(live.id, req.wait_id));
       if (!child.ok()) {
         if (!absl::IsNotFound(child.status()) && !absl::IsInvalidArgument(child.status())) {
           return child.status();
@@ -451,24 +506,19 @@ absl::Status HandleRequest(TransitionEnv& env, Live& live, const vm::Request& re
                  {"workflow", Str(req.name)}})}});
         return absl::OkStatus();
       }
+      const std::string child_id = child->execution_id;
+      QueueStart(env, *std::move(child));
       WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kChildStarted, "",
                                          Obj({{"workflow", Str(req.name)},
-                                              {"child_id", Str(child->id)},
+                                              {"child_id", Str(child_id)},
                                               {"detached", Value::Bool(detached)}})));
       if (detached) {
-        immediate.push_back({req.wait_id, vm::Outcome{true, Str(child->id)}});
+        immediate.push_back({req.wait_id, vm::Outcome{true, Str(child_id)}});
         return absl::OkStatus();
       }
-      if (child->ended) {
-        immediate.push_back(
-            {req.wait_id, child->status == ExecutionStatus::kCompleted
-                              ? vm::Outcome{true, child->output}
-                              : vm::Outcome{false, ChildFailure(req.name, child->id,
-                                                                child->status, child->error)}});
-        return absl::OkStatus();
-      }
+      // A child that ends within this transaction resumes this wait through Drain.
       return WriteWait(env, live.id, req.wait_id,
-                       Obj({{"kind", Str("child")}, {"child_id", Str(child->id)},
+                       Obj({{"kind", Str("child")}, {"child_id", Str(child_id)},
                             {"workflow", Str(req.name)}}));
     }
     case Kind::kCancel: {
@@ -478,11 +528,8 @@ absl::Status HandleRequest(TransitionEnv& env, Live& live, const vm::Request& re
       if (kind == "task") {
         WEFT_RETURN_IF_ERROR(CancelTask(env, live, GetStr(record, "task_id")));
       } else if (kind == "child") {
-        absl::StatusOr<Live*> child = LoadLive(env, GetStr(record, "child_id"));
-        if (child.ok() && !IsEnded((*child)->info.status)) {
-          WEFT_RETURN_IF_ERROR(TerminateExecution(env, **child, "its parent's branch was canceled",
-                                                  /*notify_parent=*/false));
-        }
+        env.cache->work.push_back(
+            Work{Work::Kind::kTerminateChild, {}, GetStr(record, "child_id"), {}, 0});
       }
       return DropWait(env, live.id, req.wait_id, record);
     }
@@ -530,29 +577,38 @@ int64_t ExecutionDeadline(const Live& live) {
 
 // A child that just ended resumes the parent waiting on it, in the same transaction: with
 // its output, or a CHILD_FAILED error when it failed or was terminated.
-absl::Status ResumeParent(TransitionEnv& env, Live& child) {
-  WEFT_RETURN_IF_ERROR(Persist(env, child));
-  WEFT_ASSIGN_OR_RETURN(Live* parent, LoadLive(env, child.info.parent_id));
+absl::Status ResumeParent(TransitionEnv& env, const ExecutionInfo& child, uint64_t parent_wait) {
+  if (env.quarantined != nullptr && env.quarantined->contains(child.parent_id)) {
+    return absl::OkStatus();  // out of service: nothing resumes it
+  }
+  WEFT_ASSIGN_OR_RETURN(Live* parent, LoadLive(env, child.parent_id));
   if (IsEnded(parent->info.status)) return absl::OkStatus();
-  WEFT_RETURN_IF_ERROR(CloseWait(env, *parent, child.info.parent_wait));
+  WEFT_RETURN_IF_ERROR(CloseWait(env, *parent, parent_wait));
   WEFT_RETURN_IF_ERROR(AppendHistory(env, *parent, HistoryType::kChildEnded, "",
                                      Obj({{"child_id", Str(child.id)},
-                                          {"status", Str(ExecutionStatusName(child.info.status))}})));
+                                          {"status", Str(ExecutionStatusName(child.status))}})));
   vm::Outcome outcome =
-      child.info.status == ExecutionStatus::kCompleted
-          ? vm::Outcome{true, child.info.output}
-          : vm::Outcome{false, ChildFailure(child.info.workflow, child.id, child.info.status,
-                                            child.info.error)};
-  vm::RunContext ctx;
-  ctx.now_ms = env.now_ms;
-  vm::RunResult r = vm::Resume(parent->program->program, parent->vm, child.info.parent_wait,
-                               std::move(outcome), ctx);
+      child.status == ExecutionStatus::kCompleted
+          ? vm::Outcome{true, child.output}
+          : vm::Outcome{false, ChildFailure(child.workflow, child.id, child.status, child.error)};
+  vm::RunResult r = vm::Resume(parent->program->program, parent->vm, parent_wait,
+                               std::move(outcome), Ctx(env));
   return Apply(env, *parent, std::move(r), /*notify_parent=*/true);
 }
 
 // Ends the execution: header, status index, history; the failure workflow; the parent.
-absl::Status EndExecution(TransitionEnv& env, Live& live, const vm::RunResult& r,
+absl::Status EndExecution(TransitionEnv& env, Live& live, const vm::RunResult& run,
                           bool notify_parent) {
+  vm::RunResult over;  // the run, failed, when its output is too big to keep
+  if (run.status == vm::RunStatus::kCompleted) {
+    if (const uint64_t bytes = PayloadBytes(run.output); bytes > env.limits->max_output_bytes) {
+      over.status = vm::RunStatus::kFailed;
+      over.error = LimitExceeded(OverLimitMessage("the execution's output", bytes,
+                                                  env.limits->max_output_bytes,
+                                                  "max_output_bytes"));
+    }
+  }
+  const vm::RunResult& r = over.status == vm::RunStatus::kFailed ? over : run;
   const bool completed = r.status == vm::RunStatus::kCompleted;
   WEFT_RETURN_IF_ERROR(
       SetStatus(env, live, completed ? ExecutionStatus::kCompleted : ExecutionStatus::kFailed));
@@ -577,21 +633,22 @@ absl::Status EndExecution(TransitionEnv& env, Live& live, const vm::RunResult& r
                        {"reason", Get(r.error, "message")}, {"error", r.error},
                        {"input", live.info.input}});
     WEFT_ASSIGN_OR_RETURN(input, FailureInputFor(env, program.failure_workflow, input));
-    absl::StatusOr<ChildStart> handler =
-        StartExecution(env, program.failure_workflow, 0, input, "", 0, DeriveSeed(live.id, 0));
+    absl::StatusOr<StartCommand> handler = PrepareStart(env, program.failure_workflow, 0, input,
+                                                        "", 0, 0, DeriveSeed(live.id, 0));
     WEFT_RETURN_IF_ERROR(AppendHistory(
         env, live, HistoryType::kFailureWorkflow, "",
         handler.ok() ? Obj({{"workflow", Str(program.failure_workflow)},
-                            {"execution_id", Str(handler->id)}})
+                            {"execution_id", Str(handler->execution_id)}})
                      : Obj({{"workflow", Str(program.failure_workflow)},
                             {"error", Str(ToStd(handler.status().message()))}})));
-    if (!handler.ok() && !absl::IsNotFound(handler.status()) &&
-        !absl::IsInvalidArgument(handler.status())) {
+    if (handler.ok()) {
+      QueueStart(env, *std::move(handler));
+    } else if (!absl::IsNotFound(handler.status()) && !absl::IsInvalidArgument(handler.status())) {
       return handler.status();
     }
   }
-  if (!notify_parent || live.info.parent_wait == 0) return absl::OkStatus();
-  return ResumeParent(env, live);
+  if (notify_parent) QueueParentResume(env, live.info, live.parent_wait);
+  return absl::OkStatus();
 }
 
 // Carries out a run's requests (and the runs that immediate answers cause), ends the
@@ -609,8 +666,7 @@ absl::Status Apply(TransitionEnv& env, Live& live, vm::RunResult result, bool no
     }
     if (r.status != vm::RunStatus::kWaiting) {
       WEFT_RETURN_IF_ERROR(EndExecution(env, live, r, notify_parent));
-      if (notify_parent && live.info.parent_wait != 0) return absl::OkStatus();  // persisted
-      continue;
+      break;  // nothing runs after the end
     }
     for (const vm::Request& req : r.requests) {
       if (req.compensation) {
@@ -624,6 +680,16 @@ absl::Status Apply(TransitionEnv& env, Live& live, vm::RunResult result, bool no
       vm::RunContext ctx;
       ctx.now_ms = env.now_ms;
       runs.push_back(vm::Resume(live.program->program, live.vm, i.wait_id, std::move(i.outcome), ctx));
+    }
+    if (runs.empty() && !IsEnded(live.info.status) && live.vm.failure.is_null() &&
+        live.row.next_history_seq > env.limits->max_history_events) {
+      // Its history is full: the execution fails as if it timed out (compensations run).
+      runs.push_back(vm::Abort(
+          live.program->program, live.vm,
+          LimitExceeded(absl::StrCat("the execution's history reached its limit of ",
+                                     env.limits->max_history_events,
+                                     " events (max_history_events)")),
+          Ctx(env)));
     }
   }
   return Persist(env, live);
@@ -647,8 +713,8 @@ absl::Status TerminateExecution(TransitionEnv& env, Live& live, std::string_view
   WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kExecutionTerminated, "",
                                      Obj({{"reason", Str(reason)}})));
   env.effects.ended.push_back(live.id);
-  if (!notify_parent || live.info.parent_wait == 0) return Persist(env, live);
-  return ResumeParent(env, live);
+  if (notify_parent) QueueParentResume(env, live.info, live.parent_wait);
+  return Persist(env, live);
 }
 
 vm::RunContext Ctx(const TransitionEnv& env) {
@@ -672,10 +738,13 @@ absl::Status AttemptFailed(TransitionEnv& env, Live& live, uint64_t wait_id, Val
                                  GetInt(record, "schedule_due")));
   record = With(record, "attempt_due", Value::Int(0));
   record = With(record, "schedule_due", Value::Int(0));
-  if (!terminal && in_time && attempt <= policy.retries) {
+  // Retries count from this run's first attempt: a retried execution gets its budget again.
+  const int64_t first_attempt = std::max<int64_t>(1, GetInt(record, "first_attempt"));
+  const uint32_t tries = attempt - static_cast<uint32_t>(first_attempt) + 1;
+  if (!terminal && in_time && tries <= policy.retries) {
     // 63 bits, so the history's int holds the very seed the jitter is drawn from.
     const uint64_t seed = DeriveSeed(live.id, wait_id * 1000003 + attempt) >> 1;
-    const int64_t delay = RetryDelayMs(policy, attempt + 1, UnitFromSeed(seed));
+    const int64_t delay = RetryDelayMs(policy, tries + 1, UnitFromSeed(seed));
     WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kTaskRetryScheduled,
                                        std::string(task_id),
                                        Obj({{"next_attempt", Value::Int(attempt + 1)},
@@ -712,6 +781,12 @@ absl::Status FlushLiveCache(TransitionEnv& env) {
   for (auto& [id, live] : env.cache->lives) {
     if (!live->dirty) continue;
     live->row.checkpoint = vm::EncodeCheckpoint(live->vm);
+    if (live->row.checkpoint.size() > env.limits->max_checkpoint_bytes) {
+      env.primary = id;  // its fault: the writer quarantines it and commits the rest
+      return absl::OutOfRangeError(OverLimitMessage(
+          "the execution's state", live->row.checkpoint.size(),
+          env.limits->max_checkpoint_bytes, "max_checkpoint_bytes"));
+    }
     env.effects.checkpoint_bytes += live->row.checkpoint.size();
     ++env.effects.checkpoints;
     WEFT_RETURN_IF_ERROR(
@@ -722,8 +797,9 @@ absl::Status FlushLiveCache(TransitionEnv& env) {
   return absl::OkStatus();
 }
 
-absl::Status ApplyStart(TransitionEnv& env, const StartCommand& cmd) {
+static absl::Status ApplyStartImpl(TransitionEnv& env, const StartCommand& cmd) {
   WEFT_CHECK(cmd.program != nullptr);
+  if (env.primary.empty()) env.primary = cmd.execution_id;
   auto owned = std::make_unique<Live>();
   Live& live = *owned;
   env.cache->lives[cmd.execution_id] = std::move(owned);
@@ -738,7 +814,8 @@ absl::Status ApplyStart(TransitionEnv& env, const StartCommand& cmd) {
   info.status = ExecutionStatus::kRunning;
   info.created_ms = info.updated_ms = env.now_ms;
   info.parent_id = cmd.parent_id;
-  info.parent_wait = cmd.parent_wait;
+  live.parent_wait = cmd.parent_wait;
+  live.child_depth = cmd.child_depth;
   live.header_dirty = true;
   WEFT_RETURN_IF_ERROR(env.txn.Put(
       Table::kByStatus,
@@ -757,11 +834,10 @@ absl::Status ApplyStart(TransitionEnv& env, const StartCommand& cmd) {
   }
   live.vm = vm::NewExecState(program, cmd.args, cmd.seed);
   vm::RunResult r = vm::Start(program, live.vm, Ctx(env));
-  // A child's parent is resumed by the caller that started it (it holds the parent in memory).
-  return Apply(env, live, std::move(r), /*notify_parent=*/false);
+  return Apply(env, live, std::move(r), /*notify_parent=*/true);
 }
 
-absl::Status ApplyTaskResult(TransitionEnv& env, const TaskResultCommand& cmd) {
+static absl::Status ApplyTaskResultImpl(TransitionEnv& env, const TaskResultCommand& cmd) {
   WEFT_ASSIGN_OR_RETURN(auto task, ReadTask(env, cmd.task_id));
   if (!task) return absl::NotFoundError(absl::StrCat("no task `", cmd.task_id, "`"));
   TaskInfo& t = task->info;
@@ -817,16 +893,19 @@ absl::Status ApplyTaskResult(TransitionEnv& env, const TaskResultCommand& cmd) {
   return Apply(env, *live, std::move(r), /*notify_parent=*/true);
 }
 
-absl::Status ApplyLeaseExpired(TransitionEnv& env, const LeaseExpiredCommand& cmd) {
+static absl::Status ApplyLeaseExpiredImpl(TransitionEnv& env, const LeaseExpiredCommand& cmd) {
   WEFT_ASSIGN_OR_RETURN(auto task, ReadTask(env, cmd.task_id));
   if (!task || task->info.status != TaskStatus::kScheduled) return absl::OkStatus();
   WEFT_ASSIGN_OR_RETURN(Live* live, LoadLive(env, task->info.execution_id));
   WEFT_RETURN_IF_ERROR(AppendHistory(env, *live, HistoryType::kLeaseExpired, cmd.task_id,
                                      Obj({{"worker", Str(cmd.worker_id)}})));
+  ReadyTask again = cmd.task;
+  again.redelivery = true;
+  env.effects.ready.push_back(std::move(again));
   return Persist(env, *live);
 }
 
-absl::Status ApplyTimerFired(TransitionEnv& env, const TimerFiredCommand& cmd) {
+static absl::Status ApplyTimerFiredImpl(TransitionEnv& env, const TimerFiredCommand& cmd) {
   WEFT_ASSIGN_OR_RETURN(auto present, env.txn.Get(Table::kTimers, cmd.key));
   if (!present) return absl::OkStatus();  // its wait ended another way
   const std::string task_id(*present);
@@ -920,7 +999,7 @@ absl::Status ApplyTimerFired(TransitionEnv& env, const TimerFiredCommand& cmd) {
   return Persist(env, *live);
 }
 
-absl::Status ApplySignal(TransitionEnv& env, const SignalCommand& cmd) {
+static absl::Status ApplySignalImpl(TransitionEnv& env, const SignalCommand& cmd) {
   WEFT_ASSIGN_OR_RETURN(Live* live, LoadLive(env, cmd.execution_id));
   if (IsEnded(live->info.status)) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -943,7 +1022,7 @@ absl::Status ApplySignal(TransitionEnv& env, const SignalCommand& cmd) {
   return Apply(env, *live, std::move(r), true);
 }
 
-absl::Status ApplyHeartbeat(TransitionEnv& env, const HeartbeatCommand& cmd) {
+static absl::Status ApplyHeartbeatImpl(TransitionEnv& env, const HeartbeatCommand& cmd) {
   WEFT_ASSIGN_OR_RETURN(auto task, ReadTask(env, cmd.task_id));
   if (!task) return absl::NotFoundError(absl::StrCat("no task `", cmd.task_id, "`"));
   if (task->info.status != TaskStatus::kScheduled) {
@@ -955,7 +1034,27 @@ absl::Status ApplyHeartbeat(TransitionEnv& env, const HeartbeatCommand& cmd) {
   return env.txn.Put(Table::kTasks, cmd.task_id, storage::EncodeTask(*task));
 }
 
-absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd) {
+// The highest attempt number of each task wait of an execution, from its task rows.
+static absl::StatusOr<absl::flat_hash_map<uint64_t, uint32_t>> LastAttempts(TransitionEnv& env,
+                                                                            std::string_view id) {
+  std::vector<std::string> task_ids;
+  const std::string prefix = storage::ExecTaskPrefix(id);
+  WEFT_RETURN_IF_ERROR(env.txn.ScanPrefix(
+      Table::kExecTasks, prefix, [&](std::string_view key, std::string_view) {
+        task_ids.emplace_back(key.substr(prefix.size()));
+        return true;
+      }));
+  absl::flat_hash_map<uint64_t, uint32_t> last;
+  for (const std::string& task_id : task_ids) {
+    WEFT_ASSIGN_OR_RETURN(auto task, ReadTask(env, task_id));
+    if (!task) return absl::DataLossError(absl::StrCat("task ", task_id, " of ", ToAbsl(id), " is missing"));
+    uint32_t& at = last[task->wait_id];
+    at = std::max(at, task->info.attempt);
+  }
+  return last;
+}
+
+static absl::Status ApplyControlImpl(TransitionEnv& env, const ControlCommand& cmd) {
   WEFT_ASSIGN_OR_RETURN(Live* loaded, LoadLive(env, cmd.execution_id));
   Live& live = *loaded;
   const ExecutionStatus status = live.info.status;
@@ -1003,6 +1102,7 @@ absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd) {
       live.info.error = Value();
       live.info.ended_ms = 0;
       WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kExecutionRetried, "", Value()));
+      WEFT_ASSIGN_OR_RETURN(live.prior_attempts, LastAttempts(env, live.id));
       vm::RunResult r;
       r.requests = vm::OpenRequests(live.vm);
       for (vm::Request& req : r.requests) {
@@ -1013,7 +1113,9 @@ absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd) {
           req.due_ms = env.now_ms + req.timeout_ms;
         }
       }
-      return Apply(env, live, std::move(r), true);
+      absl::Status applied = Apply(env, live, std::move(r), true);
+      live.prior_attempts.clear();
+      return applied;
     }
     case ControlKind::kRestart: {
       if (!IsEnded(status)) return invalid("restart");
@@ -1038,6 +1140,164 @@ absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd) {
     }
   }
   return absl::OkStatus();
+}
+
+namespace {
+
+// Carries out the queued work (see Work) until none is left. Each item may queue more.
+absl::Status Drain(TransitionEnv& env) {
+  std::deque<Work>& work = env.cache->work;
+  while (!work.empty()) {
+    Work w = std::move(work.front());
+    work.pop_front();
+    switch (w.kind) {
+      case Work::Kind::kStart:
+        WEFT_RETURN_IF_ERROR(ApplyStartImpl(env, w.start));
+        break;
+      case Work::Kind::kResumeParent:
+        WEFT_RETURN_IF_ERROR(ResumeParent(env, w.child, w.parent_wait));
+        break;
+      case Work::Kind::kTerminateChild: {
+        WEFT_ASSIGN_OR_RETURN(Live* child, LoadLive(env, w.id));
+        if (!IsEnded(child->info.status)) {
+          WEFT_RETURN_IF_ERROR(TerminateExecution(env, *child, "its parent's branch was canceled",
+                                                  /*notify_parent=*/false));
+        }
+        break;
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Drained(TransitionEnv& env, absl::Status applied) {
+  if (!applied.ok()) {
+    env.cache->work.clear();
+    return applied;
+  }
+  absl::Status drained = Drain(env);
+  if (!drained.ok() && (absl::IsNotFound(drained) || absl::IsFailedPrecondition(drained) ||
+                        absl::IsInvalidArgument(drained))) {
+    // The command's own transition is written by now: what its consequences ran into is a
+    // fault of the batch (the writer applies it again without this command), not an answer.
+    return absl::DataLossError(
+        absl::StrCat("carrying out the transition's effects: ", drained.message()));
+  }
+  return drained;
+}
+
+// Withdraws an execution's unfinished tasks, its wait records and its timers, reading only
+// the rows that say where they are (its tasks through exec_tasks; its timers by a scan of the
+// timers table, which only a quarantine pays for).
+absl::Status WithdrawEverything(TransitionEnv& env, std::string_view id) {
+  std::vector<std::string> task_ids;
+  const std::string task_prefix = storage::ExecTaskPrefix(id);
+  WEFT_RETURN_IF_ERROR(env.txn.ScanPrefix(
+      Table::kExecTasks, task_prefix, [&](std::string_view key, std::string_view) {
+        task_ids.emplace_back(key.substr(task_prefix.size()));
+        return true;
+      }));
+  for (const std::string& task_id : task_ids) {
+    absl::StatusOr<std::optional<storage::TaskRow>> task = ReadTask(env, task_id);
+    if (!task.ok() || !*task || (*task)->info.status != TaskStatus::kScheduled) continue;
+    storage::TaskRow& row = **task;
+    row.info.status = TaskStatus::kCanceled;
+    row.info.ended_ms = env.now_ms;
+    WEFT_RETURN_IF_ERROR(env.txn.Put(Table::kTasks, task_id, storage::EncodeTask(row)));
+    WEFT_RETURN_IF_ERROR(env.txn.Delete(Table::kQueue, storage::QueueKey(row.info.type, task_id)));
+    env.effects.canceled.push_back(task_id);
+  }
+  std::vector<std::string> doomed;
+  WEFT_RETURN_IF_ERROR(env.txn.ScanPrefix(
+      Table::kWaits, storage::WaitPrefix(id), [&](std::string_view key, std::string_view) {
+        doomed.emplace_back(key);
+        return true;
+      }));
+  for (const std::string& key : doomed) WEFT_RETURN_IF_ERROR(env.txn.Delete(Table::kWaits, key));
+  doomed.clear();
+  WEFT_RETURN_IF_ERROR(
+      env.txn.ScanPrefix(Table::kTimers, "", [&](std::string_view key, std::string_view) {
+        std::optional<storage::TimerKeyParts> parts = storage::ParseTimerKey(key);
+        if (parts && parts->execution_id == id) doomed.emplace_back(key);
+        return true;
+      }));
+  for (const std::string& key : doomed) WEFT_RETURN_IF_ERROR(env.txn.Delete(Table::kTimers, key));
+  return absl::OkStatus();
+}
+
+// The next free history sequence number of `id`, from its history itself (its state row may
+// be the damaged part).
+absl::StatusOr<uint32_t> NextHistorySeq(TransitionEnv& env, std::string_view id) {
+  uint32_t last = 0;
+  const std::string prefix = storage::HistoryPrefix(id);
+  WEFT_RETURN_IF_ERROR(
+      env.txn.ScanPrefix(Table::kHistory, prefix, [&](std::string_view key, std::string_view) {
+        if (key.size() == prefix.size() + 4) {
+          last = storage::ReadBigEndian32(key.substr(prefix.size()));
+        }
+        return true;
+      }));
+  return last + 1;
+}
+
+}  // namespace
+
+absl::Status ApplyQuarantine(TransitionEnv& env, std::string_view id, std::string_view reason) {
+  WEFT_RETURN_IF_ERROR(WithdrawEverything(env, id));
+  env.effects.ended.emplace_back(id);
+  absl::StatusOr<storage::ExecutionRow> row = ReadRow(env, id);
+  if (!row.ok()) return absl::OkStatus();  // nothing left to mark; nothing will wake it either
+  ExecutionInfo& info = row->info;
+  const bool was_running = !IsEnded(info.status);
+  if (was_running) {
+    WEFT_RETURN_IF_ERROR(env.txn.Delete(
+        Table::kByStatus, storage::StatusKey(static_cast<uint8_t>(info.status), id)));
+    info.status = ExecutionStatus::kFailed;
+    WEFT_RETURN_IF_ERROR(env.txn.Put(
+        Table::kByStatus, storage::StatusKey(static_cast<uint8_t>(info.status), id), {}));
+    info.error = Obj({{"code", Str(vm::kQuarantined)},
+                      {"message", Str(absl::StrCat("execution quarantined after a fault: ",
+                                                   ToAbsl(reason)))}});
+    info.ended_ms = info.updated_ms = env.now_ms;
+    WEFT_RETURN_IF_ERROR(env.txn.Put(Table::kExecutions, id, storage::EncodeExecution(*row)));
+  }
+  WEFT_ASSIGN_OR_RETURN(uint32_t seq, NextHistorySeq(env, id));
+  HistoryRow event{env.now_ms, HistoryType::kExecutionQuarantined, "",
+                   Obj({{"reason", Str(reason)}})};
+  WEFT_RETURN_IF_ERROR(
+      env.txn.Put(Table::kHistory, storage::HistoryKey(id, seq), storage::EncodeHistory(event)));
+  // Keep the state row's counter past the event, when the state row still decodes.
+  if (auto bytes = env.txn.Get(Table::kExecState, id); bytes.ok() && *bytes) {
+    if (absl::StatusOr<ExecStateRow> state = storage::DecodeExecState(**bytes); state.ok()) {
+      state->next_history_seq = seq + 1;
+      WEFT_RETURN_IF_ERROR(env.txn.Put(Table::kExecState, id, storage::EncodeExecState(*state)));
+    }
+  }
+  if (!was_running) return absl::OkStatus();
+  QueueParentResume(env, info, row->parent_wait);
+  return Drain(env);
+}
+
+absl::Status ApplyStart(TransitionEnv& env, const StartCommand& cmd) {
+  return Drained(env, ApplyStartImpl(env, cmd));
+}
+absl::Status ApplyTaskResult(TransitionEnv& env, const TaskResultCommand& cmd) {
+  return Drained(env, ApplyTaskResultImpl(env, cmd));
+}
+absl::Status ApplyLeaseExpired(TransitionEnv& env, const LeaseExpiredCommand& cmd) {
+  return Drained(env, ApplyLeaseExpiredImpl(env, cmd));
+}
+absl::Status ApplyTimerFired(TransitionEnv& env, const TimerFiredCommand& cmd) {
+  return Drained(env, ApplyTimerFiredImpl(env, cmd));
+}
+absl::Status ApplySignal(TransitionEnv& env, const SignalCommand& cmd) {
+  return Drained(env, ApplySignalImpl(env, cmd));
+}
+absl::Status ApplyHeartbeat(TransitionEnv& env, const HeartbeatCommand& cmd) {
+  return Drained(env, ApplyHeartbeatImpl(env, cmd));
+}
+absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd) {
+  return Drained(env, ApplyControlImpl(env, cmd));
 }
 
 }  // namespace weft::engine

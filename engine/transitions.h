@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "engine/program_cache.h"
 #include "engine/ulid.h"
@@ -37,6 +38,7 @@ struct StartCommand {
   uint64_t seed = 0;        // the execution's random generator seed
   std::string parent_id;    // a child's parent; empty for a top-level start
   uint64_t parent_wait = 0; // the parent's wait the child ends; 0 when detached
+  uint32_t child_depth = 0; // 0 for a top-level start; the parent's + 1 for a child
 };
 
 struct TaskResultCommand {
@@ -85,10 +87,6 @@ enum class TimerKind : uint8_t {
   kScheduleTimeout = 6,   // a task attempt not picked up within `schedule_timeout`
 };
 
-struct LeaseExpiredCommand {
-  std::string task_id;
-  std::string worker_id;
-};
 
 // A task that became ready; handed to the dispatcher once the transaction commits.
 struct ReadyTask {
@@ -99,6 +97,13 @@ struct ReadyTask {
   Value input;
   int64_t priority = 0;      // higher first
   int64_t heartbeat_ms = 0;  // 0: none
+  bool redelivery = false;   // handed out again after a lease expired
+};
+
+struct LeaseExpiredCommand {
+  std::string task_id;
+  std::string worker_id;
+  ReadyTask task;  // handed out again after the commit when still unfinished
 };
 
 // What a batch of transitions did, acted on only after a successful commit.
@@ -128,6 +133,11 @@ struct TransitionEnv {
   std::function<bool(std::string_view task_id)> is_started;
   // The executions this batch has loaded (transitions.cc). FlushLiveCache writes them.
   LiveCache* cache = nullptr;
+  const EngineLimits* limits = &kDefaultLimits;
+  // Executions whose commands are refused (FailedPrecondition): quarantined after a fault.
+  const absl::flat_hash_set<std::string>* quarantined = nullptr;
+  // The first execution the current command loaded or started: the one a fault is laid on.
+  std::string primary;
 };
 
 // Writes every execution state the batch changed (one checkpoint encoding each) and empties
@@ -145,6 +155,11 @@ absl::Status ApplySignal(TransitionEnv& env, const SignalCommand& cmd);
 absl::Status ApplyHeartbeat(TransitionEnv& env, const HeartbeatCommand& cmd);
 // FailedPrecondition when the command does not fit the execution's status.
 absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd);
+// Takes an execution out of service after a fault its records or its transition caused,
+// without loading its state: marks it FAILED with a QUARANTINED error (unless it had ended),
+// records EXECUTION_QUARANTINED, withdraws its tasks, waits and timers, and resumes its
+// parent with CHILD_FAILED. Works on whatever of its rows still decode.
+absl::Status ApplyQuarantine(TransitionEnv& env, std::string_view id, std::string_view reason);
 
 }  // namespace weft::engine
 

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "engine/engine_impl.h"
+#include "engine/payload_limits.h"
 
 namespace weft::engine {
 namespace {
@@ -55,7 +56,7 @@ void EngineImpl::WorkerLoop(int index) {
   const int64_t lease_ms = absl::ToInt64Milliseconds(options_.lease);
   while (workers_running_) {
     std::optional<Lease> lease =
-        dispatcher_.TakeAny(limits, worker_id, clock_->NowMs(), lease_ms, kPollWaitMs);
+        dispatcher_.TakeAny(limits, worker_id, *clock_, lease_ms, kPollWaitMs);
     if (!lease) continue;
     std::shared_ptr<const TaskHandler> handler;
     {
@@ -88,16 +89,20 @@ absl::Status EngineImpl::SubmitResult(std::string_view task_id, std::string_view
   cmd.value = outcome.ok() ? outcome.output() : outcome.details();
   cmd.reason = outcome.reason();
   cmd.terminal = outcome.terminal();
-  std::optional<ReadyTask> retry;
-  if (lease) retry = std::move(lease->task);
-  auto on_done = [this, retry = std::move(retry)](const absl::Status& s) {
-    // A storage failure lost the result: hand the task out again rather than strand it.
-    if (!s.ok() && retry && !absl::IsFailedPrecondition(s) && !absl::IsNotFound(s)) {
-      dispatcher_.Enqueue({*retry});
-    }
-  };
+  if (const uint64_t bytes = PayloadBytes(cmd.value);
+      bytes > options_.limits.max_task_output_bytes) {
+    // Never stored: the attempt fails for good, which the workflow can catch.
+    cmd.reason = OverLimitMessage(cmd.ok ? "the task output" : "the task failure's details",
+                                  bytes, options_.limits.max_task_output_bytes,
+                                  "max_task_output_bytes");
+    cmd.ok = false;
+    cmd.terminal = true;
+    cmd.value = Value();
+  }
+  // The writer retries failed commits itself; a result it refused for a fault quarantines the
+  // execution and withdraws its tasks; one lost at shutdown is handed out again at open.
   if (!wait) {
-    writer_->Submit(std::move(cmd), std::move(on_done));
+    writer_->Submit(std::move(cmd), nullptr);
     results_in_transit_.fetch_sub(1);
     return absl::OkStatus();
   }
@@ -105,9 +110,7 @@ absl::Status EngineImpl::SubmitResult(std::string_view task_id, std::string_view
   std::future<absl::Status> future = promise.get_future();
   writer_->Submit(std::move(cmd), [&promise](const absl::Status& s) { promise.set_value(s); });
   results_in_transit_.fetch_sub(1);
-  absl::Status s = future.get();
-  on_done(s);
-  return s;
+  return future.get();
 }
 
 void EngineImpl::ExpireLeases() {
@@ -131,7 +134,7 @@ void EngineImpl::ExpireLeases() {
       writer_->Submit(std::move(cmd), nullptr);
       continue;
     }
-    writer_->Submit(LeaseExpiredCommand{lease.task.task_id, lease.worker_id}, nullptr);
+    writer_->Submit(LeaseExpiredCommand{lease.task.task_id, lease.worker_id, lease.task}, nullptr);
   }
 }
 

@@ -1,7 +1,12 @@
 // See writer.h.
 #include "engine/writer.h"
 
+#include <cstdio>
 #include <future>
+#include <new>
+
+#include "absl/strings/str_cat.h"
+#include "common/strings.h"
 
 namespace weft::engine {
 namespace {
@@ -11,15 +16,56 @@ bool IsCommandError(const absl::Status& s) {
   return absl::IsNotFound(s) || absl::IsFailedPrecondition(s) || absl::IsInvalidArgument(s);
 }
 
+// While transitions are applied, LMDB only touches memory; the one failure of the machine it
+// can report then is a full map. Every other error there is the fault of the execution the
+// failing command touched. A failed commit (disk full, I/O error, full map) is the machine's:
+// the same batch is tried again.
+bool IsStorageFailureWhileApplying(const absl::Status& s) { return absl::IsResourceExhausted(s); }
+
+// Backoff after the n-th consecutive failed commit: 10 ms doubling to 5 s.
+int64_t BackoffMs(int failures) {
+  int64_t ms = 10;
+  for (int i = 1; i < failures && ms < 5000; ++i) ms *= 2;
+  return ms < 5000 ? ms : 5000;
+}
+
+absl::Status Apply(TransitionEnv& env, const Command& command) {
+  return std::visit(
+      [&](const auto& cmd) -> absl::Status {
+        using T = std::decay_t<decltype(cmd)>;
+        if constexpr (std::is_same_v<T, StartCommand>) return ApplyStart(env, cmd);
+        if constexpr (std::is_same_v<T, TaskResultCommand>) return ApplyTaskResult(env, cmd);
+        if constexpr (std::is_same_v<T, LeaseExpiredCommand>) return ApplyLeaseExpired(env, cmd);
+        if constexpr (std::is_same_v<T, TimerFiredCommand>) return ApplyTimerFired(env, cmd);
+        if constexpr (std::is_same_v<T, SignalCommand>) return ApplySignal(env, cmd);
+        if constexpr (std::is_same_v<T, HeartbeatCommand>) return ApplyHeartbeat(env, cmd);
+        if constexpr (std::is_same_v<T, ControlCommand>) return ApplyControl(env, cmd);
+      },
+      command);
+}
+
+// A transition must not take the process down: an exception (out of memory while encoding a
+// huge state, say) becomes the fault of the command's execution.
+absl::Status ApplyGuarded(TransitionEnv& env, const Command& command) {
+  try {
+    return Apply(env, command);
+  } catch (const std::bad_alloc&) {
+    return absl::DataLossError("out of memory while applying the transition");
+  } catch (const std::exception& e) {
+    return absl::DataLossError(absl::StrCat("the transition threw: ", e.what()));
+  }
+}
+
 }  // namespace
 
 Writer::Writer(storage::Env& env, const Clock& clock, ProgramCache& programs, UlidGenerator& ids,
-               size_t max_batch, WriterHooks hooks)
+               size_t max_batch, const EngineLimits& limits, WriterHooks hooks)
     : env_(env),
       clock_(clock),
       programs_(programs),
       ids_(ids),
       max_batch_(max_batch == 0 ? 1 : max_batch),
+      limits_(limits),
       hooks_(std::move(hooks)),
       thread_([this] { Loop(); }) {}
 
@@ -71,6 +117,12 @@ uint64_t Writer::transitions() const {
   return transitions_;
 }
 
+WriterStats Writer::stats() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return WriterStats{commits_, transitions_, commit_failures_, quarantined_, stalled(),
+                     stall_reason_};
+}
+
 void Writer::Loop() {
   std::vector<Pending> batch;
   for (;;) {
@@ -95,39 +147,116 @@ void Writer::Loop() {
   }
 }
 
-void Writer::RunBatch(std::vector<Pending>& batch) {
-  std::vector<absl::Status> results(batch.size());
-  Effects effects;
-  absl::Status batch_error;
+Writer::Attempt Writer::TryBatch(std::vector<Pending>& batch, const std::vector<bool>& refused,
+                                 std::vector<absl::Status>& results,
+                                 std::vector<std::string>& primaries, Effects& effects) {
+  Attempt out;
   absl::StatusOr<storage::Txn> txn = storage::Txn::BeginWrite(env_);
   if (!txn.ok()) {
-    batch_error = txn.status();
-  } else {
-    auto cache = NewLiveCache();
-    TransitionEnv tenv{*txn, clock_.NowMs(), programs_, ids_, effects, hooks_.is_started,
-                       cache.get()};
-    for (size_t i = 0; i < batch.size() && batch_error.ok(); ++i) {
-      absl::Status s = std::visit(
-          [&](const auto& cmd) -> absl::Status {
-            using T = std::decay_t<decltype(cmd)>;
-            if constexpr (std::is_same_v<T, StartCommand>) return ApplyStart(tenv, cmd);
-            if constexpr (std::is_same_v<T, TaskResultCommand>) return ApplyTaskResult(tenv, cmd);
-            if constexpr (std::is_same_v<T, LeaseExpiredCommand>) return ApplyLeaseExpired(tenv, cmd);
-            if constexpr (std::is_same_v<T, TimerFiredCommand>) return ApplyTimerFired(tenv, cmd);
-            if constexpr (std::is_same_v<T, SignalCommand>) return ApplySignal(tenv, cmd);
-            if constexpr (std::is_same_v<T, HeartbeatCommand>) return ApplyHeartbeat(tenv, cmd);
-            if constexpr (std::is_same_v<T, ControlCommand>) return ApplyControl(tenv, cmd);
-          },
-          batch[i].command);
-      if (s.ok() || IsCommandError(s)) {
-        results[i] = s;
-      } else {
-        // A storage failure: what this batch wrote cannot be trusted, so none of it is kept.
-        batch_error = s;
-      }
+    out.kind = Attempt::Kind::kStorage;
+    out.status = txn.status();
+    return out;
+  }
+  auto cache = NewLiveCache();
+  TransitionEnv tenv{*txn, clock_.NowMs(), programs_, ids_, effects, hooks_.is_started,
+                     cache.get(), &limits_, &quarantined_ids_, {}};
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (refused[i]) continue;
+    tenv.primary.clear();
+    absl::Status s = ApplyGuarded(tenv, batch[i].command);
+    primaries[i] = tenv.primary;
+    if (s.ok() || IsCommandError(s)) {
+      results[i] = s;
+      continue;
     }
-    if (batch_error.ok()) batch_error = FlushLiveCache(tenv);
-    if (batch_error.ok()) batch_error = txn->Commit();
+    // Nothing this attempt wrote is kept: the batch is applied again, without this command.
+    out.kind = IsStorageFailureWhileApplying(s) ? Attempt::Kind::kStorage : Attempt::Kind::kFault;
+    out.index = i;
+    out.execution_id = tenv.primary;
+    out.status = s;
+    return out;
+  }
+  absl::Status s;
+  try {
+    tenv.primary.clear();
+    s = FlushLiveCache(tenv);
+  } catch (const std::bad_alloc&) {
+    s = absl::ResourceExhaustedError("out of memory while writing checkpoints");
+  }
+  if (absl::IsOutOfRange(s)) {  // one execution's state is over its limit
+    out.kind = Attempt::Kind::kFault;
+    out.index = batch.size();  // no one command to refuse: the execution's are refused
+    out.execution_id = tenv.primary;
+    out.status = s;
+    return out;
+  }
+  if (s.ok()) s = txn->Commit();
+  if (!s.ok()) {
+    out.kind = Attempt::Kind::kStorage;
+    out.status = s;
+  }
+  return out;
+}
+
+bool Writer::RecoverFromStorageFailure(const absl::Status& status, int failures) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++commit_failures_;
+    stall_reason_ = ToStd(status.message());
+    if (stopping_ && failures > 3) return false;
+  }
+  if (absl::IsResourceExhausted(status) && hooks_.grow_map) {
+    absl::Status grown = hooks_.grow_map();
+    if (grown.ok()) return true;
+    std::fprintf(stderr, "weft: cannot grow the store's map: %s\n",
+                 std::string(grown.message()).c_str());
+  }
+  stalled_.store(true, std::memory_order_relaxed);
+  const int64_t wait_ms = BackoffMs(failures);
+  std::fprintf(stderr, "weft: commit failed (%d in a row): %s; retrying in %lld ms\n", failures,
+               std::string(status.message()).c_str(), static_cast<long long>(wait_ms));
+  std::unique_lock<std::mutex> lock(mu_);
+  cv_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });
+  return true;
+}
+
+void Writer::RunBatch(std::vector<Pending>& batch) {
+  std::vector<absl::Status> results(batch.size());
+  std::vector<bool> refused(batch.size(), false);
+  std::vector<std::string> primaries(batch.size());
+  std::vector<std::pair<std::string, absl::Status>> faults;
+  Effects effects;
+  absl::Status batch_error;
+  for (int failures = 0;;) {
+    effects = Effects{};
+    Attempt attempt = TryBatch(batch, refused, results, primaries, effects);
+    if (attempt.kind == Attempt::Kind::kCommitted) break;
+    if (attempt.kind == Attempt::Kind::kFault) {
+      if (attempt.index < batch.size()) {
+        refused[attempt.index] = true;
+        results[attempt.index] = attempt.status;
+      } else {
+        // Found while writing the batch's states: refuse every command of that execution.
+        for (size_t i = 0; i < batch.size(); ++i) {
+          if (!refused[i] && primaries[i] == attempt.execution_id) {
+            refused[i] = true;
+            results[i] = attempt.status;
+          }
+        }
+      }
+      if (!attempt.execution_id.empty()) {
+        quarantined_ids_.insert(attempt.execution_id);
+        faults.emplace_back(attempt.execution_id, attempt.status);
+      }
+      continue;
+    }
+    if (!RecoverFromStorageFailure(attempt.status, ++failures)) {
+      batch_error = attempt.status;
+      break;
+    }
+  }
+  if (stalled_.exchange(false, std::memory_order_relaxed)) {
+    std::fprintf(stderr, "weft: commits succeed again\n");
   }
   if (batch_error.ok()) {
     {
@@ -140,6 +269,45 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].done) batch[i].done(batch_error.ok() ? results[i] : batch_error);
   }
+  for (const auto& [id, cause] : faults) Quarantine(id, cause);
+}
+
+absl::Status Writer::CommitAlone(const std::function<absl::Status(TransitionEnv&)>& apply) {
+  for (int failures = 0;;) {
+    Effects effects;
+    absl::Status s;
+    absl::StatusOr<storage::Txn> txn = storage::Txn::BeginWrite(env_);
+    if (txn.ok()) {
+      auto cache = NewLiveCache();
+      TransitionEnv tenv{*txn, clock_.NowMs(), programs_, ids_, effects, hooks_.is_started,
+                         cache.get(), &limits_, &quarantined_ids_, {}};
+      s = apply(tenv);
+      if (!s.ok() && !IsStorageFailureWhileApplying(s)) return s;  // not the machine's fault
+      if (s.ok()) s = FlushLiveCache(tenv);
+      if (s.ok()) s = txn->Commit();
+      if (s.ok()) {
+        if (hooks_.after_commit) hooks_.after_commit(effects);
+        return s;
+      }
+    } else {
+      s = txn.status();
+    }
+    if (!RecoverFromStorageFailure(s, ++failures)) return s;
+  }
+}
+
+void Writer::Quarantine(const std::string& id, const absl::Status& cause) {
+  std::fprintf(stderr, "weft: execution %s quarantined: %s\n", id.c_str(),
+               std::string(cause.message()).c_str());
+  absl::Status s = CommitAlone([&](TransitionEnv& env) {
+    return ApplyQuarantine(env, id, ToStd(cause.message()));
+  });
+  if (!s.ok()) {
+    std::fprintf(stderr, "weft: could not record the quarantine of %s: %s\n", id.c_str(),
+                 std::string(s.message()).c_str());
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  ++quarantined_;
 }
 
 }  // namespace weft::engine

@@ -1,7 +1,14 @@
 // The group-commit writer: one thread owns LMDB's write transaction and applies transitions
 // in batches, one transaction and one fsync per batch. Callers submit commands from any thread
 // and learn the outcome through a callback, which runs on the writer thread after the commit
-// (or after the batch failed), so an acknowledged command is durable.
+// (or after the command was refused), so an acknowledged command is durable.
+//
+// One execution's fault never touches another. A command whose transition fails (corrupt
+// records, a checkpoint that cannot be encoded, an exception) is taken out of the batch, the
+// batch is applied again without it, and the execution it touched is quarantined in a
+// transaction of its own (docs/reliability.md). A commit that fails for the machine's sake
+// (disk full, I/O error) is retried with backoff, counted and logged, never in a hot loop; a
+// full map is grown first.
 #ifndef WEFT_ENGINE_WRITER_H_
 #define WEFT_ENGINE_WRITER_H_
 
@@ -13,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "engine/clock.h"
 #include "engine/program_cache.h"
@@ -26,17 +34,29 @@ using Command = std::variant<StartCommand, TaskResultCommand, LeaseExpiredComman
                              TimerFiredCommand, SignalCommand, HeartbeatCommand, ControlCommand>;
 using Done = std::function<void(const absl::Status&)>;
 
+struct WriterStats {
+  uint64_t commits = 0;
+  uint64_t transitions = 0;
+  uint64_t commit_failures = 0;  // failed attempts to commit a batch (retried)
+  uint64_t quarantined = 0;      // executions quarantined after a fault
+  bool stalled = false;          // the last commit attempt failed; retrying with backoff
+  std::string stall_reason;
+};
+
 struct WriterHooks {
   // Runs on the writer thread after each successful commit, before the callbacks.
   std::function<void(Effects&)> after_commit;
   // Whether a worker currently holds a task (see TransitionEnv::is_started).
   std::function<bool(std::string_view task_id)> is_started;
+  // Grows the store's map after MDB_MAP_FULL; runs on the writer thread with no transaction
+  // open. Empty: a full map is retried with backoff like any other commit failure.
+  std::function<absl::Status()> grow_map;
 };
 
 class Writer {
  public:
   Writer(storage::Env& env, const Clock& clock, ProgramCache& programs, UlidGenerator& ids,
-         size_t max_batch, WriterHooks hooks);
+         size_t max_batch, const EngineLimits& limits, WriterHooks hooks);
   ~Writer();  // drains everything submitted, then stops
 
   // Queues a command. `done` may be empty. After Stop, commands fail with Unavailable.
@@ -51,20 +71,41 @@ class Writer {
   // Moves on every submit and at the end of every batch (see EngineImpl::Idle).
   uint64_t activity() const { return activity_.load(std::memory_order_seq_cst); }
   uint64_t transitions() const;
+  WriterStats stats() const;
+  // The last commit failed and the writer is retrying: new work should be refused.
+  bool stalled() const { return stalled_.load(std::memory_order_relaxed); }
 
  private:
   struct Pending {
     Command command;
     Done done;
   };
+  // How one attempt at a batch ended.
+  struct Attempt {
+    enum class Kind { kCommitted, kFault, kStorage } kind = Kind::kCommitted;
+    size_t index = 0;          // kFault: the command
+    std::string execution_id;  // kFault: the execution it touched (may be empty)
+    absl::Status status;       // kFault, kStorage
+  };
   void Loop();
   void RunBatch(std::vector<Pending>& batch);
+  // `primaries` gets each applied command's first execution (TransitionEnv::primary).
+  Attempt TryBatch(std::vector<Pending>& batch, const std::vector<bool>& refused,
+                   std::vector<absl::Status>& results, std::vector<std::string>& primaries,
+                   Effects& effects);
+  // Commits `apply` in a transaction of its own, retrying storage failures with backoff.
+  absl::Status CommitAlone(const std::function<absl::Status(TransitionEnv&)>& apply);
+  // After a failed attempt: grows the map or sleeps with backoff. False when stopping and the
+  // failures go on: the caller gives up.
+  bool RecoverFromStorageFailure(const absl::Status& status, int failures);
+  void Quarantine(const std::string& id, const absl::Status& cause);
 
   storage::Env& env_;
   const Clock& clock_;
   ProgramCache& programs_;
   UlidGenerator& ids_;
   const size_t max_batch_;
+  const EngineLimits limits_;
   WriterHooks hooks_;
 
   mutable std::mutex mu_;
@@ -75,6 +116,12 @@ class Writer {
   std::atomic<uint64_t> activity_{0};
   uint64_t commits_ = 0;
   uint64_t transitions_ = 0;
+  uint64_t commit_failures_ = 0;
+  uint64_t quarantined_ = 0;
+  std::string stall_reason_;
+  std::atomic<bool> stalled_{false};
+  // Executions quarantined by this writer: their commands are refused without loading them.
+  absl::flat_hash_set<std::string> quarantined_ids_;
   std::thread thread_;
 };
 

@@ -21,6 +21,8 @@ inline constexpr std::string_view kTimeout = "TIMEOUT";
 inline constexpr std::string_view kChildFailed = "CHILD_FAILED";
 inline constexpr std::string_view kCanceled = "CANCELED";
 inline constexpr std::string_view kTerminated = "TERMINATED";
+inline constexpr std::string_view kLimitExceeded = "LIMIT_EXCEEDED";
+inline constexpr std::string_view kQuarantined = "QUARANTINED";
 
 // `error` with "line" and "column" of `pos` added, unless it already has a position.
 Value WithPosition(Value error, SourcePos pos);

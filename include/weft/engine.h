@@ -54,6 +54,22 @@ enum class Durability : uint8_t {
   kNoSync,  // no fsync: survives a process crash, may lose the last commits on an OS crash
 };
 
+// Bounds on what one execution may do (docs/reliability.md). Going past one fails the
+// operation with a catchable LIMIT_EXCEEDED error inside a workflow, or InvalidArgument at
+// the API.
+struct EngineLimits {
+  uint32_t max_child_depth = 100;  // nesting of attached child workflows
+  // Sizes are of the stored (FlexBuffers) encoding.
+  uint64_t max_input_bytes = 4ull << 20;        // a workflow's input (Start, a child's arguments)
+  uint64_t max_task_input_bytes = 4ull << 20;   // what a task is called with
+  uint64_t max_task_output_bytes = 4ull << 20;  // a worker's output or failure details
+  uint64_t max_signal_bytes = 4ull << 20;       // a signal's payload
+  uint64_t max_output_bytes = 4ull << 20;       // an execution's output
+  uint64_t max_checkpoint_bytes = 64ull << 20;  // an execution's whole state
+  uint32_t max_history_events = 1000000;        // events in one execution's history
+};
+inline constexpr EngineLimits kDefaultLimits{};
+
 struct EngineOptions {
   std::string path = ".weft";            // the store directory; created when missing
   Durability durability = Durability::kSync;
@@ -66,6 +82,7 @@ struct EngineOptions {
   // else to do, jumps to the next due timer, so a workflow that sleeps 30 days finishes at
   // once, deterministically. For tests and `weft run --virtual-time`.
   bool virtual_time = false;
+  EngineLimits limits = kDefaultLimits;
 };
 
 // --- Deploying -------------------------------------------------------------------------------
@@ -100,7 +117,6 @@ struct ExecutionInfo {
   int64_t updated_ms = 0;
   int64_t ended_ms = 0;  // 0 while RUNNING
   std::string parent_id;  // the execution that started this one as a child; empty when none
-  uint64_t parent_wait = 0;  // internal: the parent's wait this one ends (0: detached)
 };
 
 // One entry of an execution's append-only history. It is for inspection only; it is never
@@ -189,6 +205,8 @@ struct EngineStats {
   uint64_t checkpoints_written = 0;
   uint64_t results_ignored = 0;         // results for tasks that had already finished
   uint64_t leases_expired = 0;
+  uint64_t commit_failures = 0;  // failed attempts to commit a batch, each retried with backoff
+  uint64_t quarantined = 0;      // executions taken out of service after a fault
 };
 
 class Engine {

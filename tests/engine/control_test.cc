@@ -142,6 +142,7 @@ TEST_F(ControlTest, RetryContinuesFromTheFailedStepOnTheSameVersion) {
   EXPECT_EQ(ExecutionStatusName(engine_->GetExecution(id)->status), "RUNNING");
   LeasedTask again = Take("second");
   EXPECT_NE(again.context.task_id, second.context.task_id);  // a new task for the failed step
+  EXPECT_EQ(again.context.attempt, 2u);  // attempt numbers go on; no second "attempt 1"
   EXPECT_EQ(again.context.input.ToJson(), R"({"a":"A"})");
   Complete(again, Value::String("B"));
   ExecutionInfo info = Await(id);

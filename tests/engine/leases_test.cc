@@ -65,5 +65,47 @@ TEST_F(EngineTest, ConcurrencyLimitIsRespected) {
   EXPECT_EQ(peak.load(), 1);
 }
 
+// Under a virtual clock, a task reached after a jump longer than the lease used to be handed
+// out twice: the worker read the clock before waiting for a task, so its lease was counted
+// from before the jump and had expired when it began. A task with `heartbeat:` failed at once.
+TEST_F(EngineTest, TaskReachedAfterAVirtualClockJumpIsHandedOutOnce) {
+  EngineOptions options;
+  options.virtual_time = true;
+  options.lease = absl::Seconds(60);
+  Reopen(options);
+  Deploy(R"(
+task work
+task beat with { heartbeat: 30s }
+workflow w(i: int) {
+    sleep 2h
+    let a = work(i: i)
+    sleep 2h
+    let b = beat(i: i)
+    return a + b
+}
+)");
+  std::atomic<int> calls{0};
+  auto handler = [&calls](const TaskContext& ctx) {
+    calls.fetch_add(1);
+    // Long enough for the lease sweeper to run while the task is out.
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return TaskOutcome::Complete(Value::Int(1));
+  };
+  engine_->RegisterWorker("work", handler);
+  engine_->RegisterWorker("beat", handler);
+  ASSERT_TRUE(engine_->StartWorkers().ok());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 4; ++i) ids.push_back(StartOk("w", "{\"i\":" + std::to_string(i) + "}"));
+  for (const std::string& id : ids) {
+    ExecutionInfo info = Await(id);
+    EXPECT_EQ(info.status, ExecutionStatus::kCompleted) << info.error.ToJson();
+    EXPECT_EQ(info.output, Value::Int(2));
+    EXPECT_TRUE(HistoryOf(id, "TASK_LEASE_EXPIRED").empty());
+    EXPECT_TRUE(HistoryOf(id, "TASK_RESULT_IGNORED").empty());
+    EXPECT_TRUE(HistoryOf(id, "TASK_TIMED_OUT").empty());
+  }
+  EXPECT_EQ(calls.load(), 8);
+}
+
 }  // namespace
 }  // namespace weft::testing
