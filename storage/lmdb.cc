@@ -373,7 +373,13 @@ absl::StatusOr<Txn> Txn::Begin(const Env& env, unsigned flags) {
     env.TxnEnded();
     return LmdbStatus(rc, what);
   }
-  return Txn(&env, txn);
+  bool checksums = env.checksums();
+  if (!checksums) {
+    // The upgrade is one transaction: the marker tells which side of it this snapshot is on.
+    MDB_val key = ToVal(kMetaChecksum), value;
+    checksums = mdb_get(txn, env.dbi(Table::kMeta), &key, &value) == 0;
+  }
+  return Txn(&env, txn, checksums);
 }
 
 absl::StatusOr<Txn> Txn::BeginRead(const Env& env) { return Begin(env, MDB_RDONLY); }
@@ -383,13 +389,17 @@ absl::StatusOr<Txn> Txn::BeginWrite(const Env& env) {
   return Begin(env, 0);
 }
 
-Txn::Txn(Txn&& other) noexcept : env_(other.env_), txn_(other.txn_) { other.txn_ = nullptr; }
+Txn::Txn(Txn&& other) noexcept
+    : env_(other.env_), txn_(other.txn_), checksums_(other.checksums_) {
+  other.txn_ = nullptr;
+}
 
 Txn& Txn::operator=(Txn&& other) noexcept {
   if (this != &other) {
     Abort();
     env_ = other.env_;
     txn_ = other.txn_;
+    checksums_ = other.checksums_;
     other.txn_ = nullptr;
   }
   return *this;
@@ -413,7 +423,7 @@ absl::Status Txn::Commit() {
 }
 
 bool Txn::Sealed(Table t) const {
-  return TableValueKind(t) == ValueKind::kRecord && env_->checksums();
+  return TableValueKind(t) == ValueKind::kRecord && checksums_;
 }
 
 absl::StatusOr<std::optional<std::string_view>> Txn::Get(Table t, std::string_view key) const {

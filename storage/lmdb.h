@@ -158,15 +158,21 @@ class Txn {
 
   MDB_txn* raw() const { return txn_; }
   const Env& env() const { return *env_; }
+  // Whether the records this transaction sees carry checksums (format 3 on).
+  bool checksums() const { return checksums_; }
 
  private:
   static absl::StatusOr<Txn> Begin(const Env& env, unsigned flags);
-  Txn(const Env* env, MDB_txn* txn) : env_(env), txn_(txn) {}
+  Txn(const Env* env, MDB_txn* txn, bool checksums)
+      : env_(env), txn_(txn), checksums_(checksums) {}
   bool Sealed(Table t) const;
   absl::Status Scan(Table t, std::string_view prefix, const Visitor& visit, bool reverse,
                     bool check) const;
   const Env* env_ = nullptr;
   MDB_txn* txn_ = nullptr;
+  // Whether this transaction's snapshot has checksums: as the Env's format says, except that a
+  // reader of a format-2 store sees them once another process has upgraded it.
+  bool checksums_ = false;
 };
 
 // The stored form of a record: `value` then CRC32C(key ‖ value), 4 bytes little-endian.

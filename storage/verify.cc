@@ -54,7 +54,7 @@ class Verifier {
       Report(t, key, absl::StrCat("an index row holds ", stored.size(), " bytes instead of none"));
       return std::nullopt;
     }
-    if (TableValueKind(t) != ValueKind::kRecord || !txn_.env().checksums()) return stored;
+    if (TableValueKind(t) != ValueKind::kRecord || !txn_.checksums()) return stored;
     absl::StatusOr<std::string_view> value = UnsealRecord(t, key, stored);
     if (value.ok()) return *value;
     Report(t, key, stored.size() < 4 ? "is shorter than its checksum"

@@ -2,6 +2,8 @@
 // format2_upgrade_test.cc): every record gains its checksum, in one transaction, growing the
 // map when the rewrite does not fit.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -92,6 +94,32 @@ TEST(Upgrade, ARewriteThatFillsTheMapGrowsItAndFinishes) {
   ASSERT_TRUE(report.ok());
   EXPECT_TRUE(report->clean());
   EXPECT_EQ(report->rows, 300u + 2u);  // the records and meta's two keys
+}
+
+TEST(Upgrade, AReaderOpenedBeforeAnotherProcessUpgradedReadsTheNewRecords) {
+  TempDir dir;
+  const std::string store = dir.path() + "/s";
+  MakeFormat2Store(store, 3);
+  auto reader = Env::Open(StoreOptions(store, /*read_only=*/true));
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  ASSERT_EQ((*reader)->format(), 2u);
+  pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {  // another weft: opens the store read-write and upgrades it
+    Env::Options options = StoreOptions(store);
+    options.log = [](std::string_view) {};
+    auto env = Env::Open(options);
+    _exit(env.ok() && UpgradeStore(**env).ok() ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  auto txn = Txn::BeginRead(**reader);
+  ASSERT_TRUE(txn.ok());
+  EXPECT_TRUE(txn->checksums());
+  auto value = txn->Get(Table::kBytecode, "k1000");
+  ASSERT_TRUE(value.ok() && *value) << value.status();
+  EXPECT_EQ(**value, std::string(2000, 'a')) << "the checksum is stripped, not read as data";
 }
 
 }  // namespace
