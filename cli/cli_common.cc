@@ -11,7 +11,9 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 
@@ -47,6 +49,7 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
   options.path = global.store;
   options.read_only = read_only;
   options.durability = global.nosync ? Durability::kNoSync : Durability::kSync;
+  if (global.map_size_bytes != 0) options.map_size_bytes = global.map_size_bytes;
   options.virtual_time = virtual_time;
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
   if (absl::IsFailedPrecondition(engine.status()) &&
@@ -115,6 +118,35 @@ absl::StatusOr<Value> ParseInputArgument(const std::string& argument) {
                      std::string(Value::KindName(value->kind()))));
   }
   return value;
+}
+
+absl::StatusOr<uint64_t> ParseByteSize(const std::string& text) {
+  auto bad = [&] {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "bad --map-size `", text, "`: expected a size like 512M or 16G (at least 1M)"));
+  };
+  size_t digits = 0;
+  while (digits < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[digits]))) {
+    ++digits;
+  }
+  uint64_t number = 0;
+  if (digits == 0 || digits > 15 || !absl::SimpleAtoi(text.substr(0, digits), &number)) return bad();
+  std::string unit = absl::AsciiStrToUpper(text.substr(digits));
+  if (absl::EndsWith(unit, "IB")) {
+    unit.erase(unit.size() - 2);
+  } else if (unit.size() > 1 && absl::EndsWith(unit, "B")) {
+    unit.pop_back();
+  }
+  int shift = 0;
+  if (unit == "K") shift = 10;
+  else if (unit == "M") shift = 20;
+  else if (unit == "G") shift = 30;
+  else if (unit == "T") shift = 40;
+  else if (!unit.empty() && unit != "B") return bad();
+  if (shift > 0 && number > (UINT64_MAX >> shift)) return bad();
+  const uint64_t bytes = number << shift;
+  if (bytes < (uint64_t{1} << 20)) return bad();
+  return bytes;
 }
 
 absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {

@@ -29,6 +29,7 @@ inline constexpr int kExitUsage = 2;
 struct GlobalOptions {
   std::string store;    // --store, else $WEFT_STORE, else ./.weft
   bool nosync = false;  // --nosync
+  uint64_t map_size_bytes = 0;  // --map-size; 0: the engine's default (16 GiB)
 };
 
 // Handed to each Register* function: where to add the subcommand, the parsed global options
@@ -64,6 +65,10 @@ absl::Status WriteFileAtomically(const std::string& path, std::string_view bytes
 absl::StatusOr<Value> ParseInputArgument(const std::string& argument);
 // Any JSON value, or `@path` for a file of JSON; `where` names the option in errors.
 absl::StatusOr<Value> ParseJsonArgument(const std::string& argument, std::string_view where);
+// A --map-size value: a whole number of bytes with an optional binary unit, K, M, G or T (KiB,
+// MiB, ... and a trailing B are accepted too, in any case): 512M, 16G. At least 1M.
+absl::StatusOr<uint64_t> ParseByteSize(const std::string& text);
+
 // A --timeout value: a positive duration like 30s, 5m or 1h30m.
 absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text);
 

@@ -31,6 +31,18 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_flag("--nosync", global.nosync,
                "commit without fsync: faster, and a machine crash may lose the last commits");
+  std::string map_size_text;
+  app.add_option("--map-size", map_size_text,
+                 "the store's map: the most it can hold, reserved as address space, e.g. 512M or "
+                 "16G (default: 16G; a smaller one is used when the address space cannot hold it)")
+      ->check(CLI::Validator(
+          [&global](std::string& text) -> std::string {
+            absl::StatusOr<uint64_t> bytes = ParseByteSize(text);
+            if (!bytes.ok()) return std::string(bytes.status().message());
+            global.map_size_bytes = *bytes;
+            return "";
+          },
+          "SIZE"));
   int exit_code = kExitOk;
   CommandContext context{app, global, exit_code};
 #define WEFT_COMMAND(Name) Register##Name(context);

@@ -34,16 +34,25 @@ absl::StatusOr<std::vector<DeployedWorkflow>> EngineImpl::Deploy(std::string_vie
     std::string bytes = bytecode::SerializeProgram(program);
     items.push_back({program.workflow_name, bytecode::ContentHash(bytes), std::move(bytes)});
   }
-  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginWrite(*env_));
-  std::vector<DeployedWorkflow> deployed;
   const int64_t now = clock_->NowMs();
-  for (const Item& item : items) {
-    WEFT_ASSIGN_OR_RETURN(storage::RegisterResult r,
-                          storage::RegisterVersion(txn, item.name, item.hash, item.bytes,
-                                                   source_path, now));
-    deployed.push_back({item.name, r.version, item.hash, r.created});
+  auto record = [&]() -> absl::StatusOr<std::vector<DeployedWorkflow>> {
+    WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginWrite(*env_));
+    std::vector<DeployedWorkflow> deployed;
+    for (const Item& item : items) {
+      WEFT_ASSIGN_OR_RETURN(storage::RegisterResult r,
+                            storage::RegisterVersion(txn, item.name, item.hash, item.bytes,
+                                                     source_path, now));
+      deployed.push_back({item.name, r.version, item.hash, r.created});
+    }
+    WEFT_RETURN_IF_ERROR(txn.Commit());
+    return deployed;
+  };
+  absl::StatusOr<std::vector<DeployedWorkflow>> deployed = record();
+  // A full map is grown (doubled, up to its maximum) and the deploy tried again.
+  while (!deployed.ok() && storage::IsMapFull(deployed.status())) {
+    WEFT_RETURN_IF_ERROR(env_->GrowMap());
+    deployed = record();
   }
-  WEFT_RETURN_IF_ERROR(txn.Commit());
   return deployed;
 }
 

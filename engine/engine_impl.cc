@@ -16,6 +16,7 @@
 #include "storage/keys.h"
 #include "storage/records.h"
 #include "storage/registry.h"
+#include "storage/upgrade.h"
 #include "value/value_codec.h"
 #include "vm/vm.h"
 
@@ -85,25 +86,9 @@ absl::Status EngineImpl::Init() {
   return absl::OkStatus();
 }
 
-absl::Status EngineImpl::CheckStoreFormat() {
-  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, options_.read_only ? storage::Txn::BeginRead(*env_)
-                                                              : storage::Txn::BeginWrite(*env_));
-  WEFT_ASSIGN_OR_RETURN(auto stored, txn.Get(storage::Table::kMeta, storage::kMetaFormatVersion));
-  if (stored) {
-    if (stored->size() != 4) return absl::DataLossError("corrupt store format version");
-    uint32_t format = storage::ReadBigEndian32(*stored);
-    if (format < storage::kMinStoreFormat || format > storage::kStoreFormat) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the store has format ", format, "; this weft reads formats ", storage::kMinStoreFormat,
-          " to ", storage::kStoreFormat));
-    }
-    return absl::OkStatus();
-  }
-  if (options_.read_only) return absl::OkStatus();  // an empty store
-  WEFT_RETURN_IF_ERROR(txn.Put(storage::Table::kMeta, storage::kMetaFormatVersion,
-                               storage::BigEndian32(storage::kStoreFormat)));
-  return txn.Commit();
-}
+// storage::Env::Open has refused formats outside the readable range; a read-write open brings
+// an older one up to date (storage/upgrade.h).
+absl::Status EngineImpl::CheckStoreFormat() { return storage::UpgradeStore(*env_); }
 
 // Every task that was scheduled and not finished when the store was last closed (or the
 // process died) is handed out again.

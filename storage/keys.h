@@ -44,15 +44,21 @@ std::optional<TimerKeyParts> ParseTimerKey(std::string_view key);
 std::string WaitPrefix(std::string_view execution_id);
 std::string WaitKey(std::string_view execution_id, uint64_t wait_id);
 
-// meta keys
+// meta keys. `checksum` names the checksum algorithm of records ("crc32c"); it is present
+// exactly when the format is kChecksumFormat or later, so a damaged format number is caught.
 inline constexpr std::string_view kMetaFormatVersion = "format_version";
+inline constexpr std::string_view kMetaChecksum = "checksum";
+inline constexpr std::string_view kChecksumAlgorithm = "crc32c";
 
 // The store layout version written into `meta`. Opening a store written by a newer layout
-// fails; older layouts in [kMinStoreFormat, kStoreFormat] are read.
+// fails; older layouts in [kMinStoreFormat, kStoreFormat] are read, and a read-write open
+// upgrades them in place (upgrade.h).
 // Format 2 (fibers, timers, waits) cannot continue format 1's executions: their checkpoints
 // hold a single frame. Opening a format 1 store fails with a message saying so.
-inline constexpr uint32_t kStoreFormat = 2;
+// Format 3: every record value ends with its CRC32C (lmdb.h, SealRecord).
+inline constexpr uint32_t kStoreFormat = 3;
 inline constexpr uint32_t kMinStoreFormat = 2;
+inline constexpr uint32_t kChecksumFormat = 3;
 
 }  // namespace weft::storage
 

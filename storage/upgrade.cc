@@ -1,0 +1,130 @@
+// See upgrade.h.
+#include "storage/upgrade.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/strings.h"
+#include "storage/keys.h"
+
+namespace weft::storage {
+namespace {
+
+MDB_val ToVal(std::string_view s) { return MDB_val{s.size(), const_cast<char*>(s.data())}; }
+std::string_view FromVal(const MDB_val& v) {
+  return std::string_view(static_cast<const char*>(v.mv_data), v.mv_size);
+}
+
+// Reads up to `limit` rows of `t` after the key `after` (from the first when `first`).
+absl::Status ReadBatch(const Txn& txn, Table t, const std::string& after, bool first,
+                       size_t limit, std::vector<std::pair<std::string, std::string>>& rows) {
+  MDB_cursor* cursor = nullptr;
+  if (int rc = mdb_cursor_open(txn.raw(), txn.env().dbi(t), &cursor); rc != 0) {
+    return LmdbStatus(rc, "open a cursor for the upgrade");
+  }
+  std::unique_ptr<MDB_cursor, void (*)(MDB_cursor*)> guard(cursor, mdb_cursor_close);
+  MDB_val k = ToVal(after), v;
+  int rc = mdb_cursor_get(cursor, &k, &v, first ? MDB_FIRST : MDB_SET_RANGE);
+  if (rc == 0 && !first && FromVal(k) == after) rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT);
+  while (rc == 0 && rows.size() < limit) {
+    rows.emplace_back(std::string(FromVal(k)), std::string(FromVal(v)));
+    rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT);
+  }
+  if (rc != 0 && rc != MDB_NOTFOUND) {
+    return LmdbStatus(rc, absl::StrCat("read table `", ToAbsl(TableName(t)), "` for the upgrade"));
+  }
+  return absl::OkStatus();
+}
+
+// 2 -> 3: appends the CRC32C to every value of every record table. Rows are read in batches
+// and written back between batches, so no cursor walks a page that a write just moved.
+absl::Status AddChecksums(Txn& txn) {
+  for (size_t i = 0; i < static_cast<size_t>(Table::kCount); ++i) {
+    const Table t = static_cast<Table>(i);
+    if (TableValueKind(t) != ValueKind::kRecord || !txn.env().has_table(t)) continue;
+    std::string after;
+    for (bool first = true;; first = false) {
+      std::vector<std::pair<std::string, std::string>> rows;
+      WEFT_RETURN_IF_ERROR(ReadBatch(txn, t, after, first, 512, rows));
+      if (rows.empty()) break;
+      for (const auto& [key, value] : rows) {
+        std::string sealed = SealRecord(key, value);
+        MDB_val k = ToVal(key), v = ToVal(sealed);
+        if (int rc = mdb_put(txn.raw(), txn.env().dbi(t), &k, &v, 0); rc != 0) {
+          return LmdbStatus(rc, absl::StrCat("rewrite table `", ToAbsl(TableName(t)), "`"));
+        }
+      }
+      after = rows.back().first;
+    }
+  }
+  return txn.Put(Table::kMeta, kMetaChecksum, kChecksumAlgorithm);
+}
+
+struct Step {
+  uint32_t to;
+  const char* what;
+  absl::Status (*run)(Txn& txn);
+};
+constexpr Step kSteps[] = {
+    {3, "adds a CRC32C checksum to every record", AddChecksums},
+};
+static_assert(kSteps[std::size(kSteps) - 1].to == kStoreFormat, "a step must reach kStoreFormat");
+
+// One step in one transaction; the tables that format `step.to` adds are created in it.
+absl::Status RunStep(Env& env, const Step& step, std::vector<std::pair<Table, MDB_dbi>>& added) {
+  WEFT_ASSIGN_OR_RETURN(Txn txn, Txn::BeginWrite(env));
+  for (size_t i = 0; i < static_cast<size_t>(Table::kCount); ++i) {
+    const Table t = static_cast<Table>(i);
+    if (TableSinceFormat(t) != step.to || env.has_table(t)) continue;
+    MDB_dbi dbi;
+    std::string name(TableName(t));
+    if (int rc = mdb_dbi_open(txn.raw(), name.c_str(), MDB_CREATE, &dbi); rc != 0) {
+      return LmdbStatus(rc, absl::StrCat("create table `", name, "`"));
+    }
+    added.emplace_back(t, dbi);
+  }
+  WEFT_RETURN_IF_ERROR(step.run(txn));
+  WEFT_RETURN_IF_ERROR(txn.Put(Table::kMeta, kMetaFormatVersion, BigEndian32(step.to)));
+  return txn.Commit();
+}
+
+}  // namespace
+
+absl::Status UpgradeStore(Env& env) {
+  if (env.read_only() || env.format() >= kStoreFormat) return absl::OkStatus();
+  env.Log(absl::StrCat(
+      "upgrading the store `", env.path(), "` from format ", env.format(), " to ", kStoreFormat,
+      " in place, in one transaction (an interruption leaves it at format ", env.format(),
+      "); the weft that wrote it cannot open it afterwards: if you may need to go back, "
+      "interrupt now and copy `", env.path(), "/data.mdb` first"));
+  for (const Step& step : kSteps) {
+    if (step.to <= env.format()) continue;
+    for (;;) {
+      std::vector<std::pair<Table, MDB_dbi>> added;
+      absl::Status s = RunStep(env, step, added);
+      if (IsMapFull(s)) {
+        // Rewriting copies every page it touches: the map may need room for both.
+        WEFT_RETURN_IF_ERROR(env.GrowMap());
+        continue;
+      }
+      if (!s.ok()) {
+        return absl::Status(s.code(), absl::StrCat("upgrading the store to format ", step.to,
+                                                   " failed, and it is still at format ",
+                                                   env.format(), ": ", s.message()));
+      }
+      for (const auto& [t, dbi] : added) {
+        env.dbis_[static_cast<size_t>(t)] = dbi;
+        env.present_.set(static_cast<size_t>(t));
+      }
+      env.format_ = step.to;
+      env.Log(absl::StrCat("the store `", env.path(), "` is at format ", step.to, ": ", step.what));
+      break;
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace weft::storage

@@ -1,0 +1,21 @@
+// Upgrading a store in place to the format this weft writes (kStoreFormat in keys.h). Each step
+// takes the store from one format to the next in one write transaction, so a crash leaves it
+// at the old format or the new one, never between; a step that fills the map grows it and
+// starts again. Steps (docs/format/lmdb.md, "Format version"):
+//   2 -> 3  every record gets its CRC32C (every value of a kRecord table is rewritten)
+#ifndef WEFT_STORAGE_UPGRADE_H_
+#define WEFT_STORAGE_UPGRADE_H_
+
+#include "absl/status/status.h"
+#include "storage/lmdb.h"
+
+namespace weft::storage {
+
+// Brings `env` to kStoreFormat, logging (Env::Log) before it changes anything, with a line that
+// suggests a backup. Does nothing for a store already at kStoreFormat or one open read-only
+// (reading an older format needs no upgrade). REQUIRES: no transaction of `env` is open.
+absl::Status UpgradeStore(Env& env);
+
+}  // namespace weft::storage
+
+#endif  // WEFT_STORAGE_UPGRADE_H_

@@ -1,0 +1,244 @@
+// See verify.h. Each table is scanned once with its stored values; references to other tables
+// are looked up in the same transaction, so memory stays small whatever the store's size. A row
+// already reported as damaged is not reported again by the checks that reference it.
+#include "storage/verify.h"
+
+#include <optional>
+#include <set>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/strings.h"
+#include "storage/keys.h"
+#include "storage/records.h"
+#include "value/value_codec.h"
+
+namespace weft::storage {
+namespace {
+
+class Verifier {
+ public:
+  explicit Verifier(const Txn& txn) : txn_(txn) {}
+
+  absl::Status Run() {
+    for (size_t i = 0; i < static_cast<size_t>(Table::kCount); ++i) {
+      const Table t = static_cast<Table>(i);
+      if (!txn_.env().has_table(t)) {
+        Report(t, "", "the table is missing");
+        continue;
+      }
+      WEFT_RETURN_IF_ERROR(txn_.ScanStored(t, "", [&](std::string_view key,
+                                                      std::string_view stored) {
+        ++report_.rows;
+        std::optional<std::string_view> value = Unseal(t, key, stored);
+        if (value) CheckRow(t, key, *value);
+        return true;
+      }));
+    }
+    return absl::OkStatus();
+  }
+
+  VerifyReport Take() { return std::move(report_); }
+
+ private:
+  enum class Found { kAbsent, kDamaged, kPresent };
+
+  void Report(Table t, std::string_view key, std::string problem) {
+    report_.damage.push_back({t, std::string(key), std::move(problem)});
+  }
+
+  // The value of a stored row, or nullopt (reported) when its checksum or shape is wrong.
+  std::optional<std::string_view> Unseal(Table t, std::string_view key, std::string_view stored) {
+    if (TableValueKind(t) == ValueKind::kIndex && !stored.empty()) {
+      Report(t, key, absl::StrCat("an index row holds ", stored.size(), " bytes instead of none"));
+      return std::nullopt;
+    }
+    if (TableValueKind(t) != ValueKind::kRecord || !txn_.checksums()) return stored;
+    absl::StatusOr<std::string_view> value = UnsealRecord(t, key, stored);
+    if (value.ok()) return *value;
+    Report(t, key, stored.size() < 4 ? "is shorter than its checksum"
+                                     : "does not match its checksum");
+    return std::nullopt;
+  }
+
+  // Looks `key` up in `t`; a damaged row counts as found (it was or will be reported).
+  Found Lookup(Table t, std::string_view key, std::string* value = nullptr) {
+    absl::StatusOr<std::optional<std::string_view>> got = txn_.Get(t, key);
+    if (!got.ok()) return Found::kDamaged;
+    if (!*got) return Found::kAbsent;
+    if (value != nullptr) *value = std::string(**got);
+    return Found::kPresent;
+  }
+
+  void Require(Table t, std::string_view key, Table other, std::string_view other_key,
+               std::string_view what) {
+    if (Lookup(other, other_key) == Found::kAbsent) {
+      Report(t, key, absl::StrCat(ToAbsl(what), " (no key `", DescribeKey(other_key),
+                                  "` in table `", ToAbsl(TableName(other)), "`)"));
+    }
+  }
+
+  template <typename Row>
+  bool Decodes(Table t, std::string_view key, const absl::StatusOr<Row>& row) {
+    if (row.ok()) return true;
+    Report(t, key, absl::StrCat("does not decode: ", row.status().message()));
+    return false;
+  }
+
+  void CheckRow(Table t, std::string_view key, std::string_view value) {
+    switch (t) {
+      case Table::kMeta:
+      case Table::kCount:
+        return;
+      case Table::kBytecode:
+        if (value.empty()) Report(t, key, "the bytecode is empty");
+        return;
+      case Table::kVersions: {
+        absl::StatusOr<VersionRow> row = DecodeVersion(value);
+        if (Decodes(t, key, row)) {
+          Require(t, key, Table::kBytecode, row->hash, "its bytecode is missing");
+        }
+        return;
+      }
+      case Table::kExecutions: {
+        absl::StatusOr<ExecutionInfo> row = DecodeExecution(value);
+        if (!Decodes(t, key, row)) return;
+        Require(t, key, Table::kExecState, key, "its state is missing");
+        Require(t, key, Table::kByStatus, StatusKey(static_cast<uint8_t>(row->status), key),
+                absl::StrCat("its status (", static_cast<int>(row->status),
+                             ") has no row in `by_status`"));
+        return;
+      }
+      case Table::kExecState: {
+        absl::StatusOr<ExecStateRow> row = DecodeExecState(value);
+        if (!Decodes(t, key, row)) return;
+        Require(t, key, Table::kExecutions, key, "its execution is missing");
+        Require(t, key, Table::kBytecode, row->program_hash, "its bytecode is missing");
+        return;
+      }
+      case Table::kHistory:
+        if (Decodes(t, key, DecodeHistory(value))) RequireExecution(t, key, key.size() - 5);
+        return;
+      case Table::kTasks:
+        return CheckTask(key, value);
+      case Table::kWaits: {
+        absl::StatusOr<weft::Value> v =
+            DecodeValue(reinterpret_cast<const uint8_t*>(value.data()), value.size());
+        if (v.ok() && !v->is_object()) v = absl::DataLossError("a wait record is not an object");
+        if (Decodes(t, key, v)) RequireExecution(t, key, key.size() - 9);
+        return;
+      }
+      case Table::kTimers:
+        return CheckTimer(key, value);
+      case Table::kExecTasks:
+      case Table::kQueue:
+        return CheckTaskIndex(t, key);
+      case Table::kByStatus:
+        return CheckStatusIndex(key);
+    }
+  }
+
+  // A key `execution id \0 ...` whose id ends at `end`: the execution must exist.
+  void RequireExecution(Table t, std::string_view key, size_t end) {
+    if (end > key.size() || key.find('\0') != end) {
+      Report(t, key, "the key does not have this table's shape");
+      return;
+    }
+    Require(t, key, Table::kExecutions, key.substr(0, end), "its execution is missing");
+  }
+
+  void CheckTask(std::string_view key, std::string_view value) {
+    absl::StatusOr<TaskRow> row = DecodeTask(value);
+    if (!Decodes(Table::kTasks, key, row)) return;
+    const std::string& exec = row->info.execution_id;
+    Require(Table::kTasks, key, Table::kExecutions, exec, "its execution is missing");
+    Require(Table::kTasks, key, Table::kExecTasks, ExecTaskKey(exec, key),
+            "it is not listed under its execution");
+    if (row->info.status == TaskStatus::kScheduled) {
+      Require(Table::kTasks, key, Table::kQueue, QueueKey(row->info.type, key),
+              "it is SCHEDULED but not in the queue");
+    }
+  }
+
+  // exec_tasks: execution id \0 task id; queue: task type \0 task id.
+  void CheckTaskIndex(Table t, std::string_view key) {
+    const size_t sep = key.find('\0');
+    if (sep == std::string_view::npos) {
+      Report(t, key, "the key does not have this table's shape");
+      return;
+    }
+    const std::string_view owner = key.substr(0, sep), task_id = key.substr(sep + 1);
+    std::string bytes;
+    Found found = Lookup(Table::kTasks, task_id, &bytes);
+    if (found == Found::kAbsent) {
+      Report(t, key, absl::StrCat("its task `", DescribeKey(task_id), "` is missing"));
+    }
+    if (found != Found::kPresent) return;
+    absl::StatusOr<TaskRow> task = DecodeTask(bytes);
+    if (!task.ok()) return;  // reported with the task
+    if (t == Table::kExecTasks && task->info.execution_id != owner) {
+      Report(t, key, absl::StrCat("its task belongs to execution `",
+                                  DescribeKey(task->info.execution_id), "`"));
+    }
+    if (t == Table::kQueue && task->info.type != owner) {
+      Report(t, key, absl::StrCat("its task has type `", DescribeKey(task->info.type), "`"));
+    }
+    if (t == Table::kQueue && task->info.status != TaskStatus::kScheduled) {
+      Report(t, key, absl::StrCat("its task has status ", static_cast<int>(task->info.status),
+                                  ", not SCHEDULED (0)"));
+    }
+  }
+
+  void CheckStatusIndex(std::string_view key) {
+    if (key.empty()) {
+      Report(Table::kByStatus, key, "the key is empty");
+      return;
+    }
+    const std::string_view id = key.substr(1);
+    std::string bytes;
+    Found found = Lookup(Table::kExecutions, id, &bytes);
+    if (found == Found::kAbsent) Report(Table::kByStatus, key, "its execution is missing");
+    if (found != Found::kPresent) return;
+    absl::StatusOr<ExecutionInfo> info = DecodeExecution(bytes);
+    if (info.ok() && static_cast<uint8_t>(info->status) != static_cast<uint8_t>(key[0])) {
+      Report(Table::kByStatus, key,
+             absl::StrCat("its execution has status ", static_cast<int>(info->status),
+                          ", not this row's ", static_cast<int>(static_cast<uint8_t>(key[0]))));
+    }
+  }
+
+  void CheckTimer(std::string_view key, std::string_view value) {
+    std::optional<TimerKeyParts> parts = ParseTimerKey(key);
+    if (!parts) {
+      Report(Table::kTimers, key, "the key does not have this table's shape");
+      return;
+    }
+    Require(Table::kTimers, key, Table::kExecutions, parts->execution_id,
+            "its execution is missing");
+    if (parts->wait_id != 0) {
+      Require(Table::kTimers, key, Table::kWaits, WaitKey(parts->execution_id, parts->wait_id),
+              "its wait is missing");
+    }
+    if (!value.empty()) Require(Table::kTimers, key, Table::kTasks, value, "its task is missing");
+  }
+
+  const Txn& txn_;
+  VerifyReport report_;
+};
+
+}  // namespace
+
+std::string DescribeDamage(const Damage& damage) {
+  return absl::StrCat("table `", ToAbsl(TableName(damage.table)), "`, key `",
+                      DescribeKey(damage.key), "`: ", damage.problem);
+}
+
+absl::StatusOr<VerifyReport> VerifyStore(const Env& env) {
+  WEFT_ASSIGN_OR_RETURN(Txn txn, Txn::BeginRead(env));
+  Verifier verifier(txn);
+  WEFT_RETURN_IF_ERROR(verifier.Run());
+  return verifier.Take();
+}
+
+}  // namespace weft::storage
