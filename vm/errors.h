@@ -21,6 +21,9 @@ inline constexpr std::string_view kTimeout = "TIMEOUT";
 inline constexpr std::string_view kChildFailed = "CHILD_FAILED";
 inline constexpr std::string_view kCanceled = "CANCELED";
 inline constexpr std::string_view kTerminated = "TERMINATED";
+// A value went past a limit (Value::CheckLimits: depth, string/list/object width, total size),
+// or the process ran out of memory while an operator or builtin built one.
+inline constexpr std::string_view kLimitExceeded = "LIMIT_EXCEEDED";
 
 // `error` with "line" and "column" of `pos` added, unless it already has a position.
 Value WithPosition(Value error, SourcePos pos);
