@@ -304,12 +304,14 @@ dispatch:
     NEXT(NOT);
   }
   CASE(EQ) {
+    CHARGE(EqualityWork(sp[-2], sp[-1]));
     const bool equal = sp[-2] == sp[-1];
     DROP();
     sp[-1] = Value::Bool(equal);
     NEXT(EQ);
   }
   CASE(NE) {
+    CHARGE(EqualityWork(sp[-2], sp[-1]));
     const bool equal = sp[-2] == sp[-1];
     DROP();
     sp[-1] = Value::Bool(!equal);

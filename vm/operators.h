@@ -71,6 +71,11 @@ OpError OutOfMemory(std::string_view what);
 // entry. Shallow: shared items are not walked.
 uint64_t ShallowSize(const Value& v);
 
+// An upper bound of the work `x == y` does, in the same units: nothing for scalars or for a
+// container compared with itself; for two distinct strings or containers that cannot be told
+// apart by their length, depth and total size, their total size.
+uint64_t EqualityWork(const Value& x, const Value& y);
+
 // An operator or builtin that touches or builds `units` of ShallowSize (or reports that much
 // work, BuiltinContext::work) costs units / kUnitsPerFuel instructions of fuel on top of its
 // own: one per 16 bytes, or per two items.
