@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "rapidjson/error/en.h"
@@ -265,7 +266,7 @@ bool AppendJson(const Value& root, int indent, size_t max_bytes, std::string& ou
     const Value* container;
     size_t next;  // the index of the next item or entry to write
   };
-  std::vector<Frame> open;
+  absl::InlinedVector<Frame, 16> open;  // no allocation for the usual shallow values
   auto newline = [&](size_t level) {
     out += '\n';
     out.append(static_cast<size_t>(indent) * level, ' ');

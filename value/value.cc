@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/str_cat.h"
 #include "weft/value.h"
 
@@ -99,7 +100,7 @@ Value& EntryValue(Object::Entry& e) { return e.second; }
 
 // Deep equality without recursion: pairs still to compare wait on an explicit stack.
 bool DeepEqual(const Value& a0, const Value& b0) {
-  std::vector<std::pair<const Value*, const Value*>> pending;
+  absl::InlinedVector<std::pair<const Value*, const Value*>, 16> pending;
   pending.emplace_back(&a0, &b0);
   while (!pending.empty()) {
     auto [a, b] = pending.back();

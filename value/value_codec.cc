@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
@@ -125,11 +126,13 @@ class Decoder {
 // is encoded without deep C++ recursion (a too-deep one is still written, and reported).
 void ValueEncoder::Encode(const Value& value) {
   struct Frame {
-    const Value* container;
-    size_t start;  // the builder's vector start
-    size_t next;   // the index of the next item or entry to write
+    const List* list;        // the container being written: a list,
+    const Object* object;    // or an object
+    size_t count;            // its items or entries
+    size_t start;            // the builder's vector start
+    size_t next;             // the index of the next item or entry to write
   };
-  std::vector<Frame> open;
+  absl::InlinedVector<Frame, 16> open;  // no allocation for the usual shallow values
   // Writes a scalar, or starts a container (and its key blob) and pushes it.
   auto begin = [&](const Value& v) {
     switch (v.kind()) {
@@ -147,8 +150,12 @@ void ValueEncoder::Encode(const Value& value) {
         // open.size(): the number of containers enclosing v within `value`.
         if (open.size() >= static_cast<size_t>(Value::kMaxDepth)) too_deep_ = true;
         const size_t start = builder_.StartVector();
-        if (v.is_object()) EncodeKeys(v);
-        open.push_back(Frame{&v, start, 0});
+        if (v.is_list()) {
+          open.push_back(Frame{&v.as_list(), nullptr, v.as_list().size(), start, 0});
+        } else {
+          EncodeKeys(v);
+          open.push_back(Frame{nullptr, &v.as_object(), v.as_object().size(), start, 0});
+        }
         return;
       }
     }
@@ -156,15 +163,13 @@ void ValueEncoder::Encode(const Value& value) {
   begin(value);
   while (!open.empty()) {
     Frame& top = open.back();
-    const Value& c = *top.container;
-    const size_t count = c.is_list() ? c.as_list().size() : c.as_object().size();
-    if (top.next == count) {
+    if (top.next == top.count) {
       builder_.EndVector(top.start, /*typed=*/false, /*fixed=*/false);
       open.pop_back();
       continue;
     }
     const size_t i = top.next++;
-    begin(c.is_list() ? c.as_list()[i] : c.as_object().entries()[i].second);  // may push
+    begin(top.list != nullptr ? (*top.list)[i] : top.object->entries()[i].second);  // may push
   }
 }
 
