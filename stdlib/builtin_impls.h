@@ -55,9 +55,29 @@ inline std::string Preview(const Value& v) {
 }
 
 // Bounds on what one builtin call may build, so that a typo such as repeat(s, 1000000000) or
-// range(1e12) fails with a message instead of exhausting the worker's memory.
-inline constexpr size_t kMaxResultBytes = size_t{64} << 20;  // of a string
-inline constexpr size_t kMaxResultItems = size_t{10} << 20;  // of a list
+// range(1e12) fails with a message instead of exhausting the worker's memory: the value limits
+// (weft/value.h), checked before anything that big is allocated.
+inline constexpr size_t kMaxResultBytes = Value::kMaxStringBytes;  // of a string
+inline constexpr size_t kMaxResultItems = Value::kMaxListItems;    // of a list
+
+// "<fn>() <what>" as ResourceExhausted: a value limit, which the VM raises as LIMIT_EXCEEDED.
+inline absl::Status LimitError(std::string_view fn, std::string_view what) {
+  std::string message(fn);
+  message.append("() ").append(what);
+  return absl::ResourceExhaustedError(message);
+}
+
+// OK while a result string of `bytes` bytes or a result list of `items` items is within the
+// limits; checked as results grow, so that nothing past a limit is ever allocated.
+inline absl::Status CheckResultBytes(std::string_view fn, uint64_t bytes) {
+  if (bytes <= kMaxResultBytes) return absl::OkStatus();
+  return LimitError(fn, "result is too large (over 64 MiB)");
+}
+inline absl::Status CheckResultItems(std::string_view fn, uint64_t items) {
+  if (items <= kMaxResultItems) return absl::OkStatus();
+  return LimitError(fn, "result would have more than " + std::to_string(kMaxResultItems) +
+                            " items");
+}
 
 // Exact three-way comparison of two numbers (ints beyond 2^53 included): <0, 0 or >0.
 // REQUIRES: a.is_number() && b.is_number().

@@ -22,10 +22,17 @@ enum class BuiltinId : uint32_t {
 struct BuiltinContext {
   int64_t now_ms = 0;              // the current transition's time
   uint64_t* rng_state = nullptr;   // the execution's checkpointed generator (splitmix64 state)
+  // Work the call did beyond building its result, which the caller charges as fuel: a builtin
+  // that reads or walks big arguments adds their size here (in vm::ShallowSize units: bytes of
+  // string, 8 per item or entry). The VM zeroes it before each call and charges the result's
+  // own shallow size itself.
+  uint64_t work = 0;
 };
 
 // A failed builtin (wrong argument type, bad number, ...) returns InvalidArgument with a
-// message fit for the user, e.g. "len() expects a list, object or string, got int".
+// message fit for the user, e.g. "len() expects a list, object or string, got int". One that
+// would go past a value limit (Value::CheckLimits) returns ResourceExhausted, which the VM
+// raises as LIMIT_EXCEEDED; the VM also checks every result against the limits.
 using BuiltinFn = absl::StatusOr<Value> (*)(BuiltinContext& ctx, std::span<const Value> args);
 
 struct BuiltinInfo {

@@ -36,10 +36,11 @@ absl::StatusOr<Value> Builtin_values(BuiltinContext&, std::span<const Value> arg
   return Value::MakeList(std::move(values));
 }
 
-absl::StatusOr<Value> Builtin_contains(BuiltinContext&, std::span<const Value> args) {
+absl::StatusOr<Value> Builtin_contains(BuiltinContext& ctx, std::span<const Value> args) {
   CheckArity(args, 2);
   const Value& haystack = args[0];
   const Value& needle = args[1];
+  ctx.work += haystack.total_size();  // at most every item compared, or every byte searched
   switch (haystack.kind()) {
     case Value::Kind::kList:
       for (const Value& item : haystack.as_list()) {

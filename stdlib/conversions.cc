@@ -2,6 +2,7 @@
 // whole string must be the number, with an optional leading '+' or '-' and nothing around it.
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -67,7 +68,9 @@ absl::StatusOr<Value> DoubleFromString(const Value& v) {
 absl::StatusOr<Value> Builtin_str(BuiltinContext&, std::span<const Value> args) {
   CheckArity(args, 1);
   if (args[0].is_string()) return args[0];  // shares the string, no copy
-  return Value::String(args[0].ToJson());
+  std::optional<std::string> json = args[0].ToJsonBounded(-1, kMaxResultBytes);
+  if (!json) return CheckResultBytes("str", kMaxResultBytes + 1);
+  return Value::String(*std::move(json));
 }
 
 absl::StatusOr<Value> Builtin_int(BuiltinContext&, std::span<const Value> args) {

@@ -151,7 +151,7 @@ absl::Status EndStatus(jq_state* jq, jv end) {
 
 }  // namespace
 
-absl::StatusOr<Value> Builtin_jq(BuiltinContext&, std::span<const Value> args) {
+absl::StatusOr<Value> Builtin_jq(BuiltinContext& ctx, std::span<const Value> args) {
   CheckArity(args, 2);
   if (!args[0].is_string()) return ExpectError("jq", "a string query", args[0]);
   const std::string& query = args[0].as_string();
@@ -161,18 +161,31 @@ absl::StatusOr<Value> Builtin_jq(BuiltinContext&, std::span<const Value> args) {
   auto program = CachedProgram(query);
   if (!program.ok()) return program.status();
   jq_state* jq = (*program)->state;
+  // Arguments from the VM are within the limits already; a value built past them in C++ is
+  // refused here, O(1), before the conversion would walk it.
+  if (absl::Status s = args[1].CheckLimits(); !s.ok()) {
+    return LimitError("jq", "input: " + std::string(ToStd(s.message())));
+  }
+  ctx.work += args[1].total_size();  // the conversion in; the results are charged as made
   auto input = ValueToJv(args[1]);
   if (!input.ok()) return input.status();
   jq_start(jq, *input, 0);
   List outputs;
+  uint64_t produced = 0;  // the total size of the outputs so far
   jv out;
   while (jv_is_valid(out = jq_next(jq))) {
     if (outputs.size() == kMaxResultItems) {
       jv_free(out);
-      return UserError("jq", "program produced more than " + std::to_string(kMaxResultItems) + " outputs");
+      return LimitError("jq", "program produced more than " + std::to_string(kMaxResultItems) + " outputs");
     }
     auto value = JvToValue(out);
     if (!value.ok()) return value.status();
+    ctx.work += value->total_size();
+    produced += value->total_size();
+    if (produced > Value::kMaxTotalSize) {
+      return LimitError("jq", "outputs are past the total size limit of " +
+                                  std::to_string(Value::kMaxTotalSize));
+    }
     outputs.push_back(*std::move(value));
   }
   if (auto status = EndStatus(jq, out); !status.ok()) return status;

@@ -19,10 +19,13 @@ extern "C" {
 
 namespace weft::stdlib {
 
-// A new jv (the caller owns it). Fails only for nesting deeper than Value::kMaxDepth.
+// A new jv (the caller owns it). Fails (ResourceExhausted) only for nesting deeper than
+// Value::kMaxDepth. The work is bounded by v.total_size(), which the limits bound.
 absl::StatusOr<jv> ValueToJv(const Value& v);
 
-// Consumes `j`. Fails for nesting deeper than Value::kMaxDepth.
+// Consumes `j`. Fails (ResourceExhausted) for a result past a value limit (weft/value.h): depth,
+// string, list or object width, or total size, counted as the conversion goes, so that a jv
+// sharing one array many times is refused after at most kMaxTotalSize units of work.
 // REQUIRES: j is valid (not jv_invalid()).
 absl::StatusOr<Value> JvToValue(jv j);
 

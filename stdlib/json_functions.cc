@@ -1,5 +1,6 @@
 // json_parse and json_stringify: between values and JSON text, through the value library's own
 // reader and writer (value/json.cc), so ints stay exact and keys keep their order.
+#include <optional>
 #include <string>
 
 #include "common/strings.h"
@@ -10,50 +11,22 @@ namespace {
 
 constexpr int64_t kMaxIndent = 16;
 
-// Like Value::ToPrettyJson, with any indent: scalars and keys are written by ToJson, so number
-// and string forms are the compact writer's exactly.
-void AppendIndented(const Value& v, int indent, int level, std::string& out) {
-  const auto newline = [&](int at) {
-    out += '\n';
-    out.append(static_cast<size_t>(indent) * static_cast<size_t>(at), ' ');
-  };
-  if (v.is_list() && !v.as_list().empty()) {
-    out += '[';
-    bool first = true;
-    for (const Value& item : v.as_list()) {
-      if (!first) out += ',';
-      first = false;
-      newline(level + 1);
-      AppendIndented(item, indent, level + 1, out);
-    }
-    newline(level);
-    out += ']';
-  } else if (v.is_object() && !v.as_object().empty()) {
-    out += '{';
-    bool first = true;
-    for (const auto& [key, value] : v.as_object()) {
-      if (!first) out += ',';
-      first = false;
-      newline(level + 1);
-      out += Value::String(key).ToJson();
-      out += ": ";
-      AppendIndented(value, indent, level + 1, out);
-    }
-    newline(level);
-    out += '}';
-  } else {
-    out += v.ToJson();  // a scalar, [] or {}
-  }
-}
-
 }  // namespace
 
-absl::StatusOr<Value> Builtin_json_parse(BuiltinContext&, std::span<const Value> args) {
+absl::StatusOr<Value> Builtin_json_parse(BuiltinContext& ctx, std::span<const Value> args) {
   CheckArity(args, 1);
   if (!args[0].is_string()) return ExpectError("json_parse", "a string", args[0]);
+  ctx.work += args[0].as_string().size();
   auto parsed = Value::FromJson(args[0].as_string());
   // The reader's message names the offset: "invalid JSON at offset 3: Missing a comma...".
-  if (!parsed.ok()) return UserError("json_parse", ToStd(parsed.status().message()));
+  if (!parsed.ok()) {
+    // Valid JSON past a value limit (its messages say "limit", or "nesting deeper") is a limit
+    // error, not a syntax error.
+    const std::string message(ToStd(parsed.status().message()));
+    const bool limit = message.find("the limit of") != std::string::npos ||
+                       message.find("nesting deeper than") != std::string::npos;
+    return limit ? LimitError("json_parse", message) : UserError("json_parse", message);
+  }
   return *std::move(parsed);
 }
 
@@ -67,10 +40,12 @@ absl::StatusOr<Value> Builtin_json_stringify(BuiltinContext&, std::span<const Va
       return UserError("json_stringify", "indent must be between 0 and 16, got " + std::to_string(indent));
     }
   }
-  if (indent == 0) return Value::String(args[0].ToJson());
-  std::string out;
-  AppendIndented(args[0], static_cast<int>(indent), 0, out);
-  return Value::String(std::move(out));
+  // Written with a bound, so that a value whose text would pass the string limit (a value that
+  // shares one part many times, say) fails once the limit is reached, not after.
+  std::optional<std::string> text =
+      args[0].ToJsonBounded(indent == 0 ? -1 : static_cast<int>(indent), kMaxResultBytes);
+  if (!text) return CheckResultBytes("json_stringify", kMaxResultBytes + 1);
+  return Value::String(*std::move(text));
 }
 
 }  // namespace weft::stdlib

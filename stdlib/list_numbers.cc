@@ -54,7 +54,7 @@ absl::StatusOr<Value> Builtin_range(BuiltinContext&, std::span<const Value> args
     count = (static_cast<uint64_t>(start) - static_cast<uint64_t>(end) - 1) / magnitude + 1;
   }
   if (count > kMaxResultItems) {
-    return UserError("range", "would make " + std::to_string(count) +
+    return LimitError("range", "would make " + std::to_string(count) +
                                   " items; at most " + std::to_string(kMaxResultItems) + " are allowed");
   }
   List out;

@@ -1,10 +1,13 @@
 // Builtins that rearrange lists: sort, reverse, unique, flatten, slice, first, last, append,
 // concat, zip, index_of. The results are new lists; items are shared, never deep-copied.
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 #include "stdlib/builtin_impls.h"
 
@@ -32,6 +35,63 @@ bool ScalarKey(const Value& v, std::string* key) {
     }
     case Value::Kind::kString: key->assign("s").append(v.as_string()); return true;
     default: return false;
+  }
+}
+
+uint64_t Mix(uint64_t h) {  // splitmix64's finaliser
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+  return h ^ (h >> 31);
+}
+
+uint64_t HashBytes(std::string_view s) { return Mix(std::hash<std::string_view>{}(s)); }
+
+// A hash of a container that agrees with operator== (equal values hash equal: numbers through
+// ScalarKey, object entries combined in any order). Iterative: containers being hashed wait on
+// an explicit stack, so depth costs heap, not C++ stack; the work is v.total_size().
+uint64_t HashContainer(const Value& root) {
+  struct Frame {
+    const Value* v;
+    size_t next;
+    uint64_t acc;
+  };
+  std::vector<Frame> open;
+  std::string key;
+  auto scalar = [&](const Value& v) {
+    ScalarKey(v, &key);
+    return HashBytes(key);
+  };
+  open.push_back(Frame{&root, 0, root.is_list() ? 0x6c ^ root.as_list().size() : 0x6f});
+  uint64_t done = 0;  // the hash of the container just finished
+  while (true) {
+    Frame& top = open.back();
+    const bool is_list = top.v->is_list();
+    const size_t count = is_list ? top.v->as_list().size() : top.v->as_object().size();
+    if (top.next == count) {
+      done = Mix(top.acc);
+      open.pop_back();
+      if (open.empty()) return done;
+      Frame& parent = open.back();
+      const size_t i = parent.next - 1;
+      if (parent.v->is_list()) {
+        parent.acc = Mix(parent.acc ^ done) + i;
+      } else {
+        parent.acc += Mix(HashBytes(parent.v->as_object().entries()[i].first) ^ done);
+      }
+      continue;
+    }
+    const size_t i = top.next++;
+    const Value& child = is_list ? top.v->as_list()[i] : top.v->as_object().entries()[i].second;
+    if (child.is_list() || child.is_object()) {
+      open.push_back(Frame{&child, 0, child.is_list() ? 0x6c ^ child.as_list().size() : 0x6f});
+      continue;
+    }
+    const uint64_t h = scalar(child);
+    if (is_list) {
+      top.acc = Mix(top.acc ^ h) + i;
+    } else {
+      top.acc += Mix(HashBytes(top.v->as_object().entries()[i].first) ^ h);
+    }
   }
 }
 
@@ -83,10 +143,12 @@ bool CompareSortable(const Value& a, const Value& b, int* result) {
   return false;
 }
 
-absl::StatusOr<Value> Builtin_sort(BuiltinContext&, std::span<const Value> args) {
+absl::StatusOr<Value> Builtin_sort(BuiltinContext& ctx, std::span<const Value> args) {
   CheckArity(args, 1);
   if (!args[0].is_list()) return ExpectError("sort", "a list", args[0]);
   const List& items = args[0].as_list();
+  // n log n comparisons, each of a number or a string (whose bytes count).
+  ctx.work += args[0].total_size() * static_cast<uint64_t>(std::bit_width(items.size()));
   // Check the kinds first, so the comparator never meets a pair it cannot order.
   for (const Value& item : items) {
     int unused;
@@ -114,20 +176,23 @@ absl::StatusOr<Value> Builtin_reverse(BuiltinContext&, std::span<const Value> ar
   return Value::MakeList(List(args[0].as_list().rbegin(), args[0].as_list().rend()));
 }
 
-absl::StatusOr<Value> Builtin_unique(BuiltinContext&, std::span<const Value> args) {
+absl::StatusOr<Value> Builtin_unique(BuiltinContext& ctx, std::span<const Value> args) {
   CheckArity(args, 1);
   if (!args[0].is_list()) return ExpectError("unique", "a list", args[0]);
+  ctx.work += args[0].total_size();  // every item hashed once
   List out;
   std::unordered_set<std::string> seen_scalars;
-  std::vector<const Value*> seen_containers;  // pairwise: no hash that ignores key order
+  // Containers by hash; only those with the same hash are compared.
+  std::unordered_map<uint64_t, std::vector<const Value*>> seen_containers;
   std::string key;
   for (const Value& item : args[0].as_list()) {
     if (ScalarKey(item, &key)) {
       if (!seen_scalars.insert(key).second) continue;
     } else {
+      std::vector<const Value*>& same_hash = seen_containers[HashContainer(item)];
       auto same = [&item](const Value* v) { return *v == item; };
-      if (std::any_of(seen_containers.begin(), seen_containers.end(), same)) continue;
-      seen_containers.push_back(&item);
+      if (std::any_of(same_hash.begin(), same_hash.end(), same)) continue;
+      same_hash.push_back(&item);
     }
     out.push_back(item);
   }
@@ -137,7 +202,11 @@ absl::StatusOr<Value> Builtin_unique(BuiltinContext&, std::span<const Value> arg
 absl::StatusOr<Value> Builtin_flatten(BuiltinContext&, std::span<const Value> args) {
   CheckArity(args, 1);
   if (!args[0].is_list()) return ExpectError("flatten", "a list", args[0]);
+  uint64_t count = 0;
+  for (const Value& item : args[0].as_list()) count += item.is_list() ? item.as_list().size() : 1;
+  if (auto s = CheckResultItems("flatten", count); !s.ok()) return s;
   List out;
+  out.reserve(count);
   for (const Value& item : args[0].as_list()) {
     if (item.is_list()) {
       out.insert(out.end(), item.as_list().begin(), item.as_list().end());
@@ -179,6 +248,7 @@ absl::StatusOr<Value> Builtin_last(BuiltinContext&, std::span<const Value> args)
 absl::StatusOr<Value> Builtin_append(BuiltinContext&, std::span<const Value> args) {
   CheckArity(args, 2);
   if (!args[0].is_list()) return ExpectError("append", "a list", args[0]);
+  if (auto s = CheckResultItems("append", args[0].as_list().size() + 1); !s.ok()) return s;
   List out;
   out.reserve(args[0].as_list().size() + 1);
   out = args[0].as_list();
@@ -190,6 +260,8 @@ absl::StatusOr<Value> Builtin_concat(BuiltinContext&, std::span<const Value> arg
   CheckArity(args, 2);
   if (!args[0].is_list()) return ExpectError("concat", "a list", args[0]);
   if (!args[1].is_list()) return ExpectError("concat", "a list to append", args[1]);
+  const uint64_t count = args[0].as_list().size() + args[1].as_list().size();
+  if (auto s = CheckResultItems("concat", count); !s.ok()) return s;
   List out;
   out.reserve(args[0].as_list().size() + args[1].as_list().size());
   out.insert(out.end(), args[0].as_list().begin(), args[0].as_list().end());
@@ -209,8 +281,9 @@ absl::StatusOr<Value> Builtin_zip(BuiltinContext&, std::span<const Value> args) 
   return Value::MakeList(std::move(out));
 }
 
-absl::StatusOr<Value> Builtin_index_of(BuiltinContext&, std::span<const Value> args) {
+absl::StatusOr<Value> Builtin_index_of(BuiltinContext& ctx, std::span<const Value> args) {
   CheckArity(args, 2);
+  ctx.work += args[0].total_size();  // at most every item compared, or every byte searched
   if (args[0].is_list()) {
     const List& items = args[0].as_list();
     for (size_t i = 0; i < items.size(); ++i) {

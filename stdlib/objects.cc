@@ -54,6 +54,15 @@ absl::StatusOr<Value> Builtin_merge(BuiltinContext&, std::span<const Value> args
   const Object& a = args[0].as_object();
   const Object& b = args[1].as_object();
   if (b.empty()) return args[0];
+  if (a.size() + b.size() > Value::kMaxObjectEntries) {
+    // Duplicates may bring it back under the limit: count the keys of b that a lacks.
+    uint64_t count = a.size();
+    for (const auto& entry : b) count += a.Find(entry.first) == nullptr ? 1 : 0;
+    if (count > Value::kMaxObjectEntries) {
+      return LimitError("merge", "result would have more than " +
+                                     std::to_string(Value::kMaxObjectEntries) + " entries");
+    }
+  }
   std::vector<Object::Entry> entries;
   entries.reserve(a.size() + b.size());
   entries.insert(entries.end(), a.begin(), a.end());

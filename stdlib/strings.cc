@@ -1,4 +1,5 @@
 // Builtins on strings: upper, lower, split, join.
+#include <optional>
 #include <string>
 
 #include "stdlib/builtin_impls.h"
@@ -29,13 +30,21 @@ absl::StatusOr<Value> Builtin_lower(BuiltinContext&, std::span<const Value> args
   return Value::String(MapAscii(args[0].as_string(), 'A', 'Z', 'a' - 'A'));
 }
 
-absl::StatusOr<Value> Builtin_split(BuiltinContext&, std::span<const Value> args) {
+absl::StatusOr<Value> Builtin_split(BuiltinContext& ctx, std::span<const Value> args) {
   CheckArity(args, 2);
   if (!args[0].is_string()) return ExpectError("split", "a string", args[0]);
   if (!args[1].is_string()) return ExpectError("split", "a string separator", args[1]);
   const std::string& s = args[0].as_string();
   const std::string& sep = args[1].as_string();
   if (sep.empty()) return absl::InvalidArgumentError("split() separator must not be empty");
+  ctx.work += s.size();
+  // Only a string with room for more pieces than the limit can go past it: count those first,
+  // so that nothing is built for a result that would be refused.
+  if (s.size() / sep.size() >= kMaxResultItems) {
+    uint64_t count = 1;
+    for (size_t at = 0; (at = s.find(sep, at)) != std::string::npos; at += sep.size()) ++count;
+    if (auto st = CheckResultItems("split", count); !st.ok()) return st;
+  }
   List pieces;
   size_t start = 0;
   for (size_t at; (at = s.find(sep, start)) != std::string::npos; start = at + sep.size()) {
@@ -52,13 +61,22 @@ absl::StatusOr<Value> Builtin_join(BuiltinContext&, std::span<const Value> args)
   const std::string& sep = args[1].as_string();
   std::string out;
   bool first = true;
+  // Each piece is added only while the text stays within the limit; non-strings are written as
+  // JSON with a bound, so a huge item costs no more than the limit.
   for (const Value& item : args[0].as_list()) {
-    if (!first) out += sep;
+    if (!first) {
+      if (auto s = CheckResultBytes("join", out.size() + sep.size()); !s.ok()) return s;
+      out += sep;
+    }
     first = false;
     if (item.is_string()) {
-      out += item.as_string();  // no temporary copy for the common case
+      const std::string& piece = item.as_string();
+      if (auto s = CheckResultBytes("join", out.size() + piece.size()); !s.ok()) return s;
+      out += piece;  // no temporary copy for the common case
     } else {
-      out += item.ToDisplayString();
+      std::optional<std::string> json = item.ToJsonBounded(-1, kMaxResultBytes - out.size());
+      if (!json) return CheckResultBytes("join", kMaxResultBytes + 1);
+      out += *json;
     }
   }
   return Value::String(std::move(out));

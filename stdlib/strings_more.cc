@@ -49,7 +49,7 @@ absl::StatusOr<Value> Pad(std::string_view fn, std::span<const Value> args, bool
   const int64_t width = args[1].as_int();
   if (width <= static_cast<int64_t>(s.size())) return args[0];
   if (static_cast<uint64_t>(width) > kMaxResultBytes) {
-    return UserError(fn, "width is too large (at most 64 MiB)");
+    return LimitError(fn, "width is too large (at most 64 MiB)");
   }
   // As JavaScript's padStart/padEnd: the fill repeats and the last copy is cut to fit.
   std::string padding;
@@ -83,7 +83,7 @@ absl::StatusOr<Value> Builtin_ends_with(BuiltinContext&, std::span<const Value> 
   return Value::Bool(std::string_view(args[0].as_string()).ends_with(args[1].as_string()));
 }
 
-absl::StatusOr<Value> Builtin_replace(BuiltinContext&, std::span<const Value> args) {
+absl::StatusOr<Value> Builtin_replace(BuiltinContext& ctx, std::span<const Value> args) {
   CheckArity(args, 3);
   if (auto s = TwoStrings("replace", "a string to replace", args); !s.ok()) return s;
   if (!args[2].is_string()) return ExpectError("replace", "a string replacement", args[2]);
@@ -91,13 +91,16 @@ absl::StatusOr<Value> Builtin_replace(BuiltinContext&, std::span<const Value> ar
   const std::string& from = args[1].as_string();
   const std::string& to = args[2].as_string();
   if (from.empty()) return UserError("replace", "string to replace must not be empty");
+  ctx.work += s.size();
   std::string out;
   size_t start = 0;
   for (size_t at; (at = s.find(from, start)) != std::string::npos; start = at + from.size()) {
-    out.append(s, start, at - start).append(to);
-    if (out.size() > kMaxResultBytes) return UserError("replace", "result is too large (over 64 MiB)");
+    const size_t piece = at - start;
+    if (auto st = CheckResultBytes("replace", out.size() + piece + to.size()); !st.ok()) return st;
+    out.append(s, start, piece).append(to);
   }
   if (start == 0) return args[0];  // no occurrence
+  if (auto st = CheckResultBytes("replace", out.size() + s.size() - start); !st.ok()) return st;
   out.append(s, start);
   return Value::String(std::move(out));
 }
@@ -135,7 +138,7 @@ absl::StatusOr<Value> Builtin_repeat(BuiltinContext&, std::span<const Value> arg
   const int64_t n = args[1].as_int();
   if (n < 0) return UserError("repeat", "count must not be negative");
   if (!s.empty() && static_cast<uint64_t>(n) > kMaxResultBytes / s.size()) {
-    return UserError("repeat", "result is too large (over 64 MiB)");
+    return CheckResultBytes("repeat", kMaxResultBytes + 1);
   }
   std::string out;
   out.reserve(s.size() * static_cast<size_t>(n));
@@ -143,10 +146,17 @@ absl::StatusOr<Value> Builtin_repeat(BuiltinContext&, std::span<const Value> arg
   return Value::String(std::move(out));
 }
 
-absl::StatusOr<Value> Builtin_lines(BuiltinContext&, std::span<const Value> args) {
+absl::StatusOr<Value> Builtin_lines(BuiltinContext& ctx, std::span<const Value> args) {
   CheckArity(args, 1);
   if (!args[0].is_string()) return ExpectError("lines", "a string", args[0]);
   std::string_view s = args[0].as_string();
+  ctx.work += s.size();
+  // As in split(): count first when the string has room for more lines than the limit.
+  if (s.size() >= kMaxResultItems) {
+    const uint64_t count = static_cast<uint64_t>(std::count(s.begin(), s.end(), '\n')) +
+                           (s.ends_with('\n') ? 0 : 1);
+    if (auto st = CheckResultItems("lines", count); !st.ok()) return st;
+  }
   List out;
   // A final line ending ends the last line; it does not start an empty one ("a\n" is ["a"]).
   while (!s.empty()) {

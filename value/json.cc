@@ -28,6 +28,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "rapidjson/error/en.h"
@@ -56,9 +57,11 @@ class ValueBuilder {
   bool Double(double d) { return Add(Value::Double(d)); }
   bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }  // flag not used
   bool String(const char* s, rapidjson::SizeType n, bool) {
+    if (n > Value::kMaxStringBytes) return RejectString(n);
     return Add(Value::String(std::string(s, n)));
   }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
+    if (n > Value::kMaxStringBytes) return RejectString(n);
     frames_.back().key.assign(s, n);
     return true;
   }
@@ -74,6 +77,8 @@ class ValueBuilder {
   }
 
   bool too_deep() const { return too_deep_; }
+  // Not OK when the input went past a limit other than depth (Value::CheckLimits).
+  const absl::Status& limit() const { return limit_; }
   Value TakeResult() { return std::move(result_); }
 
  private:
@@ -97,7 +102,31 @@ class ValueBuilder {
     frames_.pop_back();
     return frame;
   }
+  // A string too long for the limits, reported with its real length.
+  bool RejectString(size_t length) {
+    limit_ = absl::ResourceExhaustedError(absl::StrCat("string of ", length,
+                                                       " bytes is longer than the limit of ",
+                                                       Value::kMaxStringBytes));
+    return false;
+  }
   bool Add(Value v) {
+    // Containers are checked once complete (O(1) each); a list or object still being read is
+    // checked as it grows, so that its width cannot outrun the limit.
+    if (absl::Status s = v.CheckLimits(); !s.ok()) {
+      limit_ = std::move(s);
+      return false;
+    }
+    if (!frames_.empty()) {
+      const Frame& top = frames_.back();
+      if ((top.is_object && top.entries.size() >= Value::kMaxObjectEntries) ||
+          (!top.is_object && top.items.size() >= Value::kMaxListItems)) {
+        limit_ = absl::ResourceExhaustedError(absl::StrCat(
+            top.is_object ? "object has more entries than the limit of "
+                          : "list has more items than the limit of ",
+            top.is_object ? Value::kMaxObjectEntries : Value::kMaxListItems));
+        return false;
+      }
+    }
     if (frames_.empty()) {
       result_ = std::move(v);
     } else if (Frame& top = frames_.back(); top.is_object) {
@@ -111,6 +140,7 @@ class ValueBuilder {
   std::vector<Frame> frames_;
   Value result_;
   bool too_deep_ = false;
+  absl::Status limit_;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -228,47 +258,72 @@ void AppendString(std::string_view s, std::string& out) {
   out += '"';
 }
 
-// indent < 0: compact. Otherwise the number of spaces per level, and `level` is the current one.
-void AppendJson(const Value& v, int indent, int level, std::string& out) {
-  auto newline = [&](int lvl) {
-    out += '\n';
-    out.append(static_cast<size_t>(indent * lvl), ' ');
+// indent < 0: compact; otherwise the number of spaces per level. Iterative (containers being
+// written wait on an explicit stack), so depth costs heap, not C++ stack. Returns false as soon
+// as `out` passes max_bytes; `out` then holds a cut-off prefix.
+bool AppendJson(const Value& root, int indent, size_t max_bytes, std::string& out) {
+  struct Frame {
+    const Value* container;
+    size_t next;  // the index of the next item or entry to write
   };
-  switch (v.kind()) {
-    case Value::Kind::kNull: out += "null"; return;
-    case Value::Kind::kBool: out += v.as_bool() ? "true" : "false"; return;
-    case Value::Kind::kInt: absl::StrAppend(&out, v.as_int()); return;
-    case Value::Kind::kDouble: AppendDouble(v.as_double(), out); return;
-    case Value::Kind::kString: AppendString(v.as_string(), out); return;
-    case Value::Kind::kList: {
-      const List& items = v.as_list();
-      out += '[';
-      for (size_t i = 0; i < items.size(); ++i) {
-        if (i > 0) out += ',';
-        if (indent >= 0) newline(level + 1);
-        AppendJson(items[i], indent, level + 1, out);
-      }
-      if (indent >= 0 && !items.empty()) newline(level);
-      out += ']';
-      return;
+  absl::InlinedVector<Frame, 16> open;  // no allocation for the usual shallow values
+  auto newline = [&](size_t level) {
+    out += '\n';
+    out.append(static_cast<size_t>(indent) * level, ' ');
+  };
+  // Writes a scalar whole, or the opening bracket of a container (pushed when not empty).
+  auto start = [&](const Value& v) {
+    switch (v.kind()) {
+      case Value::Kind::kNull: out += "null"; return;
+      case Value::Kind::kBool: out += v.as_bool() ? "true" : "false"; return;
+      case Value::Kind::kInt: absl::StrAppend(&out, v.as_int()); return;
+      case Value::Kind::kDouble: AppendDouble(v.as_double(), out); return;
+      case Value::Kind::kString: AppendString(v.as_string(), out); return;
+      case Value::Kind::kList:
+        if (v.as_list().empty()) {
+          out += "[]";
+        } else {
+          out += '[';
+          open.push_back(Frame{&v, 0});
+        }
+        return;
+      case Value::Kind::kObject:
+        if (v.as_object().empty()) {
+          out += "{}";
+        } else {
+          out += '{';
+          open.push_back(Frame{&v, 0});
+        }
+        return;
     }
-    case Value::Kind::kObject: {
-      const Object& object = v.as_object();
-      out += '{';
-      bool first = true;
-      for (const auto& [key, value] : object) {
-        if (!first) out += ',';
-        first = false;
-        if (indent >= 0) newline(level + 1);
-        AppendString(key, out);
-        out += indent >= 0 ? ": " : ":";
-        AppendJson(value, indent, level + 1, out);
-      }
-      if (indent >= 0 && !object.empty()) newline(level);
-      out += '}';
-      return;
+  };
+  start(root);
+  while (!open.empty()) {
+    if (out.size() > max_bytes) return false;
+    Frame& top = open.back();
+    const size_t level = open.size();  // of the items inside `top`
+    const bool is_list = top.container->is_list();
+    const size_t count =
+        is_list ? top.container->as_list().size() : top.container->as_object().size();
+    if (top.next == count) {
+      if (indent >= 0) newline(level - 1);
+      out += is_list ? ']' : '}';
+      open.pop_back();
+      continue;
+    }
+    if (top.next > 0) out += ',';
+    if (indent >= 0) newline(level);
+    const size_t i = top.next++;
+    if (is_list) {
+      start(top.container->as_list()[i]);  // may push: `top` is not used after this
+    } else {
+      const auto& [key, value] = top.container->as_object().entries()[i];
+      AppendString(key, out);
+      out += indent >= 0 ? ": " : ":";
+      start(value);
     }
   }
+  return out.size() <= max_bytes;
 }
 
 }  // namespace
@@ -292,6 +347,10 @@ absl::StatusOr<Value> Value::FromJson(std::string_view json) {
                                                    ": nesting deeper than ", kMaxDepth,
                                                    " levels"));
   }
+  if (!builder.limit().ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid JSON at offset ", result.Offset(),
+                                                   ": ", builder.limit().message()));
+  }
   if (result.IsError()) {
     return absl::InvalidArgumentError(absl::StrCat("invalid JSON at offset ", result.Offset(),
                                                    ": ", rapidjson::GetParseError_En(result.Code())));
@@ -301,13 +360,19 @@ absl::StatusOr<Value> Value::FromJson(std::string_view json) {
 
 std::string Value::ToJson() const {
   std::string out;
-  AppendJson(*this, -1, 0, out);
+  AppendJson(*this, -1, SIZE_MAX, out);
   return out;
 }
 
 std::string Value::ToPrettyJson() const {
   std::string out;
-  AppendJson(*this, 2, 0, out);
+  AppendJson(*this, 2, SIZE_MAX, out);
+  return out;
+}
+
+std::optional<std::string> Value::ToJsonBounded(int indent, size_t max_bytes) const {
+  std::string out;
+  if (!AppendJson(*this, indent, max_bytes, out)) return std::nullopt;
   return out;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 
@@ -46,6 +47,7 @@ class Decoder {
       case flexbuffers::FBT_FLOAT: *out = Value::Double(ref.AsDouble()); return true;
       case flexbuffers::FBT_STRING: {
         flexbuffers::String s = ref.AsString();
+        if (s.size() > Value::kMaxStringBytes) return Fail("string longer than the limit");
         *out = Value::String(std::string(s.c_str(), s.size()));
         return true;
       }
@@ -82,6 +84,7 @@ class Decoder {
   }
 
   bool DecodeObject(const flexbuffers::Vector& vec, int depth, Value* out) {
+    if (vec.size() - 1 > Value::kMaxObjectEntries) return Fail("object larger than the limit");
     flexbuffers::Blob blob = vec[0].AsBlob();
     const uint8_t* p = blob.data();
     const uint8_t* end = p + blob.size();
@@ -119,37 +122,55 @@ class Decoder {
 
 }  // namespace
 
-void ValueEncoder::Encode(const Value& value) { Encode(value, 0); }
-
-// `depth`: the number of containers enclosing `value` within the value passed to Encode().
-void ValueEncoder::Encode(const Value& value, int depth) {
-  switch (value.kind()) {
-    case Value::Kind::kNull: builder_.Null(); return;
-    case Value::Kind::kBool: builder_.Bool(value.as_bool()); return;
-    case Value::Kind::kInt: builder_.Int(value.as_int()); return;
-    case Value::Kind::kDouble: builder_.Double(value.as_double()); return;
-    case Value::Kind::kString: {
-      const std::string& s = value.as_string();
-      builder_.String(s.data(), s.size());
-      return;
+// Iterative: the containers being written wait on an explicit stack, so a value of any depth
+// is encoded without deep C++ recursion (a too-deep one is still written, and reported).
+void ValueEncoder::Encode(const Value& value) {
+  struct Frame {
+    const List* list;        // the container being written: a list,
+    const Object* object;    // or an object
+    size_t count;            // its items or entries
+    size_t start;            // the builder's vector start
+    size_t next;             // the index of the next item or entry to write
+  };
+  absl::InlinedVector<Frame, 16> open;  // no allocation for the usual shallow values
+  // Writes a scalar, or starts a container (and its key blob) and pushes it.
+  auto begin = [&](const Value& v) {
+    switch (v.kind()) {
+      case Value::Kind::kNull: builder_.Null(); return;
+      case Value::Kind::kBool: builder_.Bool(v.as_bool()); return;
+      case Value::Kind::kInt: builder_.Int(v.as_int()); return;
+      case Value::Kind::kDouble: builder_.Double(v.as_double()); return;
+      case Value::Kind::kString: {
+        const std::string& s = v.as_string();
+        builder_.String(s.data(), s.size());
+        return;
+      }
+      case Value::Kind::kList:
+      case Value::Kind::kObject: {
+        // open.size(): the number of containers enclosing v within `value`.
+        if (open.size() >= static_cast<size_t>(Value::kMaxDepth)) too_deep_ = true;
+        const size_t start = builder_.StartVector();
+        if (v.is_list()) {
+          open.push_back(Frame{&v.as_list(), nullptr, v.as_list().size(), start, 0});
+        } else {
+          EncodeKeys(v);
+          open.push_back(Frame{nullptr, &v.as_object(), v.as_object().size(), start, 0});
+        }
+        return;
+      }
     }
-    case Value::Kind::kList: {
-      if (depth >= Value::kMaxDepth) too_deep_ = true;
-      size_t start = builder_.StartVector();
-      for (const Value& item : value.as_list()) Encode(item, depth + 1);
-      builder_.EndVector(start, /*typed=*/false, /*fixed=*/false);
-      return;
+  };
+  begin(value);
+  while (!open.empty()) {
+    Frame& top = open.back();
+    if (top.next == top.count) {
+      builder_.EndVector(top.start, /*typed=*/false, /*fixed=*/false);
+      open.pop_back();
+      continue;
     }
-    case Value::Kind::kObject: EncodeObject(value, depth); return;
+    const size_t i = top.next++;
+    begin(top.list != nullptr ? (*top.list)[i] : top.object->entries()[i].second);  // may push
   }
-}
-
-void ValueEncoder::EncodeObject(const Value& value, int depth) {
-  if (depth >= Value::kMaxDepth) too_deep_ = true;
-  size_t start = builder_.StartVector();
-  EncodeKeys(value);
-  for (const auto& entry : value.as_object()) Encode(entry.second, depth + 1);
-  builder_.EndVector(start, /*typed=*/false, /*fixed=*/false);
 }
 
 void ValueEncoder::EncodeKeys(const Value& value) {

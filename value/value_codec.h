@@ -22,8 +22,12 @@
 //
 // Decoding is safe on hostile bytes: DecodeValue(data, size) runs the FlexBuffers verifier
 // first, then decodes defensively (only the types above; the key blob must hold exactly one key
-// per value; nesting at most kDecodeMaxDepth; at most `size` nodes, which bounds the work on
+// per value; nesting at most kDecodeMaxDepth; strings at most Value::kMaxStringBytes and
+// objects at most Value::kMaxObjectEntries; at most `size` nodes, which bounds the work on
 // inputs whose references form a DAG).
+//
+// Neither direction recurses on the C++ stack for depth: the encoder keeps an explicit stack
+// (values built in C++ may be arbitrarily deep), and the decoder stops at kDecodeMaxDepth.
 #ifndef WEFT_VALUE_VALUE_CODEC_H_
 #define WEFT_VALUE_VALUE_CODEC_H_
 
@@ -56,8 +60,6 @@ class ValueEncoder {
   bool too_deep() const { return too_deep_; }
 
  private:
-  void Encode(const Value& value, int depth);
-  void EncodeObject(const Value& object, int depth);
   void EncodeKeys(const Value& object);
 
   struct CachedKeys {

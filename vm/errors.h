@@ -21,7 +21,11 @@ inline constexpr std::string_view kTimeout = "TIMEOUT";
 inline constexpr std::string_view kChildFailed = "CHILD_FAILED";
 inline constexpr std::string_view kCanceled = "CANCELED";
 inline constexpr std::string_view kTerminated = "TERMINATED";
+// A value went past a limit (Value::CheckLimits: depth, string/list/object width, total size),
+// or the process ran out of memory while an operator or builtin built one; also a payload or
+// child-depth limit of the engine (EngineLimits).
 inline constexpr std::string_view kLimitExceeded = "LIMIT_EXCEEDED";
+// An execution taken out of service after a fault of its records or its transition.
 inline constexpr std::string_view kQuarantined = "QUARANTINED";
 
 // `error` with "line" and "column" of `pos` added, unless it already has a position.

@@ -20,6 +20,7 @@
 #include "vm/interpreter.h"
 
 #include <cstdint>
+#include <new>
 #include <span>
 #include <string>
 #include <utility>
@@ -99,6 +100,29 @@ bool ParseDueTime(const Value& v, int64_t* ms, std::string& error) {
   return false;
 }
 
+// Runs a builtin: its result, checked against the value limits, or the error to raise
+// (LIMIT_EXCEEDED for a limit the builtin reported as ResourceExhausted, for a result past the
+// limits and for running out of memory; RUNTIME_ERROR otherwise). `error` is set on failure.
+absl::StatusOr<Value> CallBuiltin(const stdlib::BuiltinInfo& builtin, stdlib::BuiltinContext& ctx,
+                                  std::span<const Value> args, OpError& error) {
+  absl::StatusOr<Value> out = absl::UnknownError("");
+  try {
+    out = builtin.fn(ctx, args);
+  } catch (const std::bad_alloc&) {
+    error = OutOfMemory(absl::StrCat(ToAbsl(builtin.name), "()"));
+    return absl::ResourceExhaustedError(error.message);
+  }
+  if (!out.ok()) {
+    error.code = absl::IsResourceExhausted(out.status()) ? kLimitExceeded : kRuntimeError;
+    error.message = std::string(out.status().message());
+    return out.status();
+  }
+  if (!WithinLimits(*out, absl::StrCat("the result of ", ToAbsl(builtin.name), "()"), error)) {
+    return absl::ResourceExhaustedError(error.message);
+  }
+  return out;
+}
+
 }  // namespace
 
 FiberStop Interpret(const bytecode::Program& program, ExecState& state, Fiber& fiber,
@@ -116,8 +140,8 @@ FiberStop Interpret(const bytecode::Program& program, ExecState& state, Fiber& f
   const uint8_t* ip = code + fiber.pc;
   const uint64_t fuel_at_start = scheduler.fuel();
   uint64_t fuel = fuel_at_start;
-  stdlib::BuiltinContext builtin_ctx{now_ms, &state.rng_state};
-  std::string error;  // the message of a runtime error
+  stdlib::BuiltinContext builtin_ctx{now_ms, &state.rng_state, 0};
+  OpError error;      // the code and message of a runtime error
   Value raised;       // the error object being raised
   FiberStop stop;
 
@@ -133,10 +157,20 @@ FiberStop Interpret(const bytecode::Program& program, ExecState& state, Fiber& f
 #define OPERAND_B() ReadU32(ip + 5)
 #define PUSH(value) (*sp++ = (value))
 #define DROP() (*--sp = Value())
-#define RAISE(message)    \
-  do {                    \
-    error = (message);    \
-    goto runtime_error;   \
+#define RAISE(message)                           \
+  do {                                           \
+    error = OpError{kRuntimeError, (message)};   \
+    goto runtime_error;                          \
+  } while (0)
+  // Work beyond an instruction's fixed cost (operators.h, kUnitsPerFuel).
+#define CHARGE(units)                                      \
+  do {                                                     \
+    const uint64_t cost = (units) / kUnitsPerFuel;         \
+    if (cost > fuel) {                                     \
+      fuel = 0;                                            \
+      goto out_of_fuel;                                    \
+    }                                                      \
+    fuel -= cost;                                          \
   } while (0)
 #define NEXT(name)                          \
   do {                                      \
@@ -184,6 +218,8 @@ dispatch:
       x = Value::Int(r);                                                              \
     } else if (!Arithmetic(Op::name, x, y, x, error)) {                               \
       goto runtime_error;                                                             \
+    } else {                                                                          \
+      CHARGE(ShallowSize(x)); /* a joined string or list */                           \
     }                                                                                 \
     DROP();                                                                           \
     NEXT(name);                                                                       \
@@ -268,12 +304,14 @@ dispatch:
     NEXT(NOT);
   }
   CASE(EQ) {
+    CHARGE(EqualityWork(sp[-2], sp[-1]));
     const bool equal = sp[-2] == sp[-1];
     DROP();
     sp[-1] = Value::Bool(equal);
     NEXT(EQ);
   }
   CASE(NE) {
+    CHARGE(EqualityWork(sp[-2], sp[-1]));
     const bool equal = sp[-2] == sp[-1];
     DROP();
     sp[-1] = Value::Bool(!equal);
@@ -306,41 +344,29 @@ dispatch:
   CASE(MAKE_LIST) {
     const uint32_t n = OPERAND_A();
     Value* const first = sp - n;
-    List items(std::make_move_iterator(first), std::make_move_iterator(sp));
-    sp = first;
-    PUSH(Value::MakeList(std::move(items)));
+    Value made;
+    if (!MakeList(std::span<Value>(first, n), made, error)) goto runtime_error;
+    while (sp > first) DROP();
+    PUSH(std::move(made));
     NEXT(MAKE_LIST);
   }
   CASE(MAKE_OBJECT) {
     const uint32_t n = OPERAND_A();
     Value* const first = sp - 2 * size_t{n};
-    std::vector<Object::Entry> entries;
-    entries.reserve(n);
-    for (Value* kv = first; kv < sp; kv += 2) {
-      if (!kv->is_string()) {
-        RAISE(absl::StrCat("object key must be a string, got ", KindOf(*kv)));
-      }
-      entries.emplace_back(kv->as_string(), std::move(kv[1]));
-      *kv = Value();
-    }
-    sp = first;
-    PUSH(Value::MakeObject(Object(std::move(entries))));
+    Value made;
+    if (!MakeObject(std::span<Value>(first, 2 * size_t{n}), made, error)) goto runtime_error;
+    while (sp > first) DROP();
+    PUSH(std::move(made));
     NEXT(MAKE_OBJECT);
   }
   CASE(CONCAT) {
     const uint32_t n = OPERAND_A();
     Value* const first = sp - n;
-    std::string text;
-    for (Value* v = first; v < sp; ++v) {
-      if (v->is_string()) {
-        text += v->as_string();
-      } else {
-        text += v->ToDisplayString();
-      }
-      *v = Value();
-    }
+    Value made;
+    if (!Interpolate(std::span<Value>(first, n), made, error)) goto runtime_error;
     sp = first;
-    PUSH(Value::String(std::move(text)));
+    CHARGE(ShallowSize(made));
+    PUSH(std::move(made));
     NEXT(CONCAT);
   }
   CASE(JUMP) { JUMP_TO(OPERAND_A()); }
@@ -386,9 +412,12 @@ dispatch:
   }
   CASE(CALL_BUILTIN) {
     const uint32_t argc = OPERAND_B();
-    absl::StatusOr<Value> out =
-        builtins[OPERAND_A()].fn(builtin_ctx, std::span<const Value>(sp - argc, argc));
-    if (!out.ok()) RAISE(std::string(out.status().message()));
+    const stdlib::BuiltinInfo& builtin = builtins[OPERAND_A()];
+    builtin_ctx.work = 0;
+    absl::StatusOr<Value> out = CallBuiltin(builtin, builtin_ctx,
+                                            std::span<const Value>(sp - argc, argc), error);
+    if (!out.ok()) goto runtime_error;
+    CHARGE(builtin_ctx.work + ShallowSize(*out));
     for (uint32_t k = 0; k < argc; ++k) DROP();
     PUSH(*std::move(out));
     NEXT(CALL_BUILTIN);
@@ -434,7 +463,7 @@ dispatch:
   }
   CASE(SLEEP_UNTIL) {
     int64_t due;
-    if (!ParseDueTime(sp[-1], &due, error)) goto runtime_error;
+    if (!ParseDueTime(sp[-1], &due, error.message)) goto runtime_error;
     DROP();
     if (due <= now_ms) NEXT(SLEEP_UNTIL);
     Request r;
@@ -605,6 +634,7 @@ dispatch:
 #undef JUMP_TO
 #undef NEXT
 #undef RAISE
+#undef CHARGE
 #undef DROP
 #undef PUSH
 #undef OPERAND_B
@@ -622,7 +652,8 @@ out_of_fuel:
   goto finish;
 
 runtime_error:
-  raised = MakeError(kRuntimeError, std::move(error), PositionOf(program, ip - code));
+  raised = MakeError(error.code, std::move(error.message), PositionOf(program, ip - code));
+  error.code = kRuntimeError;
 
 raise:
   // The innermost handler of this fiber catches it; otherwise the fiber fails.

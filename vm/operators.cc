@@ -5,8 +5,10 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <new>
 #include <optional>
 #include <utility>
+#include <vector>
 
 #include "common/strings.h"
 #include "absl/strings/str_cat.h"
@@ -33,8 +35,15 @@ absl::string_view Symbol(Op op) {
 
 absl::string_view KindOf(const Value& v) { return ToAbsl(Value::KindName(v.kind())); }
 
-bool Fail(std::string& error, std::string message) {
-  error = std::move(message);
+bool Fail(OpError& error, std::string message) {
+  error.code = kRuntimeError;
+  error.message = std::move(message);
+  return false;
+}
+
+bool LimitFail(OpError& error, std::string message) {
+  error.code = kLimitExceeded;
+  error.message = std::move(message);
   return false;
 }
 
@@ -43,7 +52,7 @@ bool Set(Value& out, Value value) {
   return true;
 }
 
-bool IntArithmetic(Op op, int64_t a, int64_t b, Value& out, std::string& error) {
+bool IntArithmetic(Op op, int64_t a, int64_t b, Value& out, OpError& error) {
   int64_t r = 0;
   bool overflow = false;
   switch (op) {
@@ -65,7 +74,7 @@ bool IntArithmetic(Op op, int64_t a, int64_t b, Value& out, std::string& error) 
   return Set(out, Value::Int(r));
 }
 
-bool FloatArithmetic(Op op, double a, double b, Value& out, std::string& error) {
+bool FloatArithmetic(Op op, double a, double b, Value& out, OpError& error) {
   double r = 0;
   switch (op) {
     case Op::ADD: r = a + b; break;
@@ -88,8 +97,30 @@ bool FloatArithmetic(Op op, double a, double b, Value& out, std::string& error) 
   return Set(out, Value::Double(r));
 }
 
-bool Concatenate(const Value& x, const Value& y, Value& out) {
-  if (x.is_string()) return Set(out, Value::String(absl::StrCat(x.as_string(), y.as_string())));
+// `+` on two strings or two lists. The result's size is known before anything is allocated.
+bool Concatenate(const Value& x, const Value& y, Value& out, OpError& error) {
+  if (x.is_string()) {
+    const size_t bytes = x.as_string().size() + y.as_string().size();
+    if (bytes > Value::kMaxStringBytes) {
+      return LimitFail(error, absl::StrCat("the result of `+` would be a string of ", bytes,
+                                           " bytes, longer than the limit of ",
+                                           Value::kMaxStringBytes));
+    }
+    return Set(out, Value::String(absl::StrCat(x.as_string(), y.as_string())));
+  }
+  const size_t count = x.as_list().size() + y.as_list().size();
+  if (count > Value::kMaxListItems) {
+    return LimitFail(error, absl::StrCat("the result of `+` would be a list of ", count,
+                                         " items, longer than the limit of ",
+                                         Value::kMaxListItems));
+  }
+  // Checked before building: the depth and size of the result follow from its parts'.
+  uint64_t size;
+  if (__builtin_add_overflow(x.total_size(), y.total_size() - 1, &size) ||
+      size > Value::kMaxTotalSize) {
+    return LimitFail(error, absl::StrCat("the result of `+` would be larger than the total size "
+                                         "limit of ", Value::kMaxTotalSize));
+  }
   List items;
   items.reserve(x.as_list().size() + y.as_list().size());
   items.insert(items.end(), x.as_list().begin(), x.as_list().end());
@@ -99,18 +130,25 @@ bool Concatenate(const Value& x, const Value& y, Value& out) {
 
 }  // namespace
 
-bool Arithmetic(Op op, const Value& x, const Value& y, Value& out, std::string& error) {
+bool Arithmetic(Op op, const Value& x, const Value& y, Value& out, OpError& error) {
   if (x.is_int() && y.is_int()) return IntArithmetic(op, x.as_int(), y.as_int(), out, error);
   if (x.is_number() && y.is_number()) {
     return FloatArithmetic(op, x.as_number(), y.as_number(), out, error);
   }
   const bool joinable = (x.is_string() && y.is_string()) || (x.is_list() && y.is_list());
-  if (op == Op::ADD && joinable) return Concatenate(x, y, out);
+  if (op == Op::ADD && joinable) {
+    try {
+      return Concatenate(x, y, out, error);
+    } catch (const std::bad_alloc&) {
+      error = OutOfMemory("`+`");
+      return false;
+    }
+  }
   return Fail(error, absl::StrCat("cannot apply `", Symbol(op), "` to ", KindOf(x), " and ",
                                   KindOf(y)));
 }
 
-bool Negate(const Value& x, Value& out, std::string& error) {
+bool Negate(const Value& x, Value& out, OpError& error) {
   if (x.is_int()) {
     if (x.as_int() == std::numeric_limits<int64_t>::min()) {
       return Fail(error, "integer overflow in unary `-`");
@@ -152,7 +190,7 @@ std::optional<int> OrderNumbers(const Value& x, const Value& y) {
 
 }  // namespace
 
-bool Compare(Op op, const Value& x, const Value& y, Value& out, std::string& error) {
+bool Compare(Op op, const Value& x, const Value& y, Value& out, OpError& error) {
   int order = 0;  // <0, 0, >0
   if (x.is_number() && y.is_number()) {
     const std::optional<int> ordered = OrderNumbers(x, y);
@@ -174,7 +212,7 @@ bool Compare(Op op, const Value& x, const Value& y, Value& out, std::string& err
 }
 
 bool GetField(const Value& x, const std::string& name, bool optional, Value& out,
-              std::string& error) {
+              OpError& error) {
   if (x.is_object()) {
     if (const Value* found = x.as_object().Find(name)) return Set(out, Value(*found));
     if (optional) return Set(out, Value());
@@ -186,7 +224,7 @@ bool GetField(const Value& x, const std::string& name, bool optional, Value& out
 
 namespace {
 
-bool IndexList(const List& list, int64_t index, bool optional, Value& out, std::string& error) {
+bool IndexList(const List& list, int64_t index, bool optional, Value& out, OpError& error) {
   const int64_t size = static_cast<int64_t>(list.size());
   const int64_t at = index < 0 ? index + size : index;
   if (at >= 0 && at < size) return Set(out, Value(list[at]));
@@ -196,7 +234,7 @@ bool IndexList(const List& list, int64_t index, bool optional, Value& out, std::
 
 }  // namespace
 
-bool GetIndex(const Value& x, const Value& i, bool optional, Value& out, std::string& error) {
+bool GetIndex(const Value& x, const Value& i, bool optional, Value& out, OpError& error) {
   if (x.is_list()) {
     if (!i.is_int()) return Fail(error, absl::StrCat("list index must be an int, got ", KindOf(i)));
     return IndexList(x.as_list(), i.as_int(), optional, out, error);
@@ -211,6 +249,103 @@ bool GetIndex(const Value& x, const Value& i, bool optional, Value& out, std::st
   }
   if (x.is_null() && optional) return Set(out, Value());
   return Fail(error, absl::StrCat("cannot index ", KindOf(x)));
+}
+
+bool WithinLimits(const Value& v, std::string_view what, OpError& error) {
+  absl::Status s = v.CheckLimits();
+  if (s.ok()) return true;
+  return LimitFail(error, absl::StrCat(ToAbsl(what), ": ", s.message()));
+}
+
+OpError OutOfMemory(std::string_view what) {
+  return OpError{kLimitExceeded, absl::StrCat("out of memory in ", ToAbsl(what))};
+}
+
+uint64_t ShallowSize(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::kString: return v.as_string().size();
+    case Value::Kind::kList: return 8 * uint64_t{v.as_list().size()};
+    case Value::Kind::kObject: return 8 * uint64_t{v.as_object().size()};
+    default: return 0;
+  }
+}
+
+uint64_t EqualityWork(const Value& x, const Value& y) {
+  if (x.kind() != y.kind() || x.total_size() != y.total_size()) return 0;
+  switch (x.kind()) {
+    case Value::Kind::kString: return x.as_string().size();
+    case Value::Kind::kList:
+      return &x.as_list() == &y.as_list() || x.depth() != y.depth() ? 0 : 8 * x.total_size();
+    case Value::Kind::kObject:
+      return &x.as_object() == &y.as_object() || x.depth() != y.depth() ? 0 : 8 * x.total_size();
+    default: return 0;
+  }
+}
+
+// The three builders below run with the limits of their input already checked, and a literal
+// has at most a few thousand parts (the bytecode bounds it), so only the result needs a check:
+// its depth and total size follow from the parts', O(1) once built.
+bool MakeList(std::span<Value> items, Value& out, OpError& error) {
+  try {
+    Value list = Value::MakeList(List(std::make_move_iterator(items.begin()),
+                                      std::make_move_iterator(items.end())));
+    if (!WithinLimits(list, "the list", error)) return false;
+    return Set(out, std::move(list));
+  } catch (const std::bad_alloc&) {
+    error = OutOfMemory("a list literal");
+    return false;
+  }
+}
+
+bool MakeObject(std::span<Value> keys_and_values, Value& out, OpError& error) {
+  try {
+    std::vector<Object::Entry> entries;
+    entries.reserve(keys_and_values.size() / 2);
+    for (size_t i = 0; i + 1 < keys_and_values.size(); i += 2) {
+      Value& key = keys_and_values[i];
+      if (!key.is_string()) {
+        return Fail(error, absl::StrCat("object key must be a string, got ", KindOf(key)));
+      }
+      entries.emplace_back(key.as_string(), std::move(keys_and_values[i + 1]));
+      key = Value();
+    }
+    Value object = Value::MakeObject(Object(std::move(entries)));
+    if (!WithinLimits(object, "the object", error)) return false;
+    return Set(out, std::move(object));
+  } catch (const std::bad_alloc&) {
+    error = OutOfMemory("an object literal");
+    return false;
+  }
+}
+
+bool Interpolate(std::span<Value> parts, Value& out, OpError& error) {
+  try {
+    // Each part is added only if the text stays within the limit; non-strings are written as
+    // JSON with a bound, so a huge value costs no more than the limit.
+    std::string text;
+    bool over = false;
+    for (Value& part : parts) {
+      if (over) break;
+      const size_t room = Value::kMaxStringBytes - text.size();
+      if (part.is_string()) {
+        over = part.as_string().size() > room;
+        if (!over) text += part.as_string();
+      } else {
+        std::optional<std::string> json = part.ToJsonBounded(-1, room);
+        over = !json.has_value();
+        if (!over) text += *json;
+      }
+    }
+    for (Value& part : parts) part = Value();
+    if (over) {
+      return LimitFail(error, absl::StrCat("the interpolated string would be longer than the "
+                                           "limit of ", Value::kMaxStringBytes, " bytes"));
+    }
+    return Set(out, Value::String(std::move(text)));
+  } catch (const std::bad_alloc&) {
+    error = OutOfMemory("string interpolation");
+    return false;
+  }
 }
 
 }  // namespace weft::vm

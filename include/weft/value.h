@@ -8,17 +8,27 @@
 //
 // Numbers: a JSON number without fraction or exponent that fits in int64 is an Int; every other
 // number is a Double. Int and Double compare equal when they denote the same number.
+//
+// Limits: every list and object carries its depth and its logical size, computed once when it
+// is made from its children's (so a value that shares one sub-value a million times is seen at
+// once to be huge, without walking it). Values that come from outside (FromJson, the codec) and
+// values the language builds (the VM's operators and builtins) are held to the limits below;
+// CheckLimits() is the O(1) test. Destroying, comparing and printing a value never recurse on
+// the C++ stack, so even a value built past the limits by C++ code cannot overflow it.
 #ifndef WEFT_VALUE_H_
 #define WEFT_VALUE_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace weft {
@@ -26,6 +36,10 @@ namespace weft {
 class Value;
 class Object;
 using List = std::vector<Value>;
+namespace value_internal {
+struct ListNode;
+struct ObjectNode;
+}  // namespace value_internal
 
 class Value {
  public:
@@ -40,9 +54,9 @@ class Value {
   static Value String(std::string s) {
     return Value(Rep(std::make_shared<const std::string>(std::move(s))));
   }
-  static Value MakeList(List items) {
-    return Value(Rep(std::make_shared<const List>(std::move(items))));
-  }
+  // Computes the new container's depth and size from its items: O(items). Never fails; a
+  // caller that builds values from untrusted input or user programs checks CheckLimits().
+  static Value MakeList(List items);
   static Value MakeObject(Object object);
 
   Kind kind() const { return static_cast<Kind>(rep_.index()); }
@@ -62,8 +76,16 @@ class Value {
   // An Int or a Double as a double. REQUIRES: is_number().
   double as_number() const { return is_int() ? static_cast<double>(as_int()) : as_double(); }
   const std::string& as_string() const { return *std::get<StringPtr>(rep_); }
-  const List& as_list() const { return *std::get<ListPtr>(rep_); }
-  const Object& as_object() const { return *std::get<ObjectPtr>(rep_); }
+  const List& as_list() const;
+  const Object& as_object() const;
+
+  // The nesting of lists and objects: 0 for a scalar or a string, 1 for [] or [1], 2 for [[1]].
+  // O(1).
+  int64_t depth() const;
+  // The logical size: 1 for every value (the root, each list item, each object entry), plus the
+  // bytes of every string and object key. A part shared N times counts N times. It is a lower
+  // bound of the length of the value's JSON text. O(1); saturates at UINT64_MAX.
+  uint64_t total_size() const;
 
   // Deep equality with numeric comparison across Int and Double (1 == 1.0). Object equality
   // ignores key order, as JSON does.
@@ -75,6 +97,10 @@ class Value {
   std::string ToJson() const;
   // Indented JSON text for people.
   std::string ToPrettyJson() const;
+  // ToJson (indent < 0) or JSON indented by `indent` spaces per level (ToPrettyJson's layout),
+  // or nullopt when the text would be longer than max_bytes: writing stops soon after that
+  // point, so the cost is bounded by max_bytes whatever the value.
+  std::optional<std::string> ToJsonBounded(int indent, size_t max_bytes) const;
   // The language's `str()`: a string stays as it is (no quotes); anything else is ToJson().
   std::string ToDisplayString() const;
   // Parses one JSON document (RFC 8259). Errors name the offset.
@@ -83,15 +109,34 @@ class Value {
   // The user-facing name of a kind: "null", "bool", "int", "float", "string", "list", "object".
   static std::string_view KindName(Kind kind);
 
-  // The deepest nesting of lists/objects that FromJson and the binary codec (value/value_codec.h)
-  // accept: a scalar has depth 0, [1] has depth 1, [[1]] depth 2. Deeper input is rejected
-  // rather than risking the stack.
+  // The limits every value the language builds or reads obeys (docs/reliability.md, "Values").
+  // The deepest nesting of lists/objects (depth() above): FromJson, the binary codec
+  // (value/value_codec.h) and the VM reject deeper values.
   static constexpr int kMaxDepth = 256;
+  // The longest string, in bytes.
+  static constexpr size_t kMaxStringBytes = size_t{64} << 20;
+  // The most items in one list.
+  static constexpr size_t kMaxListItems = size_t{10} << 20;
+  // The most entries in one object.
+  static constexpr size_t kMaxObjectEntries = size_t{1} << 20;
+  // The largest total_size() of a whole value.
+  static constexpr uint64_t kMaxTotalSize = uint64_t{128} << 20;
+
+  // OK when this value is within the limits above, else ResourceExhausted naming the limit,
+  // e.g. "value nests deeper than 256 levels". O(1): it checks this value's depth and total
+  // size and the width of its outermost string, list or object; the widths of inner parts were
+  // checked when they were made (every producer checks what it makes).
+  absl::Status CheckLimits() const;
 
  private:
+  friend struct value_internal::ListNode;
+  friend struct value_internal::ObjectNode;
+  // True when this is a list or object held by no other Value (destruction would free it).
+  bool IsLastContainerRef() const;
+
   using StringPtr = std::shared_ptr<const std::string>;
-  using ListPtr = std::shared_ptr<const List>;
-  using ObjectPtr = std::shared_ptr<const Object>;
+  using ListPtr = std::shared_ptr<const value_internal::ListNode>;
+  using ObjectPtr = std::shared_ptr<const value_internal::ObjectNode>;
   using Rep = std::variant<std::monostate, bool, int64_t, double, StringPtr, ListPtr, ObjectPtr>;
   explicit Value(Rep rep) : rep_(std::move(rep)) {}
   Rep rep_;
@@ -119,9 +164,30 @@ class Object {
   std::vector<Entry> entries_;
 };
 
-inline Value Value::MakeObject(Object object) {
-  return Value(Rep(std::make_shared<const Object>(std::move(object))));
-}
+namespace value_internal {
+
+// The shared body of a list or object value: its items and the depth and size computed from
+// them when it was made. The destructor releases nested containers iteratively (value.cc).
+struct ListNode {
+  List items;
+  uint64_t size = 1;
+  int64_t depth = 1;
+  explicit ListNode(List list);
+  ~ListNode();
+};
+
+struct ObjectNode {
+  Object object;
+  uint64_t size = 1;
+  int64_t depth = 1;
+  explicit ObjectNode(Object obj);
+  ~ObjectNode();
+};
+
+}  // namespace value_internal
+
+inline const List& Value::as_list() const { return std::get<ListPtr>(rep_)->items; }
+inline const Object& Value::as_object() const { return std::get<ObjectPtr>(rep_)->object; }
 
 }  // namespace weft
 

@@ -49,6 +49,19 @@ class BuiltinFixture : public ::testing::Test {
     return std::string(r.status().message());
   }
 
+  // Calls with JSON arguments, expects a limit error (ResourceExhausted, which the VM raises as
+  // LIMIT_EXCEEDED), returns the message.
+  std::string LimitErr(std::string_view name, std::vector<std::string_view> json_args) {
+    return LimitErrV(name, Args(json_args));
+  }
+  std::string LimitErrV(std::string_view name, std::vector<Value> args) {
+    auto r = Call(name, std::move(args));
+    EXPECT_FALSE(r.ok()) << name << " returned a value";
+    if (r.ok()) return "";
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted) << r.status();
+    return std::string(r.status().message());
+  }
+
   uint64_t rng_ = 42;
   BuiltinContext ctx_{1700000000123, &rng_};
 };

@@ -159,7 +159,7 @@ TEST_F(JqTest, DeepValues) {
   deep += "1";
   for (int i = 0; i < 200; ++i) deep += "]";
   EXPECT_EQ(CallJ("jq", {S("."), deep}), deep);
-  EXPECT_EQ(Error("jq", {S("reduce range(300) as $i (0; [.])"), "null"}),
+  EXPECT_EQ(LimitErr("jq", {S("reduce range(300) as $i (0; [.])"), "null"}),
             "jq() result nests deeper than 256 levels");
 }
 
