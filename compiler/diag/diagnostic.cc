@@ -56,10 +56,9 @@ void AppendSnippet(std::string& out, const SourceRange& r, std::string_view sour
   if (!shown.text.empty()) out += " " + shown.text;
   out += "\n";
 
-  // The underline stops where the shown text does (plus one column for a caret at the end).
-  const int64_t shown_width = static_cast<int64_t>(kMaxShownColumns) + 1;
+  // The underline stops where the shown text does.
   const int64_t caret = std::max<int64_t>(0, static_cast<int64_t>(start) - shown.shift);
-  const int64_t last = std::min<int64_t>(static_cast<int64_t>(end) - shown.shift, shown_width);
+  const int64_t last = std::min<int64_t>(static_cast<int64_t>(end) - shown.shift, shown.width);
   out += " " + blank + " | " + std::string(static_cast<size_t>(caret), ' ') + "^" +
          std::string(static_cast<size_t>(std::max<int64_t>(0, last - caret - 1)), '~');
   out += "\n";

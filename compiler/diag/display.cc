@@ -102,7 +102,7 @@ DisplayLine MakeDisplayLine(std::string_view line) {
 }
 
 ShownLine WindowAround(const DisplayLine& line, uint32_t start) {
-  if (line.width <= kMaxShownColumns) return {line.text, 0};
+  if (line.width <= kMaxShownColumns) return {line.text, 0, line.width};
   // Some context before the caret, the rest after it; never past either end of the line.
   const uint32_t room = kMaxShownColumns - 2 * static_cast<uint32_t>(kCut.size());
   uint32_t from = start > room / 4 ? start - room / 4 : 0;
@@ -123,8 +123,11 @@ ShownLine WindowAround(const DisplayLine& line, uint32_t start) {
   const size_t begin = first < line.offsets.size() ? line.offsets[first] : line.text.size();
   const size_t end = last < line.offsets.size() ? line.offsets[last] : line.text.size();
   shown.text += line.text.substr(begin, end - begin);
+  const uint32_t last_column = last < line.starts.size() ? line.starts[last] : line.width;
   if (last < line.starts.size()) shown.text += kCut;
   shown.shift = static_cast<int64_t>(first_column) - (first > 0 ? kCut.size() : 0);
+  shown.width = last_column - first_column + static_cast<uint32_t>(kCut.size()) *
+                                                 ((first > 0) + (last < line.starts.size()));
   return shown;
 }
 

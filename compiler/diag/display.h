@@ -20,7 +20,7 @@
 namespace weft::diag {
 
 inline constexpr int kTabWidth = 4;              // display columns of a tab in a source line
-inline constexpr uint32_t kMaxShownColumns = 120;  // of a quoted source line; longer is cut
+inline constexpr uint32_t kMaxShownColumns = 160;  // of a quoted source line; longer is cut
 inline constexpr size_t kMaxShownMessageBytes = 512;  // of a message or hint; longer is cut
 
 // One source line prepared for display, with the display column at which each character
@@ -40,10 +40,12 @@ DisplayLine MakeDisplayLine(std::string_view line);
 
 // The part of `line` shown when the range [start, end) (display columns) is underlined: the
 // whole line when it fits in kMaxShownColumns, else a window around `start` marked with
-// "..." where text was cut. `shift` is subtracted from display columns to place the caret.
+// "..." where text was cut. `shift` is subtracted from display columns to place the caret;
+// `width` is the shown text's width in display columns.
 struct ShownLine {
   std::string text;
   int64_t shift = 0;
+  uint32_t width = 0;
 };
 ShownLine WindowAround(const DisplayLine& line, uint32_t start);
 

@@ -172,6 +172,14 @@ TEST(Render, LongLineWithTheCaretNearTheStartIsCutAtTheEndOnly) {
   EXPECT_NE(rendered.find("a...\n   |  ^\n"), std::string::npos) << rendered;
 }
 
+TEST(Render, UnderlineOfALongRangeEndsWithTheShownText) {
+  const std::string rendered = Render(Make({1, 1, 1, 501}), "f.wf", std::string(500, 'a'));
+  const size_t line_start = rendered.find(" 1 | ");
+  const size_t line_end = rendered.find('\n', line_start);
+  const std::string caret = rendered.substr(line_end + 1);
+  EXPECT_EQ(caret.size() - 1, line_end - line_start) << rendered;  // minus the '\n'
+}
+
 TEST(RenderAll, StopsAfterTheErrorLimit) {
   DiagnosticList list;
   for (int i = 0; i < 1000; ++i) list.Add(DiagnosticKind::kSyntaxError, {1, 1, 1, 2}, "e");
