@@ -9,6 +9,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "common/name_limits.h"
 #include "common/strings.h"
 #include "common/status_macros.h"
 #include "engine/task_policy.h"
@@ -185,6 +186,7 @@ void EngineImpl::AfterCommit(Effects& effects) {
 absl::StatusOr<std::string> EngineImpl::Start(std::string_view workflow, const Value& input,
                                               const StartOptions& options) {
   WEFT_RETURN_IF_ERROR(RequireWritable());
+  WEFT_RETURN_IF_ERROR(CheckNameLength("workflow", workflow));  // not a key LMDB refuses
   StartCommand cmd;
   {
     WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
