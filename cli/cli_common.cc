@@ -37,7 +37,7 @@ int Fail(const absl::Status& status) {
 void Warn(std::string_view message) { std::cerr << "weft: warning: " << message << "\n"; }
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only,
-                                                   bool virtual_time) {
+                                                   bool virtual_time, int worker_threads) {
   struct stat st;
   if (read_only && stat(global.store.c_str(), &st) != 0) {
     return absl::NotFoundError(absl::StrCat(
@@ -48,6 +48,7 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
   options.read_only = read_only;
   options.durability = global.nosync ? Durability::kNoSync : Durability::kSync;
   options.virtual_time = virtual_time;
+  options.worker_threads = worker_threads;
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
   if (absl::IsFailedPrecondition(engine.status()) &&
       absl::StrContains(engine.status().message(), "in use")) {
