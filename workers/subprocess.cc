@@ -129,8 +129,13 @@ Registry& Children() {
   setpgid(0, 0);
   prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
-  if (dup2(c.child_in.get(), STDIN_FILENO) < 0 || dup2(c.child_out.get(), STDOUT_FILENO) < 0 ||
-      dup2(c.child_err.get(), STDERR_FILENO) < 0) {
+  // dup2 onto itself would keep close-on-exec (a caller with its standard streams closed).
+  auto move_to = [](int fd, int target) {
+    return fd == target ? fcntl(fd, F_SETFD, 0) : dup2(fd, target);
+  };
+  if (move_to(c.child_in.get(), STDIN_FILENO) < 0 ||
+      move_to(c.child_out.get(), STDOUT_FILENO) < 0 ||
+      move_to(c.child_err.get(), STDERR_FILENO) < 0) {
     _exit(127);
   }
   struct sigaction dfl = {};
