@@ -11,7 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -287,6 +289,27 @@ TEST_F(WorkersCliTest, SigtermStopsWorkWithAHangingCommandAndTheStoreReopens) {
   ProcessOutput finished = Weft({"work", id, "--worker", R"(side=echo '{"ok":1}')"});
   EXPECT_EQ(finished.exit_code, 0) << finished.err;
   EXPECT_EQ(finished.out, "{\"ok\":1}\n");
+}
+
+TEST_F(WorkersCliTest, SigintStopsRunWithAHangingCommand) {
+  ASSERT_EQ(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+  const std::string wf = dir_.Write("effect.wf", kSideEffectWf);
+  const std::string pid_file = dir_.Sub("pid");
+  Background run = Launch({"run", wf, "--worker", "side=echo $$ > " + pid_file + "; sleep 600"});
+  const pid_t command = WaitForPidFile(pid_file);
+  ASSERT_GT(command, 0);
+
+  ASSERT_EQ(kill(run.pid, SIGINT), 0);
+  const int status = WaitForExit(run.pid);
+  ASSERT_TRUE(WIFEXITED(status)) << "status " << status;
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  EXPECT_THAT(ReadAll(run.err), HasSubstr("interrupted by SIGINT"));
+  // `weft run` reaped its command's shell itself: it is no longer a process of ours.
+  EXPECT_EQ(waitpid(command, nullptr, WNOHANG), -1);
+  EXPECT_EQ(errno, ECHILD);
+  ProcessOutput list = Weft({"list", "--status", "RUNNING"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr("effect"));
 }
 
 }  // namespace
