@@ -39,7 +39,7 @@ int Fail(const absl::Status& status) {
 void Warn(std::string_view message) { std::cerr << "weft: warning: " << message << "\n"; }
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only,
-                                                   bool virtual_time) {
+                                                   bool virtual_time, int worker_threads) {
   struct stat st;
   if (read_only && stat(global.store.c_str(), &st) != 0) {
     return absl::NotFoundError(absl::StrCat(
@@ -51,6 +51,7 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
   options.durability = global.nosync ? Durability::kNoSync : Durability::kSync;
   if (global.map_size_bytes != 0) options.map_size_bytes = global.map_size_bytes;
   options.virtual_time = virtual_time;
+  options.worker_threads = worker_threads;
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
   if (absl::IsFailedPrecondition(engine.status()) &&
       absl::StrContains(engine.status().message(), "in use")) {

@@ -52,9 +52,11 @@ void Warn(std::string_view message);
 // Opens the store. A read-only open of a store that does not exist fails with a message that
 // names the path instead of creating an empty store. A read-write open takes the store's lock:
 // while `weft run` or `weft work` serves a store, other writing commands are refused with a
-// message that says so. `virtual_time`: see EngineOptions::virtual_time.
+// message that says so. `virtual_time`: see EngineOptions::virtual_time; `worker_threads`: see
+// EngineOptions::worker_threads (0 = one per core).
 absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only,
-                                                   bool virtual_time = false);
+                                                   bool virtual_time = false,
+                                                   int worker_threads = 0);
 
 // The whole file; errors name the path and the reason ("No such file or directory").
 absl::StatusOr<std::string> ReadFile(const std::string& path);

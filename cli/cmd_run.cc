@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "cli/cli_common.h"
 #include "cli/compile_file.h"
+#include "cli/interrupt.h"
 #include "cli/render.h"
 #include "cli/signal_spec.h"
 #include "cli/worker_spec.h"
@@ -25,6 +26,7 @@ struct RunOptions {
   std::string timeout = "60s";
   bool pretty = false;
   bool virtual_time = false;
+  int concurrency = 0;  // 0: one per core
 };
 
 void WarnAboutUnusedWorkers(const bytecode::Program& program,
@@ -105,26 +107,29 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenAndStart(const GlobalOptions& global
   // would fire before the signal is sent). So start and signal on the real clock first.
   const bool start_on_real_clock = options.virtual_time && !plan.signals.empty();
   absl::StatusOr<std::unique_ptr<Engine>> engine =
-      OpenEngine(global, /*read_only=*/false, options.virtual_time && !start_on_real_clock);
+      OpenEngine(global, /*read_only=*/false, options.virtual_time && !start_on_real_clock,
+                 options.concurrency);
   if (!engine.ok()) return engine.status();
   absl::StatusOr<std::string> started = StartAndSignal(**engine, plan);
   if (!started.ok()) return started.status();
   id = *started;
   if (!start_on_real_clock) return engine;
   engine->reset();  // releases the store's lock
-  return OpenEngine(global, /*read_only=*/false, /*virtual_time=*/true);
+  return OpenEngine(global, /*read_only=*/false, /*virtual_time=*/true, options.concurrency);
 }
 
 int RunRun(const GlobalOptions& global, const RunOptions& options) {
   Plan plan;
   if (int code = MakePlan(options, plan); code != kExitOk) return code;
+  CatchInterrupts();
   std::string id;
   absl::StatusOr<std::unique_ptr<Engine>> engine = OpenAndStart(global, options, plan, id);
   if (!engine.ok()) return Fail(engine.status());
   // No single task may outlive the whole run: a hung command is killed at the same deadline.
   RegisterCommandWorkers(**engine, plan.workers, plan.timeout);
   if (absl::Status s = (*engine)->StartWorkers(); !s.ok()) return Fail(s);
-  absl::StatusOr<ExecutionInfo> done = (*engine)->AwaitExecution(id, plan.timeout);
+  absl::StatusOr<ExecutionInfo> done = AwaitUnlessInterrupted(**engine, id, plan.timeout);
+  if (InterruptSignal() != 0) return StopOnInterrupt(*engine);
   if (absl::IsDeadlineExceeded(done.status())) {
     return Fail(absl::StrCat("execution ", id, " did not end within ",
                              absl::FormatDuration(plan.timeout), " (see `weft status ", id,
@@ -146,14 +151,20 @@ void RegisterRun(const CommandContext& context) {
       "stderr and exits 1. A worker command reads the task input as JSON on stdin (with "
       "WEFT_TASK_ID, WEFT_EXECUTION_ID, WEFT_TASK_TYPE and WEFT_ATTEMPT in its environment) "
       "and prints the task output as JSON on stdout; a non-zero exit fails the task with the "
-      "end of its stderr as the reason. Every task the workflow calls needs a worker.\n\n"
+      "end of its stderr as the reason. While it runs, it may print a line "
+      "{\"weft\":\"heartbeat\",\"progress\":...} to report progress, and it may fail the task "
+      "for good (no retry) with a line {\"weft\":\"fail\",\"terminal\":true,\"reason\":\"...\"}. "
+      "Every task the workflow calls needs a worker, except `http`, which the engine runs.\n\n"
       "Each --signal NAME=JSON is sent to the execution right after it starts, in the order "
       "given, as `weft signal` would: a signal the workflow does not wait for yet is kept "
       "until it does, so a human-task workflow runs to its end in one command, e.g. "
       "--signal approved='{\"by\": \"ann\"}'.\n\n"
       "--virtual-time runs on a simulated clock that jumps to the next due timer whenever "
       "nothing else is happening: `sleep 30d` finishes at once, and timeouts fire in order. "
-      "Times in the history are the simulated ones.");
+      "Times in the history are the simulated ones.\n\n"
+      "SIGINT (Ctrl-C) or SIGTERM kills the worker commands, closes the store cleanly and "
+      "exits 130 or 143; the execution stays RUNNING and `weft work` continues it. A worker "
+      "command never outlives `weft run`, even one killed with SIGKILL.");
   cmd->add_option("FILE", options->file, "the .wf file")->required();
   cmd->add_option("--input", options->input,
                   "the input: a JSON object, or @FILE to read it from a file (default: {})");
@@ -172,6 +183,8 @@ void RegisterRun(const CommandContext& context) {
       ->allow_extra_args(false);
   cmd->add_flag("--virtual-time", options->virtual_time,
                 "simulated time: timers fire as soon as the execution has nothing else to do");
+  cmd->add_option("--concurrency", options->concurrency, kConcurrencyHelp)
+      ->check(CLI::Range(1, kMaxConcurrency));
   cmd->add_flag("--pretty", options->pretty, "indent the output JSON");
   cmd->callback([&context, options] {
     context.exit_code = RunRun(context.global, *options);

@@ -1,9 +1,6 @@
 // `weft work [ID...] --worker NAME=CMD... [--timeout D] [--virtual-time]`: serve the store's
 // tasks with commands, like `weft run` but for executions that already exist: ones started
 // with `weft start`, retried with `weft retry` or restarted with `weft restart`.
-#include <signal.h>
-
-#include <atomic>
 #include <iostream>
 #include <map>
 
@@ -11,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "cli/cli_common.h"
+#include "cli/interrupt.h"
 #include "cli/render.h"
 #include "cli/worker_spec.h"
 
@@ -23,21 +21,8 @@ struct WorkOptions {
   std::string timeout;  // empty: 60s with IDs, none without
   bool virtual_time = false;
   bool pretty = false;
+  int concurrency = 0;  // 0: one per core
 };
-
-std::atomic<bool> interrupted{false};
-
-void OnInterrupt(int) { interrupted = true; }
-
-// Without IDs the command serves until Ctrl-C or SIGTERM; stopping then closes the store
-// cleanly (tasks still running are handed out again by the next engine after their lease).
-void CatchInterrupts() {
-  struct sigaction action = {};
-  action.sa_handler = OnInterrupt;
-  sigemptyset(&action.sa_mask);
-  sigaction(SIGINT, &action, nullptr);
-  sigaction(SIGTERM, &action, nullptr);
-}
 
 // Tasks these executions wait on that no --worker (and no system task) serves: they would
 // never finish, so say so up front.
@@ -47,7 +32,8 @@ void WarnAboutUnservedTasks(Engine& engine, const std::vector<std::string>& ids,
     absl::StatusOr<std::vector<TaskInfo>> tasks = engine.Tasks(id);
     if (!tasks.ok()) continue;
     for (const TaskInfo& t : *tasks) {
-      if (t.status == TaskStatus::kScheduled && workers.count(t.type) == 0 && t.type != "http") {
+      if (t.status == TaskStatus::kScheduled && workers.count(t.type) == 0 &&
+          !IsSystemTask(t.type)) {
         Warn(absl::StrCat("execution ", id, " waits on task `", t.type,
                           "` and no --worker serves it"));
       }
@@ -55,20 +41,13 @@ void WarnAboutUnservedTasks(Engine& engine, const std::vector<std::string>& ids,
   }
 }
 
-int ServeUntilInterrupted(std::optional<absl::Duration> timeout) {
-  CatchInterrupts();
-  const absl::Time deadline =
-      timeout ? absl::Now() + *timeout : absl::InfiniteFuture();
-  while (!interrupted && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(50));
-  return kExitOk;
-}
-
 int AwaitAll(Engine& engine, const WorkOptions& options, absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   int code = kExitOk;
   for (const std::string& id : options.ids) {
-    absl::StatusOr<ExecutionInfo> done =
-        engine.AwaitExecution(id, std::max(deadline - absl::Now(), absl::ZeroDuration()));
+    absl::StatusOr<ExecutionInfo> done = AwaitUnlessInterrupted(
+        engine, id, std::max(deadline - absl::Now(), absl::ZeroDuration()));
+    if (InterruptSignal() != 0) return kExitFailure;  // the caller stops the engine
     if (absl::IsDeadlineExceeded(done.status())) {
       return Fail(absl::StrCat("execution ", id, " did not end within ",
                                absl::FormatDuration(timeout), " (see `weft status ", id, "`)"));
@@ -90,8 +69,9 @@ int RunWork(const GlobalOptions& global, const WorkOptions& options) {
   }
   absl::StatusOr<std::map<std::string, std::string>> workers = ParseWorkerSpecs(options.workers);
   if (!workers.ok()) return Fail(workers.status());
+  CatchInterrupts();
   absl::StatusOr<std::unique_ptr<Engine>> engine =
-      OpenEngine(global, /*read_only=*/false, options.virtual_time);
+      OpenEngine(global, /*read_only=*/false, options.virtual_time, options.concurrency);
   if (!engine.ok()) return Fail(engine.status());
   for (const std::string& id : options.ids) {
     if (absl::StatusOr<ExecutionInfo> e = (*engine)->GetExecution(id); !e.ok()) {
@@ -101,8 +81,15 @@ int RunWork(const GlobalOptions& global, const WorkOptions& options) {
   RegisterCommandWorkers(**engine, *workers, timeout.value_or(absl::InfiniteDuration()));
   WarnAboutUnservedTasks(**engine, options.ids, *workers);
   if (absl::Status s = (*engine)->StartWorkers(); !s.ok()) return Fail(s);
-  if (options.ids.empty()) return ServeUntilInterrupted(timeout);
-  return AwaitAll(**engine, options, *timeout);
+  int code = kExitOk;
+  if (options.ids.empty()) {
+    // Serves until the --timeout, Ctrl-C or SIGTERM.
+    SleepUntilInterrupted(timeout ? absl::Now() + *timeout : absl::InfiniteFuture());
+  } else {
+    code = AwaitAll(**engine, options, *timeout);
+  }
+  if (InterruptSignal() != 0) return StopOnInterrupt(*engine);
+  return code;
 }
 
 }  // namespace
@@ -117,7 +104,11 @@ void RegisterWork(const CommandContext& context) {
       "and fires due timers. With execution IDs, stops once all of them have ended, prints "
       "each one's output as a JSON line in the order given, and exits 0 when all COMPLETED "
       "(1 otherwise, with the errors on stderr). Without IDs, serves every execution until "
-      "Ctrl-C, SIGTERM or --timeout, then exits 0.\n\n"
+      "--timeout (then exits 0) or Ctrl-C or SIGTERM.\n\n"
+      "SIGINT (Ctrl-C) or SIGTERM kills the worker commands still running, closes the store "
+      "cleanly and exits 130 or 143; their tasks are not failed but run again the next time "
+      "the store is served. A worker command never outlives `weft work`, even one killed with "
+      "SIGKILL.\n\n"
       "While it runs, it holds the store (one writer at a time): `weft signal`, `terminate`, "
       "`pause` and the other writing commands are refused until it ends. Send signals before "
       "it, or use `weft run --signal`.");
@@ -131,6 +122,8 @@ void RegisterWork(const CommandContext& context) {
                   "with IDs, not ending by then exits 1");
   cmd->add_flag("--virtual-time", options->virtual_time,
                 "simulated time: timers fire as soon as nothing else is happening");
+  cmd->add_option("--concurrency", options->concurrency, kConcurrencyHelp)
+      ->check(CLI::Range(1, kMaxConcurrency));
   cmd->add_flag("--pretty", options->pretty, "indent the output JSON");
   cmd->callback([&context, options] {
     context.exit_code = RunWork(context.global, *options);

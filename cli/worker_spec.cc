@@ -28,7 +28,8 @@ std::vector<std::string> MissingWorkers(const bytecode::Program& program,
                                         const std::map<std::string, std::string>& workers) {
   std::vector<std::string> missing;
   for (const bytecode::TaskDecl& task : program.tasks) {
-    if (workers.count(task.name) == 0) missing.push_back(task.name);
+    // System tasks (`http`) run inside the engine: they need no --worker.
+    if (workers.count(task.name) == 0 && !IsSystemTask(task.name)) missing.push_back(task.name);
   }
   return missing;
 }
@@ -37,6 +38,7 @@ void RegisterCommandWorkers(Engine& engine, const std::map<std::string, std::str
                             absl::Duration timeout) {
   CommandWorkerOptions options;
   options.timeout = timeout;
+  // The pool's size (--concurrency) bounds how many run at once, all types together.
   for (const auto& [name, command] : workers) {
     engine.RegisterWorker(name, CommandWorker(command, options));
   }

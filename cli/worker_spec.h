@@ -17,9 +17,16 @@ namespace weft::cli {
 absl::StatusOr<std::map<std::string, std::string>> ParseWorkerSpecs(
     const std::vector<std::string>& specs);
 
-// The tasks `program` calls that have no worker in `workers`, in the program's order.
+// The tasks `program` calls that have no worker in `workers`, in the program's order. System
+// tasks (IsSystemTask: `http`) are never missing: the engine runs them.
 std::vector<std::string> MissingWorkers(const bytecode::Program& program,
                                         const std::map<std::string, std::string>& workers);
+
+// The --concurrency option of `weft run` and `weft work`: how many tasks (commands and system
+// tasks together) run at once; the engine's worker pool has this many threads.
+inline constexpr int kMaxConcurrency = 1024;
+inline constexpr char kConcurrencyHelp[] =
+    "run at most N tasks at once, all task types together (default: one per core; 1 to 1024)";
 
 // Registers each command as the worker of its task type. No single task may outlive
 // `timeout`: a hung command is killed then.

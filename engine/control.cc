@@ -2,6 +2,7 @@
 // execution-control commands. Each is one command to the writer, applied in a transition
 // (transitions.cc) and recorded in the execution's history.
 #include "absl/strings/str_cat.h"
+#include "common/name_limits.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
 #include "engine/engine_impl.h"
@@ -34,6 +35,7 @@ absl::Status EngineImpl::Heartbeat(std::string_view task_id, std::string_view wo
 absl::Status EngineImpl::Signal(std::string_view id, std::string_view name, Value payload) {
   WEFT_RETURN_IF_ERROR(RequireWritable());
   if (name.empty()) return absl::InvalidArgumentError("a signal needs a name");
+  WEFT_RETURN_IF_ERROR(CheckNameLength("signal", name));
   if (const uint64_t bytes = PayloadBytes(payload); bytes > options_.limits.max_signal_bytes) {
     return absl::InvalidArgumentError(OverLimitMessage("the signal payload", bytes,
                                                        options_.limits.max_signal_bytes,

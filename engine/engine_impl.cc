@@ -9,6 +9,7 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "common/name_limits.h"
 #include "common/strings.h"
 #include "common/status_macros.h"
 #include "engine/payload_limits.h"
@@ -172,6 +173,7 @@ void EngineImpl::AfterCommit(Effects& effects) {
 absl::StatusOr<std::string> EngineImpl::Start(std::string_view workflow, const Value& input,
                                               const StartOptions& options) {
   WEFT_RETURN_IF_ERROR(RequireWritable());
+  WEFT_RETURN_IF_ERROR(CheckNameLength("workflow", workflow));  // not a key LMDB refuses
   if (writer_->stalled()) {
     // Disk full or failing: take no new work until commits succeed again.
     return absl::UnavailableError(absl::StrCat("the store cannot commit (",

@@ -5,9 +5,16 @@
 #include "engine/engine_impl.h"
 #include "workers/http_task.h"
 
+namespace weft {
+
+bool IsSystemTask(std::string_view task_type) { return task_type == "http"; }
+
+}  // namespace weft
+
 namespace weft::engine {
 
 void EngineImpl::RegisterSystemTasks() {
+  // Every type here must be one IsSystemTask names, and the other way round.
   RegisterWorker("http", [](const TaskContext& task) -> TaskOutcome {
     workers::HttpOutcome out = workers::RunHttpTask(task.input);
     if (out.ok) return TaskOutcome::Complete(std::move(out.output));

@@ -64,7 +64,10 @@ void EngineImpl::WorkerLoop(int index) {
       handler = handlers_[lease->task.type];
     }
     TaskContext ctx{lease->task.task_id, lease->task.execution_id, lease->task.type,
-                    lease->task.attempt, lease->task.input};
+                    lease->task.attempt, lease->task.input, nullptr};
+    ctx.heartbeat = [this, task_id = lease->task.task_id, &worker_id](Value progress) {
+      return Heartbeat(task_id, worker_id, std::move(progress));
+    };
     TaskOutcome outcome = TaskOutcome::Fail("worker did not run");
     try {
       outcome = (*handler)(ctx);
@@ -72,6 +75,12 @@ void EngineImpl::WorkerLoop(int index) {
       outcome = TaskOutcome::Fail(absl::StrCat("worker threw: ", e.what()));
     } catch (...) {
       outcome = TaskOutcome::Fail("worker threw a non-standard exception");
+    }
+    if (outcome.abandoned()) {  // shutting down: no result; the task goes out again
+      if (std::optional<Lease> given_up = dispatcher_.Release(lease->task.task_id)) {
+        dispatcher_.Enqueue({std::move(given_up->task)});
+      }
+      continue;
     }
     SubmitResult(lease->task.task_id, worker_id, std::move(outcome), /*wait=*/false).IgnoreError();
   }
@@ -155,7 +164,7 @@ absl::StatusOr<std::optional<LeasedTask>> EngineImpl::PollTask(std::string_view 
   if (!lease) return std::optional<LeasedTask>();
   LeasedTask leased;
   leased.context = TaskContext{lease->task.task_id, lease->task.execution_id, lease->task.type,
-                               lease->task.attempt, lease->task.input};
+                               lease->task.attempt, lease->task.input, nullptr};
   leased.lease_expires_ms = lease->expires_ms;
   return std::optional<LeasedTask>(std::move(leased));
 }

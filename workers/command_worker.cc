@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "workers/command_messages.h"
 
 namespace weft::workers {
 namespace {
@@ -63,6 +64,9 @@ TaskOutcome OutcomeFromProcess(std::string_view command, const SubprocessResult&
   std::string shown(command.substr(0, kShownCommandBytes));
   std::string quoted =
       absl::StrCat("`", shown, command.size() > shown.size() ? "..." : "", "`");
+  if (p.interrupted) {
+    return TaskOutcome::Abandon(absl::StrCat(quoted, " was stopped: the worker is shutting down"));
+  }
   if (p.timed_out) {
     return TaskOutcome::Fail(absl::StrCat(quoted, " timed out after ",
                                           absl::FormatDuration(options.timeout),
@@ -79,12 +83,23 @@ TaskOutcome OutcomeFromProcess(std::string_view command, const SubprocessResult&
         absl::StrCat(quoted, " was killed by signal ", SignalName(p.term_signal), StderrSuffix(p)),
         Details(command, p));
   }
+  // A `fail` message decides the outcome whatever the exit status; the last one wins.
+  CommandStdout split = SplitCommandStdout(p.stdout_data);
+  for (auto m = split.messages.rbegin(); m != split.messages.rend(); ++m) {
+    if (m->kind == CommandMessage::Kind::kMalformed) {
+      return TaskOutcome::Fail(absl::StrCat(quoted, " printed ", m->reason), Details(command, p));
+    }
+    if (m->kind != CommandMessage::Kind::kFail) continue;
+    Value details = m->details.is_null() ? Details(command, p) : m->details;
+    return m->terminal ? TaskOutcome::FailTerminal(m->reason, std::move(details))
+                       : TaskOutcome::Fail(m->reason, std::move(details));
+  }
   if (p.exit_code != 0) {
     return TaskOutcome::Fail(
         absl::StrCat(quoted, " exited with status ", p.exit_code, StderrSuffix(p)),
         Details(command, p));
   }
-  std::string_view out = Trim(p.stdout_data);
+  std::string_view out = Trim(split.output);
   if (out.empty()) return TaskOutcome::Complete(Value::Null());
   absl::StatusOr<Value> value = Value::FromJson(out);
   if (!value.ok()) {
@@ -106,6 +121,16 @@ TaskOutcome RunCommandTask(const std::string& command, const CommandWorkerOption
   spawn.timeout = options.timeout;
   spawn.max_stdout_bytes = options.max_output_bytes;
   spawn.stderr_tail_bytes = options.stderr_tail_bytes;
+  if (task.heartbeat) {
+    // Acted on as the line arrives, while the command runs. A heartbeat the engine refuses
+    // (the task timed out meanwhile) is dropped: the command's result will be ignored too.
+    spawn.on_stdout_line = [&task](std::string_view line) {
+      std::optional<CommandMessage> m = ParseCommandMessage(line);
+      if (m && m->kind == CommandMessage::Kind::kHeartbeat) {
+        task.heartbeat(std::move(m->progress)).IgnoreError();
+      }
+    };
+  }
   absl::StatusOr<SubprocessResult> process = RunSubprocess(spawn);
   if (!process.ok()) {
     return TaskOutcome::Fail(
@@ -117,6 +142,8 @@ TaskOutcome RunCommandTask(const std::string& command, const CommandWorkerOption
 }  // namespace weft::workers
 
 namespace weft {
+
+void StopCommandWorkers() { workers::KillAllSubprocesses(); }
 
 TaskHandler CommandWorker(std::string shell_command, CommandWorkerOptions options) {
   return [command = std::move(shell_command), options](const TaskContext& task) {

@@ -16,8 +16,10 @@ namespace weft::workers {
 // WEFT_TASK_ID=..., WEFT_EXECUTION_ID=..., WEFT_TASK_TYPE=..., WEFT_ATTEMPT=...
 std::vector<std::string> TaskEnvironment(const TaskContext& task);
 
-// Complete with stdout parsed as JSON (blank = null), or Fail with a reason naming the command
-// and what went wrong (exit status or signal plus the stderr tail, timeout, bad JSON, ...).
+// Complete with stdout's output lines parsed as JSON (blank = null); Fail or FailTerminal as a
+// `fail` message says (command_messages.h); Fail with a reason naming the command and what
+// went wrong (exit status or signal plus the stderr tail, timeout, bad JSON, ...); Abandon when
+// StopCommandWorkers killed it.
 TaskOutcome OutcomeFromProcess(std::string_view command, const SubprocessResult& process,
                                const CommandWorkerOptions& options);
 

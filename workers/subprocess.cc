@@ -1,10 +1,10 @@
-// RunSubprocess: posix_spawn + one poll() loop over stdin, stdout and stderr. See subprocess.h.
+// RunSubprocess: fork + exec + one poll() loop over stdin, stdout and stderr. See subprocess.h.
 #include "workers/subprocess.h"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +13,8 @@
 #include <cerrno>
 #include <climits>
 #include <cstring>
+#include <mutex>
+#include <set>
 #include <string_view>
 #include <utility>
 
@@ -104,34 +106,95 @@ std::vector<char*> CStrings(std::vector<std::string>& strings) {
   return out;
 }
 
-// Starts the child in its own process group (so a timeout can kill everything it started),
-// with default signal dispositions and an empty signal mask whatever the caller's are.
-absl::StatusOr<pid_t> Spawn(const SubprocessOptions& options, const Channels& c) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, c.child_in.get(), STDIN_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, c.child_out.get(), STDOUT_FILENO);
-  posix_spawn_file_actions_adddup2(&actions, c.child_err.get(), STDERR_FILENO);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  sigset_t none, all;
+// The children running now, by process group, so that a process shutting down can kill them
+// all (KillAllSubprocesses). A child is registered under the same lock that `closed` is read
+// under, so none can slip past a shutdown.
+struct Registry {
+  std::mutex mu;
+  std::set<pid_t> groups;
+  bool closed = false;
+};
+
+Registry& Children() {
+  static Registry* registry = new Registry;  // never destroyed: threads may outlive main()
+  return *registry;
+}
+
+// In the child, between fork and exec: only async-signal-safe calls. Its own process group
+// (so a timeout or a shutdown kills everything it started), death with the thread that
+// started it, default signal dispositions and an empty signal mask whatever the caller's are.
+// Reports an exec failure's errno on `error_fd` (close-on-exec: nothing arrives on success).
+[[noreturn]] void ExecChild(const Channels& c, pid_t parent, int error_fd, char** argv,
+                            char** env) {
+  setpgid(0, 0);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
+  // dup2 onto itself would keep close-on-exec (a caller with its standard streams closed).
+  auto move_to = [](int fd, int target) {
+    return fd == target ? fcntl(fd, F_SETFD, 0) : dup2(fd, target);
+  };
+  if (move_to(c.child_in.get(), STDIN_FILENO) < 0 ||
+      move_to(c.child_out.get(), STDOUT_FILENO) < 0 ||
+      move_to(c.child_err.get(), STDERR_FILENO) < 0) {
+    _exit(127);
+  }
+  struct sigaction dfl = {};
+  dfl.sa_handler = SIG_DFL;
+  for (int sig = 1; sig < NSIG; ++sig) sigaction(sig, &dfl, nullptr);  // EINVAL for some: fine
+  sigset_t none;
   sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setsigdefault(&attr, &all);
-  posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
-                                      POSIX_SPAWN_SETPGROUP);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  execve(argv[0], argv, env);
+  const int err = errno;
+  [[maybe_unused]] ssize_t n = write(error_fd, &err, sizeof err);
+  _exit(127);
+}
+
+// Starts the child (see ExecChild) and registers its process group. Cancelled when
+// KillAllSubprocesses has run.
+absl::StatusOr<pid_t> Spawn(const SubprocessOptions& options, const Channels& c) {
   std::vector<std::string> argv = options.argv;
   std::vector<std::string> env = MergeEnvironment(options.extra_env);
   std::vector<char*> argv_c = CStrings(argv);
   std::vector<char*> env_c = CStrings(env);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, argv_c[0], &actions, &attr, argv_c.data(), env_c.data());
-  posix_spawnattr_destroy(&attr);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return ErrnoError(absl::StrCat("cannot start ", options.argv[0]), rc);
+  int error_pipe[2];
+  if (pipe2(error_pipe, O_CLOEXEC) != 0) return ErrnoError("pipe", errno);
+  Fd error_read, error_write;
+  error_read.Reset(error_pipe[0]);
+  error_write.Reset(error_pipe[1]);
+  const pid_t parent = getpid();
+  Registry& children = Children();
+  std::unique_lock<std::mutex> lock(children.mu);
+  if (children.closed) return absl::CancelledError("shutting down: no new command is started");
+  const pid_t pid = fork();
+  if (pid < 0) return ErrnoError(absl::StrCat("cannot start ", options.argv[0]), errno);
+  if (pid == 0) ExecChild(c, parent, error_write.get(), argv_c.data(), env_c.data());
+  setpgid(pid, pid);  // also here, so a kill of the group right away cannot miss it
+  children.groups.insert(pid);
+  lock.unlock();
+  error_write.Reset();
+  int err = 0;
+  ssize_t n;
+  do {
+    n = read(error_read.get(), &err, sizeof err);
+  } while (n < 0 && errno == EINTR);
+  if (n == sizeof err) {  // exec failed: reap the child, report why
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    std::lock_guard<std::mutex> relock(children.mu);
+    children.groups.erase(pid);
+    return ErrnoError(absl::StrCat("cannot start ", options.argv[0]), err);
+  }
   return pid;
+}
+
+// Forgets a reaped child; true when a shutdown was under way (it may have been killed by it).
+bool Unregister(pid_t pid) {
+  Registry& children = Children();
+  std::lock_guard<std::mutex> lock(children.mu);
+  children.groups.erase(pid);
+  return children.closed;
 }
 
 // The parent's side of a running child: what is left to write, what was read.
@@ -142,7 +205,18 @@ struct Io {
   std::string_view pending_in;
   const SubprocessOptions* options;
   SubprocessResult* result;
+  size_t lines_seen = 0;  // stdout bytes already handed to on_stdout_line
 };
+
+// Hands each newly completed line of stdout to the caller's callback.
+void ReportLines(Io& io) {
+  if (!io.options->on_stdout_line) return;
+  const std::string& out = io.result->stdout_data;
+  for (size_t nl; (nl = out.find('\n', io.lines_seen)) != std::string::npos;) {
+    io.options->on_stdout_line(std::string_view(out).substr(io.lines_seen, nl - io.lines_seen));
+    io.lines_seen = nl + 1;
+  }
+}
 
 void WriteSome(Io& io) {
   while (!io.pending_in.empty()) {
@@ -216,6 +290,7 @@ bool Pump(Io& io, absl::Time deadline) {
         if (fds[i].revents & POLLOUT) WriteSome(io); else io.in->Reset();
       } else if (owners[i] == io.out) {
         ReadSome(*io.out, io.result->stdout_data);
+        ReportLines(io);
       } else {
         ReadSome(*io.err, io.result->stderr_tail);
         TrimStderr(io, /*final=*/false);
@@ -263,6 +338,11 @@ absl::StatusOr<SubprocessResult> RunSubprocess(const SubprocessOptions& options)
   Channels c;
   if (absl::Status s = MakeChannels(c); !s.ok()) return s;
   absl::StatusOr<pid_t> pid = Spawn(options, c);
+  if (absl::IsCancelled(pid.status())) {
+    SubprocessResult refused;
+    refused.interrupted = true;
+    return refused;
+  }
   if (!pid.ok()) return pid.status();
   c.child_in.Reset();  // the child has its copies; ours would hide EOF from both sides
   c.child_out.Reset();
@@ -279,8 +359,18 @@ absl::StatusOr<SubprocessResult> RunSubprocess(const SubprocessOptions& options)
   c.parent_out.Reset();
   c.parent_err.Reset();
   TrimStderr(io, /*final=*/true);
-  if (absl::Status s = Reap(*pid, deadline, result); !s.ok()) return s;
+  absl::Status reaped = Reap(*pid, deadline, result);
+  const bool shutting_down = Unregister(*pid);
+  if (!reaped.ok()) return reaped;
+  result.interrupted = shutting_down && !result.exited && result.term_signal == SIGKILL;
   return result;
+}
+
+void KillAllSubprocesses() {
+  Registry& children = Children();
+  std::lock_guard<std::mutex> lock(children.mu);
+  children.closed = true;
+  for (pid_t group : children.groups) kill(-group, SIGKILL);
 }
 
 }  // namespace weft::workers

@@ -6,12 +6,18 @@
 // with poll()), never raises SIGPIPE in the caller (stdin is a socket written with
 // MSG_NOSIGNAL), leaks no descriptor into other threads' children (everything is CLOEXEC) and
 // always waits for the child. Safe to call from many threads at once.
+//
+// A child never outlives its caller: it runs in its own process group, is killed (SIGKILL, by
+// the kernel: PR_SET_PDEATHSIG) when the thread that started it dies, and KillAllSubprocesses
+// kills every running child's group at once for a process that is shutting down.
 #ifndef WEFT_WORKERS_SUBPROCESS_H_
 #define WEFT_WORKERS_SUBPROCESS_H_
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <limits>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -27,6 +33,9 @@ struct SubprocessOptions {
   absl::Duration timeout = absl::InfiniteDuration();
   size_t max_stdout_bytes = std::numeric_limits<size_t>::max();
   size_t stderr_tail_bytes = std::numeric_limits<size_t>::max();  // keep only the last N bytes
+  // Called on the calling thread with each complete line of stdout (without its '\n') as it
+  // arrives, while the child runs; the line stays in stdout_data too.
+  std::function<void(std::string_view line)> on_stdout_line;
 };
 
 struct SubprocessResult {
@@ -38,14 +47,23 @@ struct SubprocessResult {
   std::string stdout_data;
   std::string stderr_tail;
   bool stderr_truncated = false;  // stderr_tail lost its beginning
+  bool interrupted = false;    // KillAllSubprocesses killed it, or refused to start it
 
-  bool ok() const { return exited && exit_code == 0 && !timed_out && !stdout_overflow; }
+  bool ok() const {
+    return exited && exit_code == 0 && !timed_out && !stdout_overflow && !interrupted;
+  }
 };
 
 // Errors (absl::Status) only when the process could not be started or the OS refused pipes;
 // everything the child does (exit codes, signals, garbage) is reported in SubprocessResult.
 // REQUIRES: !options.argv.empty().
 absl::StatusOr<SubprocessResult> RunSubprocess(const SubprocessOptions& options);
+
+// For a process that is shutting down (SIGINT, SIGTERM): kills the process group of every
+// child RunSubprocess is running, in any thread, and makes later calls start nothing. Those
+// calls return at once with `interrupted` set. Irreversible. Not async-signal-safe: call it
+// from a normal thread, not from a signal handler.
+void KillAllSubprocesses();
 
 }  // namespace weft::workers
 

@@ -48,6 +48,10 @@ void BodyChecker::CheckExpr(ast::Expr* e) {
     case ExprKind::kSwitch: CheckSwitchExpr(*e); return;
     case ExprKind::kParallelFor: CheckParallelFor(*e); return;
     case ExprKind::kAwaitSignal:
+      if (e->lhs != nullptr && e->lhs->kind == ExprKind::kString && e->lhs->parts.size() == 1 &&
+          e->lhs->parts[0].expr == nullptr) {
+        CheckNameLength("signal", e->lhs->parts[0].text, e->lhs->range, diags_);
+      }
       CheckExpr(e->lhs.get());
       CheckExpr(e->rhs.get());
       return;

@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "bytecode/param_type.h"
+#include "common/name_limits.h"
 #include "compiler/check/builtin_sigs.h"
 #include "compiler/check/literal_value.h"
 #include "compiler/check/type_names.h"
@@ -46,6 +47,7 @@ void CheckTasks(const ast::Module& module, ModuleNames& names, diag::DiagnosticL
       continue;
     }
     names.tasks.push_back(task.name);
+    CheckNameLength("task", task.name, task.range, diags);
     CheckBuiltinName("task", task.name, task.range, diags);
   }
 }
@@ -63,6 +65,7 @@ void CheckWorkflows(const ast::Module& module, ModuleNames& names,
     }
     names.workflows.push_back(wf.name);
     names.workflow_decls.push_back(&wf);
+    CheckNameLength("workflow", wf.name, wf.name_range, diags);
     if (names.IsTask(wf.name)) {
       diags.Add(DiagnosticKind::kTaskWorkflowClash, wf.name_range,
                 "workflow `" + wf.name + "` has the same name as a task")
@@ -96,6 +99,16 @@ ModuleNames CheckDeclarations(const ast::Module& module, diag::DiagnosticList& d
   return names;
 }
 
+void CheckNameLength(std::string_view what, const std::string& name, SourceRange range,
+                     diag::DiagnosticList& diags) {
+  if (name.size() <= kMaxNameBytes) return;
+  diags.Add(DiagnosticKind::kNameTooLong, range,
+            std::string(what) + " name `" + NamePrefix(name) + "` is " +
+                std::to_string(name.size()) + " bytes long")
+      .hints.push_back("names are at most " + std::to_string(kMaxNameBytes) +
+                       " bytes; use a shorter one");
+}
+
 void CheckTypeName(const std::string& type_name, SourceRange range,
                    diag::DiagnosticList& diags) {
   if (type_name.empty() || ParseTypeName(type_name)) return;
@@ -122,6 +135,7 @@ void CheckParams(const ast::WorkflowDecl& workflow, diag::DiagnosticList& diags)
                     "`")
           .hints.push_back(FirstAt("it", it->second));
     }
+    CheckNameLength("parameter", param.name, param.range, diags);
     CheckTypeName(param.type_name, param.type_range, diags);
     CheckDefault(param, ParseTypeName(param.type_name), diags);
   }

@@ -40,6 +40,11 @@ bool ReportIfNotWorkflow(const ModuleNames& names, const std::string& name,
 // Reports keys that appear twice in the object literal `e`. REQUIRES: e.kind == kObject.
 void CheckObjectKeys(const ast::Expr& e, diag::DiagnosticList& diags);
 
+// Reports NameTooLong at `range` when `name` is longer than kMaxNameBytes (common/name_limits.h).
+// `what` is "workflow", "task", "parameter" or "signal".
+void CheckNameLength(std::string_view what, const std::string& name, diag::SourceRange range,
+                     diag::DiagnosticList& diags);
+
 // Reports an unknown type annotation `type_name` at `range`. Empty means "no annotation".
 void CheckTypeName(const std::string& type_name, diag::SourceRange range,
                    diag::DiagnosticList& diags);

@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <string>
 
+#include "compiler/diag/display.h"
+
 namespace weft::diag {
 namespace {
 
@@ -16,66 +18,6 @@ constexpr DiagnosticInfo kInfos[] = {
 #include "compiler/diag/diagnostic_kinds.def"
 #undef DIAG
 };
-
-constexpr int kTabWidth = 4;  // a tab is shown as this many spaces, in the line and the caret
-
-// The byte length of the well-formed UTF-8 sequence at s[i] (Unicode table 3-7), or 1 with
-// *valid false for an invalid byte. The parser replaces each invalid byte by one U+FFFD, so
-// counting it as one character keeps columns in agreement.
-size_t Utf8Length(std::string_view s, size_t i, bool* valid) {
-  auto at = [&](size_t k) -> unsigned {
-    return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u;
-  };
-  auto cont = [&](size_t k, unsigned lo = 0x80, unsigned hi = 0xBF) {
-    return at(k) >= lo && at(k) <= hi;
-  };
-  const unsigned b0 = at(0);
-  size_t n = 0;
-  if (b0 < 0x80) n = 1;
-  else if (b0 >= 0xC2 && b0 <= 0xDF) n = cont(1) ? 2 : 0;
-  else if (b0 == 0xE0) n = cont(1, 0xA0) && cont(2) ? 3 : 0;
-  else if ((b0 >= 0xE1 && b0 <= 0xEC) || b0 == 0xEE || b0 == 0xEF) n = cont(1) && cont(2) ? 3 : 0;
-  else if (b0 == 0xED) n = cont(1, 0x80, 0x9F) && cont(2) ? 3 : 0;
-  else if (b0 == 0xF0) n = cont(1, 0x90) && cont(2) && cont(3) ? 4 : 0;
-  else if (b0 >= 0xF1 && b0 <= 0xF3) n = cont(1) && cont(2) && cont(3) ? 4 : 0;
-  else if (b0 == 0xF4) n = cont(1, 0x80, 0x8F) && cont(2) && cont(3) ? 4 : 0;
-  *valid = n != 0;
-  return *valid ? n : 1;
-}
-
-// One source line prepared for display: tabs expanded, invalid bytes replaced, and the display
-// column at which each character starts.
-struct DisplayLine {
-  std::string text;
-  std::vector<uint32_t> starts;  // starts[i] = display column (0-based) of character i
-  uint32_t width = 0;
-
-  // The 0-based display column of 1-based character column `column`; past the end continues
-  // one column per missing character, capped just after the end of the line.
-  uint32_t DisplayColumn(uint32_t column) const {
-    if (column == 0) return 0;
-    if (column - 1 < starts.size()) return starts[column - 1];
-    return width;
-  }
-};
-
-DisplayLine MakeDisplayLine(std::string_view line) {
-  DisplayLine out;
-  for (size_t i = 0; i < line.size();) {
-    bool valid = false;
-    const size_t n = Utf8Length(line, i, &valid);
-    out.starts.push_back(out.width);
-    if (line[i] == '\t') {
-      out.text.append(kTabWidth, ' ');
-      out.width += kTabWidth;
-    } else {
-      out.text.append(valid ? line.substr(i, n) : std::string_view("\xEF\xBF\xBD"));
-      out.width += 1;
-    }
-    i += n;
-  }
-  return out;
-}
 
 // Line `line` (1-based) of `source`, without its line break; empty when out of range.
 std::string_view LineOf(std::string_view source, uint32_t line, bool* found) {
@@ -103,17 +45,22 @@ void AppendSnippet(std::string& out, const SourceRange& r, std::string_view sour
   const std::string_view raw = LineOf(source, r.line, &found);
   if (!found) return;
   const DisplayLine line = MakeDisplayLine(raw);
-  const std::string number = std::to_string(r.line);
-  const std::string blank(number.size(), ' ');
-  out += " " + number + " |";
-  if (!line.text.empty()) out += " " + line.text;
-  out += "\n";
-
   const uint32_t start = line.DisplayColumn(r.column);
   // A range that continues on later lines is underlined to the end of its first line.
   uint32_t end = r.end_line == r.line ? line.DisplayColumn(r.end_column) : line.width;
   end = std::max(end, start + 1);
-  out += " " + blank + " | " + std::string(start, ' ') + "^" + std::string(end - start - 1, '~');
+  const ShownLine shown = WindowAround(line, start);
+  const std::string number = std::to_string(r.line);
+  const std::string blank(number.size(), ' ');
+  out += " " + number + " |";
+  if (!shown.text.empty()) out += " " + shown.text;
+  out += "\n";
+
+  // The underline stops where the shown text does.
+  const int64_t caret = std::max<int64_t>(0, static_cast<int64_t>(start) - shown.shift);
+  const int64_t last = std::min<int64_t>(static_cast<int64_t>(end) - shown.shift, shown.width);
+  out += " " + blank + " | " + std::string(static_cast<size_t>(caret), ' ') + "^" +
+         std::string(static_cast<size_t>(std::max<int64_t>(0, last - caret - 1)), '~');
   out += "\n";
 }
 
@@ -175,14 +122,15 @@ void DiagnosticList::SortByPosition() {
 
 std::string Render(const Diagnostic& d, std::string_view path, std::string_view source) {
   const DiagnosticInfo& info = InfoOf(d.kind);
-  std::string out(path);
+  // The path, the message and the hints may quote any bytes of the file: escaped and bounded.
+  std::string out = EscapeText(path);
   if (d.range.line != 0) {
     out += ":" + std::to_string(d.range.line) + ":" + std::to_string(d.range.column);
   }
   out += info.severity == Severity::kError ? ": error: " : ": warning: ";
-  out += d.message + " [" + std::string(info.code) + "]\n";
+  out += EscapeText(d.message) + " [" + std::string(info.code) + "]\n";
   AppendSnippet(out, d.range, source);
-  for (const std::string& hint : d.hints) out += "hint: " + hint + "\n";
+  for (const std::string& hint : d.hints) out += "hint: " + EscapeText(hint) + "\n";
   return out;
 }
 
@@ -190,9 +138,16 @@ std::string RenderAll(const DiagnosticList& list, std::string_view path,
                       std::string_view source) {
   std::string out;
   size_t warnings = 0;
+  size_t errors_shown = 0;
   for (const Diagnostic& d : list.all()) {
+    const bool error = InfoOf(d.kind).severity == Severity::kError;
+    if (error && errors_shown == kMaxRenderedErrors) {
+      out += EscapeText(path) + ": too many errors; stopping after " +
+             std::to_string(kMaxRenderedErrors) + "\n";
+      break;
+    }
     out += Render(d, path, source);
-    if (InfoOf(d.kind).severity == Severity::kWarning) ++warnings;
+    if (error) ++errors_shown; else ++warnings;
   }
   const size_t errors = list.error_count();
   if (errors != 0 && warnings != 0) {

@@ -4,6 +4,7 @@
 #ifndef WEFT_COMPILER_DIAG_DIAGNOSTIC_H_
 #define WEFT_COMPILER_DIAG_DIAGNOSTIC_H_
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +56,10 @@ class DiagnosticList {
 //   hint: did you mean `ship_ups`?
 std::string Render(const Diagnostic& d, std::string_view path, std::string_view source);
 // Renders all, in order, followed by a summary line ("2 errors generated") when non-empty.
+// After kMaxRenderedErrors errors it stops with "PATH: too many errors; stopping after N"
+// (the summary still counts them all). Every line is escaped and bounded (display.h), so
+// the output for any input is at most a few tens of kilobytes with no control character.
+inline constexpr size_t kMaxRenderedErrors = 20;
 std::string RenderAll(const DiagnosticList& list, std::string_view path, std::string_view source);
 
 // The closest candidate by edit distance, or "" when none is close enough to suggest.

@@ -157,6 +157,10 @@ struct TaskContext {
   std::string task_type;
   uint32_t attempt = 1;
   Value input;
+  // Set by the in-process worker pool: reports progress on this very task, as
+  // Engine::Heartbeat does (extends its lease and heartbeat deadline, records `progress`).
+  // Empty for a task taken with PollTask.
+  std::function<absl::Status(Value progress)> heartbeat;
 };
 
 class TaskOutcome {
@@ -172,7 +176,16 @@ class TaskOutcome {
     o.terminal_ = true;
     return o;
   }
+  // No result: the worker gave the task up because its process is shutting down. Nothing is
+  // recorded; the task is handed out again (by this engine, or by the next one to open the
+  // store). Only the in-process pool honours it.
+  static TaskOutcome Abandon(std::string reason) {
+    TaskOutcome o(false, Value(), std::move(reason));
+    o.abandoned_ = true;
+    return o;
+  }
   bool terminal() const { return terminal_; }
+  bool abandoned() const { return abandoned_; }
   bool ok() const { return ok_; }
   const Value& output() const { return value_; }   // REQUIRES: ok()
   const Value& details() const { return value_; }  // REQUIRES: !ok()
@@ -185,7 +198,12 @@ class TaskOutcome {
   Value value_;
   std::string reason_;
   bool terminal_ = false;
+  bool abandoned_ = false;
 };
+
+// True for the task types the engine runs itself on its worker pool (today `http`): a workflow
+// may call them without any worker of its own.
+bool IsSystemTask(std::string_view task_type);
 
 // Runs one task. Called on a pool thread; may block. An exception escaping it fails the task
 // with the exception's message.

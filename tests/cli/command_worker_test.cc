@@ -5,8 +5,11 @@
 
 #include <dirent.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdlib>
 #include <string>
 #include <thread>
 #include <vector>
@@ -214,6 +217,81 @@ TEST(SubprocessTest, UnstartableProgramIsAnError) {
   workers::SubprocessOptions o;
   o.argv = {"/nonexistent/program"};
   EXPECT_FALSE(workers::RunSubprocess(o).ok());
+}
+
+// --- messages on stdout (workers/command_messages.h) -------------------------------------------
+
+TEST(CommandWorkerMessages, TerminalFailMessageFailsForGood) {
+  TaskOutcome out = RunCommand(
+      R"(echo '{"weft":"fail","terminal":true,"reason":"card declined","details":{"code":7}}')");
+  EXPECT_FALSE(out.ok());
+  EXPECT_TRUE(out.terminal());
+  EXPECT_EQ(out.reason(), "card declined");
+  EXPECT_EQ(out.details().ToJson(), R"({"code":7})");
+}
+
+TEST(CommandWorkerMessages, FailMessageIsRetryableByDefaultWhateverTheExitStatus) {
+  TaskOutcome out = RunCommand(R"(echo '{"weft":"fail","reason":"later"}'; exit 0)");
+  EXPECT_FALSE(out.ok());
+  EXPECT_FALSE(out.terminal());
+  EXPECT_EQ(out.reason(), "later");
+}
+
+TEST(CommandWorkerMessages, HeartbeatsReachTheEngineAndAreNotOutput) {
+  TaskContext task = Task(Value());
+  std::vector<std::string> beats;
+  task.heartbeat = [&beats](Value progress) {
+    beats.push_back(progress.ToJson());
+    return absl::OkStatus();
+  };
+  TaskOutcome out = CommandWorker(
+      R"(echo '{"weft":"heartbeat","progress":{"done":1}}'; echo '{"weft":"heartbeat"}'; )"
+      R"(echo '{"a":1}')")(task);
+  ASSERT_TRUE(out.ok()) << out.reason();
+  EXPECT_EQ(out.output().ToJson(), R"({"a":1})");
+  EXPECT_THAT(beats, ::testing::ElementsAre(R"({"done":1})", "null"));
+}
+
+TEST(CommandWorkerMessages, UnknownMessageFailsTheTask) {
+  TaskOutcome out = RunCommand(R"(echo '{"weft":"progress"}'; echo 1)");
+  EXPECT_FALSE(out.ok());
+  EXPECT_THAT(out.reason(), HasSubstr("unknown message `progress`"));
+}
+
+TEST(CommandWorkerMessages, MultiLineOutputWithAWeftKeyIsOutput) {
+  TaskOutcome out = RunCommand(R"(printf '{\n  "weft": "fail"\n}\n')");
+  ASSERT_TRUE(out.ok()) << out.reason();
+  EXPECT_EQ(out.output().ToJson(), R"({"weft":"fail"})");
+}
+
+TEST(CommandWorkerMessages, PlainProtocolIsUnchanged) {
+  TaskOutcome fail = RunCommand("echo '{\"a\":1}'; exit 3");
+  EXPECT_FALSE(fail.ok());
+  EXPECT_FALSE(fail.terminal());
+  EXPECT_THAT(fail.reason(), HasSubstr("exited with status 3"));
+}
+
+// --- shutdown -----------------------------------------------------------------------------------
+
+// StopCommandWorkers is irreversible for the process, so it runs in a forked child.
+TEST(CommandWorkerShutdown, StopCommandWorkersAbandonsRunningAndLaterTasks) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        const std::string mark = "/tmp/weft-stop-test-" + std::to_string(getpid());
+        TaskOutcome running = TaskOutcome::Complete(Value());
+        std::thread t([&] { running = RunCommand("touch " + mark + "; sleep 600"); });
+        // Stop once the command is surely running: it has left its mark.
+        for (int i = 0; i < 3000 && access(mark.c_str(), F_OK) != 0; ++i) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        unlink(mark.c_str());
+        StopCommandWorkers();
+        t.join();
+        TaskOutcome later = RunCommand("echo 1");
+        std::exit(running.abandoned() && later.abandoned() ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "compiler/diag/diagnostic.h"
+#include "compiler/diag/display.h"
 
 namespace weft::diag {
 namespace {
@@ -120,6 +121,77 @@ TEST(RenderAll, SummaryCountsErrors) {
   const std::string all = RenderAll(list, "f.wf", "abc");
   EXPECT_NE(all.find("two [E0001]"), std::string::npos);
   EXPECT_EQ(all.substr(all.size() - 19), "2 errors generated\n");
+}
+
+TEST(Render, ControlCharactersAreEscapedAndTheCaretStaysAligned) {
+  // ESC [ 2 J would clear the user's terminal; the caret points at `x` after it.
+  EXPECT_EQ(Render(Make({1, 7, 1, 8}, "unexpected `\x1b[2J`"), "f.wf", "a\x1b[2J x"),
+            "f.wf:1:7: error: unexpected `\\x1B[2J` [E0001]\n"
+            " 1 | a\\x1B[2J x\n"
+            "   |          ^\n");
+}
+
+TEST(Render, C1ControlsAndBidiOverridesAreEscaped) {
+  EXPECT_EQ(Render(Make({1, 3, 1, 4}, "m\xC2\x9B"), "f.wf", "\xE2\x80\xAE" "a" "b"),
+            "f.wf:1:3: error: m\\u{9B} [E0001]\n"
+            " 1 | \\u{202E}ab\n"
+            "   |          ^\n");
+}
+
+TEST(Render, TabsAndLineBreaksInMessagesAndHintsAreEscaped) {
+  Diagnostic d = Make({}, "a\tb\nc");
+  d.hints.push_back("h\x07");
+  EXPECT_EQ(Render(d, "f\x1b.wf", ""), "f\\x1B.wf: error: a\\tb\\x0Ac [E0001]\nhint: h\\x07\n");
+}
+
+TEST(Render, LongMessagesAreCut) {
+  const std::string rendered = Render(Make({}, std::string(5000, 'm')), "f.wf", "");
+  EXPECT_LT(rendered.size(), kMaxShownMessageBytes + 40);
+  EXPECT_NE(rendered.find("m... [E0001]"), std::string::npos);
+}
+
+TEST(Render, LongLinesShowAWindowAroundTheCaret) {
+  const std::string source = std::string(1000, 'a') + "XYZ" + std::string(1000, 'b');
+  const std::string rendered = Render(Make({1, 1001, 1, 1004}), "f.wf", source);
+  const size_t line_start = rendered.find(" 1 | ");
+  const size_t line_end = rendered.find('\n', line_start);
+  const size_t caret_start = line_end + 1;
+  const std::string line = rendered.substr(line_start, line_end - line_start);
+  const std::string caret = rendered.substr(caret_start, rendered.find('\n', caret_start) - caret_start);
+  EXPECT_LE(line.size(), kMaxShownColumns + 5);
+  EXPECT_EQ(line.substr(0, 8), " 1 | ...");
+  EXPECT_EQ(line.substr(line.size() - 3), "...");
+  // The caret sits under the X.
+  EXPECT_EQ(caret.find('^'), line.find("XYZ"));
+  EXPECT_EQ(caret.substr(caret.find('^')), "^~~");
+}
+
+TEST(Render, LongLineWithTheCaretNearTheStartIsCutAtTheEndOnly) {
+  const std::string rendered = Render(Make({1, 2, 1, 3}), "f.wf", std::string(500, 'a'));
+  EXPECT_NE(rendered.find(" 1 | aaa"), std::string::npos);
+  EXPECT_NE(rendered.find("a...\n   |  ^\n"), std::string::npos) << rendered;
+}
+
+TEST(Render, UnderlineOfALongRangeEndsWithTheShownText) {
+  const std::string rendered = Render(Make({1, 1, 1, 501}), "f.wf", std::string(500, 'a'));
+  const size_t line_start = rendered.find(" 1 | ");
+  const size_t line_end = rendered.find('\n', line_start);
+  const std::string caret = rendered.substr(line_end + 1);
+  EXPECT_EQ(caret.size() - 1, line_end - line_start) << rendered;  // minus the '\n'
+}
+
+TEST(RenderAll, StopsAfterTheErrorLimit) {
+  DiagnosticList list;
+  for (int i = 0; i < 1000; ++i) list.Add(DiagnosticKind::kSyntaxError, {1, 1, 1, 2}, "e");
+  const std::string all = RenderAll(list, "f.wf", "abc");
+  size_t shown = 0;
+  for (size_t at = all.find("[E0001]"); at != std::string::npos; at = all.find("[E0001]", at + 1)) {
+    ++shown;
+  }
+  EXPECT_EQ(shown, kMaxRenderedErrors);
+  EXPECT_NE(all.find("f.wf: too many errors; stopping after 20\n1000 errors generated\n"),
+            std::string::npos)
+      << all;
 }
 
 TEST(DiagnosticList, CountsAndSortsStably) {

@@ -184,6 +184,8 @@ const KindCase kKindCases[] = {
     {DiagnosticKind::kDefaultNotLiteral, "workflow w(a = len([])) { return a }"},
     {DiagnosticKind::kDefaultTypeMismatch, "workflow w(a: int = \"x\") { return a }"},
     {DiagnosticKind::kUnknownWorkflow, "workflow w() { return start v() }"},
+    {DiagnosticKind::kNameTooLong,  // a 129-byte signal name
+     "workflow w() { return await signal(\"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\") }"},
     {DiagnosticKind::kParallelWriteConflict,
      "task t\nworkflow w() { var a = 1\n parallel { a = t(x: 1)\n a = 2 }\n return a }"},
     {DiagnosticKind::kParallelReadWriteConflict,
