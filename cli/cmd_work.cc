@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bytecode/system_tasks.h"
 #include "cli/cli_common.h"
 #include "cli/render.h"
 #include "cli/worker_spec.h"
@@ -47,7 +48,8 @@ void WarnAboutUnservedTasks(Engine& engine, const std::vector<std::string>& ids,
     absl::StatusOr<std::vector<TaskInfo>> tasks = engine.Tasks(id);
     if (!tasks.ok()) continue;
     for (const TaskInfo& t : *tasks) {
-      if (t.status == TaskStatus::kScheduled && workers.count(t.type) == 0 && t.type != "http") {
+      if (t.status == TaskStatus::kScheduled && workers.count(t.type) == 0 &&
+          !bytecode::IsSystemTask(t.type)) {
         Warn(absl::StrCat("execution ", id, " waits on task `", t.type,
                           "` and no --worker serves it"));
       }

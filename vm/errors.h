@@ -21,6 +21,9 @@ inline constexpr std::string_view kTimeout = "TIMEOUT";
 inline constexpr std::string_view kChildFailed = "CHILD_FAILED";
 inline constexpr std::string_view kCanceled = "CANCELED";
 inline constexpr std::string_view kTerminated = "TERMINATED";
+// A jq(...) call failed (the system task `jq`, bytecode/system_tasks.h): a compile or runtime
+// error of the program, or its time or memory budget passed; details.error says which.
+inline constexpr std::string_view kJqFailed = "JQ_FAILED";
 
 // `error` with "line" and "column" of `pos` added, unless it already has a position.
 Value WithPosition(Value error, SourcePos pos);

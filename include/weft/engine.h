@@ -66,6 +66,11 @@ struct EngineOptions {
   // else to do, jumps to the next due timer, so a workflow that sleeps 30 days finishes at
   // once, deterministically. For tests and `weft run --virtual-time`.
   bool virtual_time = false;
+  // The budgets of one jq(...) call, which runs as the system task `jq` in a child process on
+  // the worker pool: past either, the child is killed and the call fails with JQ_FAILED
+  // (docs/reliability.md, "Work bounds"). The time is wall clock.
+  absl::Duration jq_time_budget = absl::Seconds(1);
+  size_t jq_memory_budget_bytes = size_t{256} << 20;  // 256 MiB of address space
 };
 
 // --- Deploying -------------------------------------------------------------------------------
