@@ -7,15 +7,17 @@
 // no executable to be found on disk, and gets its input without serialising it. The child only
 // runs libjq, encodes the result and _exit()s: it never touches the store, closes every
 // descriptor but its result pipe first, and resets the signal state, so a terminal's Ctrl-C or
-// a SIGTERM meant for the engine cannot reach the engine's handlers through it. glibc makes
-// malloc safe to use after fork in a threaded process; libjq keeps no lock of its own.
+// a SIGTERM meant for the engine cannot reach the engine's handlers through it; it is killed
+// if the thread that forked it dies (PR_SET_PDEATHSIG), so it never outlives a killed engine.
+// glibc makes malloc safe to use after fork in a threaded process; libjq keeps no lock.
 //
 // The budgets: the parent reads the result until the wall-clock deadline, then SIGKILLs the
 // child (RLIMIT_CPU is set too, as a backstop). Memory: RLIMIT_AS is set to what the child
 // inherited (it is a copy of the parent's address space, LMDB map included) plus the budget;
-// an allocation past it fails, and libjq's and C++'s out-of-memory paths exit with
-// kExitNoMemory instead of aborting (so do faults past a quarter of the budget: OnFault). Address space is not resident memory: malloc arenas the
-// parent reserved but never touched are already counted, so the budget is approximate.
+// an allocation past it fails, C++'s out-of-memory path exits with kExitNoMemory, and so does
+// the fault that libjq's broken out-of-memory path ends in (OnFault). Address space is not
+// resident memory, and malloc arenas the parent reserved before the fork count as inherited,
+// so the budget is approximate.
 //
 // After a child ran a program that the parent's cache lacks, the parent compiles it into its
 // cache (the child just proved the compile fits the budgets), so the next call's child
@@ -23,6 +25,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -36,10 +39,6 @@
 #include <string>
 #include <vector>
 
-extern "C" {
-#include <jv.h>
-}
-
 #include "common/check.h"
 #include "stdlib/builtin_impls.h"
 #include "stdlib/jq.h"
@@ -52,35 +51,53 @@ constexpr int kExitNoMemory = 90;  // the child's exit status when an allocation
 constexpr char kOk = 'O';         // result message: kOk + encoded value, or
 constexpr char kFailed = 'F';     // kFailed + one byte JqFailure + message text
 
-[[noreturn]] void ExitNoMemory(void* = nullptr) { _exit(kExitNoMemory); }
 [[noreturn]] void ExitNoMemoryNew() { _exit(kExitNoMemory); }
 
-// The child's address space size in bytes (the first field of /proc/self/statm, in pages), or
-// 0 when unknown. Async-signal-safe: the fault handler calls it.
-size_t AddressSpaceBytes(size_t page_size) {
+// The child's address space and resident set in bytes (the first two fields of
+// /proc/self/statm, in pages); zeros when unknown. Async-signal-safe: the fault handler calls it.
+struct MemoryUse {
+  size_t address_space = 0;
+  size_t resident = 0;
+};
+
+MemoryUse ReadMemoryUse(size_t page_size) {
+  MemoryUse use;
   int fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return 0;
+  if (fd < 0) return use;
   char text[128] = {};
   const ssize_t n = read(fd, text, sizeof(text) - 1);
   close(fd);
-  size_t pages = 0;
-  for (ssize_t i = 0; i < n && text[i] >= '0' && text[i] <= '9'; ++i) {
-    pages = pages * 10 + static_cast<size_t>(text[i] - '0');
+  size_t fields[2] = {0, 0};
+  int field = 0;
+  for (ssize_t i = 0; i < n && field < 2; ++i) {
+    if (text[i] >= '0' && text[i] <= '9') {
+      fields[field] = fields[field] * 10 + static_cast<size_t>(text[i] - '0');
+    } else {
+      ++field;
+    }
   }
-  return pages * page_size;
+  use.address_space = fields[0] * page_size;
+  use.resident = fields[1] * page_size;
+  return use;
 }
 
-// libjq 1.6 does not check every allocation: past RLIMIT_AS it may also die of SIGSEGV or
-// SIGABRT. A child that dies so after using more than a quarter of its budget is taken to
-// have run out of memory; one that dies early is a crash.
+// libjq 1.6's out-of-memory path is broken: it calls a handler pointer it reads from a block
+// too small for it (gdb shows the jump landing in malloc's arena), so an allocation that fails
+// past RLIMIT_AS ends in SIGSEGV, or SIGABRT. A child that dies of SIGSEGV, SIGBUS or SIGABRT
+// after growing by more than a quarter of its budget (in address space, or in resident memory:
+// a worker thread's malloc arena grows inside address space it reserved before the fork) is
+// taken to have run out of memory; one that dies earlier is a crash.
 size_t g_page_size = 0;
-size_t g_inherited_bytes = 0;
+MemoryUse g_inherited;
 size_t g_budget_bytes = 0;
 char g_fault_stack[64 * 1024];
 
+size_t Growth(size_t now, size_t before) { return now > before ? now - before : 0; }
+
 void OnFault(int sig) {
-  const size_t used = AddressSpaceBytes(g_page_size);
-  if (used > g_inherited_bytes && used - g_inherited_bytes >= g_budget_bytes / 4) {
+  const MemoryUse now = ReadMemoryUse(g_page_size);
+  if (Growth(now.address_space, g_inherited.address_space) >= g_budget_bytes / 4 ||
+      Growth(now.resident, g_inherited.resident) >= g_budget_bytes / 4) {
     _exit(kExitNoMemory);
   }
   raise(sig);  // SA_RESETHAND restored the default action
@@ -117,7 +134,10 @@ bool WriteAll(int fd, const char* data, size_t size) {
 // Everything the child does before libjq runs: no descriptor but `out` (and stdin/stdout;
 // stderr goes to /dev/null, where libjq's own complaints belong), default signal handling,
 // no core dump, and the budgets.
-void PrepareChild(int out, const JqBudget& budget) {
+void PrepareChild(int out, pid_t parent, const JqBudget& budget) {
+  // Dies with the thread that forked it, should that thread's process die first.
+  (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid() != parent) _exit(1);
   if (out > 3) (void)syscall(SYS_close_range, 3u, static_cast<unsigned>(out - 1), 0u);
   (void)syscall(SYS_close_range, static_cast<unsigned>(out + 1), ~0u, 0u);
   if (int null = open("/dev/null", O_WRONLY); null >= 0) {
@@ -134,19 +154,18 @@ void PrepareChild(int out, const JqBudget& budget) {
   const double seconds = absl::ToDoubleSeconds(budget.time);
   SetLimit(RLIMIT_CPU, static_cast<rlim_t>(std::ceil(seconds)) + 1);
   g_page_size = static_cast<size_t>(sysconf(_SC_PAGESIZE));
-  g_inherited_bytes = AddressSpaceBytes(g_page_size);
+  g_inherited = ReadMemoryUse(g_page_size);
   g_budget_bytes = budget.memory_bytes;
-  if (g_inherited_bytes > 0) {
-    SetLimit(RLIMIT_AS, static_cast<rlim_t>(g_inherited_bytes + budget.memory_bytes));
+  if (g_inherited.address_space > 0) {
+    SetLimit(RLIMIT_AS, static_cast<rlim_t>(g_inherited.address_space + budget.memory_bytes));
     CatchFaults();
   }
-  jv_nomem_handler(ExitNoMemory, nullptr);
   std::set_new_handler(ExitNoMemoryNew);
 }
 
-[[noreturn]] void ChildMain(int out, const Value& query, const Value& input,
+[[noreturn]] void ChildMain(int out, pid_t parent, const Value& query, const Value& input,
                             const JqBudget& budget) {
-  PrepareChild(out, budget);
+  PrepareChild(out, parent, budget);
   JqResult result = RunJqInProcess(query, input);
   std::string message;
   if (result.ok) {
@@ -231,10 +250,11 @@ JqResult RunJq(const Value& query, const Value& input, const JqBudget& budget) {
   int fds[2];
   WEFT_CHECK_MSG(pipe2(fds, O_CLOEXEC) == 0, "jq(): pipe2 failed");
   const absl::Time deadline = absl::Now() + budget.time;
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    ChildMain(fds[1], query, input, budget);
+    ChildMain(fds[1], parent, query, input, budget);
   }
   close(fds[1]);
   if (pid < 0) {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <gmock/gmock.h>
 
+#include "stdlib/jq.h"
 #include "tests/engine/engine_fixture.h"
 
 namespace weft::testing {
@@ -79,6 +80,13 @@ class JqEngineTest : public EngineTest {
     ASSERT_TRUE(engine_->StartWorkers().ok());
   }
 };
+
+TEST(JqEngineOptionsTest, DefaultBudgetsAreTheDocumentedOnes) {
+  EXPECT_EQ(EngineOptions().jq_time_budget, stdlib::kDefaultJqTimeBudget);
+  EXPECT_EQ(EngineOptions().jq_memory_budget_bytes, stdlib::kDefaultJqMemoryBudgetBytes);
+  EXPECT_EQ(stdlib::kDefaultJqTimeBudget, absl::Seconds(1));
+  EXPECT_EQ(stdlib::kDefaultJqMemoryBudgetBytes, size_t{256} << 20);
+}
 
 TEST_F(JqEngineTest, OrdinaryCallsGiveTheBuiltinsResultsAsTasks) {
   Open(absl::Seconds(10), size_t{256} << 20);
