@@ -133,11 +133,14 @@ bool WriteAll(int fd, const char* data, size_t size) {
 
 // Everything the child does before libjq runs: no descriptor but `out` (and stdin/stdout;
 // stderr goes to /dev/null, where libjq's own complaints belong), default signal handling,
-// no core dump, and the budgets.
-void PrepareChild(int out, pid_t parent, const JqBudget& budget) {
+// no core dump, and the budgets. Returns the descriptor to write the result to (moved above
+// stderr if a process with closed standard descriptors got its pipe there).
+int PrepareChild(int out, pid_t parent, const JqBudget& budget) {
   // Dies with the thread that forked it, should that thread's process die first.
   (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
   if (getppid() != parent) _exit(1);
+  if (out <= STDERR_FILENO) out = fcntl(out, F_DUPFD, STDERR_FILENO + 1);
+  if (out < 0) _exit(1);
   if (out > 3) (void)syscall(SYS_close_range, 3u, static_cast<unsigned>(out - 1), 0u);
   (void)syscall(SYS_close_range, static_cast<unsigned>(out + 1), ~0u, 0u);
   if (int null = open("/dev/null", O_WRONLY); null >= 0) {
@@ -161,11 +164,12 @@ void PrepareChild(int out, pid_t parent, const JqBudget& budget) {
     CatchFaults();
   }
   std::set_new_handler(ExitNoMemoryNew);
+  return out;
 }
 
 [[noreturn]] void ChildMain(int out, pid_t parent, const Value& query, const Value& input,
                             const JqBudget& budget) {
-  PrepareChild(out, parent, budget);
+  out = PrepareChild(out, parent, budget);
   JqResult result = RunJqInProcess(query, input);
   std::string message;
   if (result.ok) {
