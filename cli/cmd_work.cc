@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bytecode/system_tasks.h"
 #include "cli/cli_common.h"
 #include "cli/interrupt.h"
 #include "cli/render.h"
@@ -33,7 +34,7 @@ void WarnAboutUnservedTasks(Engine& engine, const std::vector<std::string>& ids,
     if (!tasks.ok()) continue;
     for (const TaskInfo& t : *tasks) {
       if (t.status == TaskStatus::kScheduled && workers.count(t.type) == 0 &&
-          !IsSystemTask(t.type)) {
+          !bytecode::IsSystemTask(t.type)) {
         Warn(absl::StrCat("execution ", id, " waits on task `", t.type,
                           "` and no --worker serves it"));
       }

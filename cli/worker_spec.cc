@@ -2,6 +2,7 @@
 #include "cli/worker_spec.h"
 
 #include "absl/strings/str_cat.h"
+#include "bytecode/system_tasks.h"
 #include "weft/command_worker.h"
 
 namespace weft::cli {
@@ -28,8 +29,8 @@ std::vector<std::string> MissingWorkers(const bytecode::Program& program,
                                         const std::map<std::string, std::string>& workers) {
   std::vector<std::string> missing;
   for (const bytecode::TaskDecl& task : program.tasks) {
-    // System tasks (`http`) run inside the engine: they need no --worker.
-    if (workers.count(task.name) == 0 && !IsSystemTask(task.name)) missing.push_back(task.name);
+    if (bytecode::IsSystemTask(task.name)) continue;  // the engine serves them itself
+    if (workers.count(task.name) == 0) missing.push_back(task.name);
   }
   return missing;
 }

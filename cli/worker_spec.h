@@ -17,8 +17,8 @@ namespace weft::cli {
 absl::StatusOr<std::map<std::string, std::string>> ParseWorkerSpecs(
     const std::vector<std::string>& specs);
 
-// The tasks `program` calls that have no worker in `workers`, in the program's order. System
-// tasks (IsSystemTask: `http`) are never missing: the engine runs them.
+// The tasks `program` calls that have no worker in `workers`, in the program's order; the
+// system tasks (`http`, `jq`) need none.
 std::vector<std::string> MissingWorkers(const bytecode::Program& program,
                                         const std::map<std::string, std::string>& workers);
 

@@ -1,4 +1,4 @@
-// jq(query, value): runs a jq program (libjq 1.6) on a value.
+// RunJqInProcess (jq.h): runs a jq program (libjq 1.6) on a value in the calling thread.
 //
 // Results: one output is returned as is, several as a list of them, none as null. (Conductor's
 // JSON_JQ_TRANSFORM returns both `result`, the first output, and `resultList`, all of them;
@@ -24,6 +24,7 @@ extern "C" {
 #include "absl/strings/str_replace.h"
 #include "common/strings.h"
 #include "stdlib/builtin_impls.h"
+#include "stdlib/jq.h"
 #include "stdlib/jq_convert.h"
 
 namespace weft::stdlib {
@@ -102,8 +103,13 @@ absl::StatusOr<std::unique_ptr<Program>> Compile(const std::string& query) {
 }
 
 // The thread's compiled program for `query`, compiling it on a miss. Most recently used last.
-absl::StatusOr<Program*> CachedProgram(const std::string& query) {
+std::vector<std::unique_ptr<Program>>& ThreadCache() {
   thread_local std::vector<std::unique_ptr<Program>> cache;
+  return cache;
+}
+
+absl::StatusOr<Program*> CachedProgram(const std::string& query) {
+  std::vector<std::unique_ptr<Program>>& cache = ThreadCache();
   auto hit = std::find_if(cache.begin(), cache.end(), [&](const auto& p) { return p->query == query; });
   if (hit != cache.end()) {
     std::rotate(hit, hit + 1, cache.end());
@@ -151,24 +157,50 @@ absl::Status EndStatus(jq_state* jq, jv end) {
 
 }  // namespace
 
-absl::StatusOr<Value> Builtin_jq(BuiltinContext& ctx, std::span<const Value> args) {
-  CheckArity(args, 2);
-  if (!args[0].is_string()) return ExpectError("jq", "a string query", args[0]);
-  const std::string& query = args[0].as_string();
+bool JqProgramCached(const std::string& query) {
+  const auto& cache = ThreadCache();
+  return std::any_of(cache.begin(), cache.end(), [&](const auto& p) { return p->query == query; });
+}
+
+void CacheJqProgram(const std::string& query) { (void)CachedProgram(query); }
+
+namespace {
+
+JqResult Fail(JqFailure failure, const absl::Status& status) {
+  return JqResult{false, Value(), failure, std::string(status.message())};
+}
+
+}  // namespace
+
+std::string_view JqFailureName(JqFailure failure) {
+  switch (failure) {
+#define WEFT_JQ_NAME(name, text) \
+  case JqFailure::name:          \
+    return text;
+    WEFT_JQ_FAILURES(WEFT_JQ_NAME)
+#undef WEFT_JQ_NAME
+  }
+  return "crash";
+}
+
+JqResult RunJqInProcess(const Value& query_value, const Value& input_value) {
+  if (!query_value.is_string()) {
+    return Fail(JqFailure::kUsage, ExpectError("jq", "a string query", query_value));
+  }
+  const std::string& query = query_value.as_string();
   if (query.find_first_not_of(" \t\r\n") == std::string::npos) {
-    return UserError("jq", "query must not be empty (\".\" is the identity)");
+    return Fail(JqFailure::kUsage,
+                UserError("jq", "query must not be empty (\".\" is the identity)"));
   }
   auto program = CachedProgram(query);
-  if (!program.ok()) return program.status();
+  if (!program.ok()) return Fail(JqFailure::kCompile, program.status());
   jq_state* jq = (*program)->state;
-  // Arguments from the VM are within the limits already; a value built past them in C++ is
-  // refused here, O(1), before the conversion would walk it.
-  if (absl::Status s = args[1].CheckLimits(); !s.ok()) {
-    return LimitError("jq", "input: " + std::string(ToStd(s.message())));
+  // A value built past the limits in C++ is refused here, O(1), before the conversion walks it.
+  if (absl::Status s = input_value.CheckLimits(); !s.ok()) {
+    return Fail(JqFailure::kRuntime, LimitError("jq", "input: " + std::string(ToStd(s.message()))));
   }
-  ctx.work += args[1].total_size();  // the conversion in; the results are charged as made
-  auto input = ValueToJv(args[1]);
-  if (!input.ok()) return input.status();
+  auto input = ValueToJv(input_value);
+  if (!input.ok()) return Fail(JqFailure::kUsage, input.status());
   jq_start(jq, *input, 0);
   List outputs;
   uint64_t produced = 0;  // the total size of the outputs so far
@@ -176,22 +208,25 @@ absl::StatusOr<Value> Builtin_jq(BuiltinContext& ctx, std::span<const Value> arg
   while (jv_is_valid(out = jq_next(jq))) {
     if (outputs.size() == kMaxResultItems) {
       jv_free(out);
-      return LimitError("jq", "program produced more than " + std::to_string(kMaxResultItems) + " outputs");
+      return Fail(JqFailure::kRuntime,
+                  UserError("jq", "program produced more than " +
+                                      std::to_string(kMaxResultItems) + " outputs"));
     }
     auto value = JvToValue(out);
-    if (!value.ok()) return value.status();
-    ctx.work += value->total_size();
+    if (!value.ok()) return Fail(JqFailure::kRuntime, value.status());
     produced += value->total_size();
     if (produced > Value::kMaxTotalSize) {
-      return LimitError("jq", "outputs are past the total size limit of " +
-                                  std::to_string(Value::kMaxTotalSize));
+      return Fail(JqFailure::kRuntime,
+                  LimitError("jq", "outputs are past the total size limit of " +
+                                       std::to_string(Value::kMaxTotalSize)));
     }
     outputs.push_back(*std::move(value));
   }
-  if (auto status = EndStatus(jq, out); !status.ok()) return status;
-  if (outputs.empty()) return Value::Null();
-  if (outputs.size() == 1) return outputs.front();
-  return Value::MakeList(std::move(outputs));
+  if (auto status = EndStatus(jq, out); !status.ok()) return Fail(JqFailure::kRuntime, status);
+  JqResult result{true, Value::Null(), {}, {}};
+  if (outputs.size() == 1) result.value = std::move(outputs.front());
+  if (outputs.size() > 1) result.value = Value::MakeList(std::move(outputs));
+  return result;
 }
 
 }  // namespace weft::stdlib

@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "bytecode/system_tasks.h"
 #include "common/strings.h"
 #include "absl/strings/str_cat.h"
 
@@ -36,11 +37,14 @@ Value WithPosition(Value error, SourcePos pos) {
 
 Value MakeTaskFailure(std::string_view task_type, std::string_view task_id, uint32_t attempt,
                       std::string_view message, Value details) {
+  // jq(...) is written as an expression, so its failure reads as one: "jq() error: ...".
+  const bool jq = task_type == bytecode::kJqTask;
   std::string text = absl::StrCat("task `", ToAbsl(task_type), "` failed");
   if (!message.empty()) absl::StrAppend(&text, ": ", ToAbsl(message));
+  if (jq && !message.empty()) text = std::string(message);
   std::vector<Object::Entry> entries;
   entries.reserve(6);
-  entries.emplace_back("code", Value::String(std::string(kTaskFailed)));
+  entries.emplace_back("code", Value::String(std::string(jq ? kJqFailed : kTaskFailed)));
   entries.emplace_back("message", Value::String(std::move(text)));
   entries.emplace_back("task", Value::String(std::string(task_type)));
   entries.emplace_back("task_id", Value::String(std::string(task_id)));

@@ -27,6 +27,9 @@ inline constexpr std::string_view kTerminated = "TERMINATED";
 inline constexpr std::string_view kLimitExceeded = "LIMIT_EXCEEDED";
 // An execution taken out of service after a fault of its records or its transition.
 inline constexpr std::string_view kQuarantined = "QUARANTINED";
+// A jq(...) call failed (the system task `jq`, bytecode/system_tasks.h): a compile or runtime
+// error of the program, or its time or memory budget passed; details.error says which.
+inline constexpr std::string_view kJqFailed = "JQ_FAILED";
 
 // `error` with "line" and "column" of `pos` added, unless it already has a position.
 Value WithPosition(Value error, SourcePos pos);

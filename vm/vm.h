@@ -127,7 +127,8 @@ std::vector<Request> OpenRequests(const ExecState& state);
 
 // The task error an engine reports for a failed task, built in one place so that the engine
 // and the tests agree on its shape: {"code": "TASK_FAILED", "message", "task", "task_id",
-// "attempt", "details"}.
+// "attempt", "details"}. A failure of the system task `jq` has the code JQ_FAILED and the
+// executor's message as it is ("jq() error: ..."), since jq(...) is written as an expression.
 Value MakeTaskFailure(std::string_view task_type, std::string_view task_id, uint32_t attempt,
                       std::string_view message, Value details);
 

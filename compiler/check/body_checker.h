@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bytecode/system_tasks.h"
 #include "compiler/ast/ast.h"
 #include "compiler/check/declarations.h"
 #include "compiler/check/flow.h"
@@ -18,8 +19,9 @@
 
 namespace weft::check {
 
-// The system task every module may call without declaring it (run by the engine).
-inline constexpr std::string_view kHttpTask = "http";
+// The system task every module may call with named arguments without declaring it (run by the
+// engine); `jq(...)` is the other system task, written like a builtin (LowerJqCall).
+using bytecode::kHttpTask;
 
 class BodyChecker {
  public:
@@ -68,6 +70,7 @@ class BodyChecker {
   void CheckCall(ast::Expr& e);
   void CheckTaskCall(ast::Expr& e);
   void CheckBuiltinCall(ast::Expr& e, uint32_t id);
+  void LowerJqCall(ast::Expr& e);
   void ReportUnknownCallee(const ast::Expr& e);
   uint32_t TaskIndex(const std::string& name);
   bool IsTaskName(const std::string& name) const;  // declared, or the implicit `http`

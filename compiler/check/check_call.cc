@@ -2,7 +2,8 @@
 // positional ones; anything else called is an error. A name resolves to a declared task, then
 // a workflow of the file, then the implicit system task `http`, then a builtin. Callees
 // resolve before their arguments, so a workflow's task table lists tasks in the order their
-// names first appear in the source.
+// names first appear in the source; the one exception is `jq(query, value)`, checked as the
+// builtin it looks like and then lowered to a call of the system task `jq` (LowerJqCall).
 #include <algorithm>
 #include <map>
 #include <string>
@@ -53,6 +54,26 @@ void BodyChecker::CheckCall(ast::Expr& e) {
   }
   for (ast::Argument& arg : e.args) CheckExpr(arg.value.get());
   CheckCallOptions(e);
+  if (e.resolution.kind == ast::Resolution::Kind::kBuiltin && e.name == bytecode::kJqTask) {
+    LowerJqCall(e);
+  }
+}
+
+// `jq(q, v)` becomes the task call `jq(query: q, input: v)`, which suspends, so that the
+// engine runs the program on its worker pool within budgets (bytecode/system_tasks.h). Only a
+// well-formed call is lowered: anything the builtin checks reported stays a builtin call, and
+// codegen never sees it. Its position is the call's, for the line table and errors.
+void BodyChecker::LowerJqCall(ast::Expr& e) {
+  const bool well_formed =
+      e.args.size() == 2 && e.policy == nullptr && e.compensation == nullptr &&
+      std::all_of(e.args.begin(), e.args.end(), [](const ast::Argument& a) {
+        return a.name.empty() && a.value != nullptr;
+      });
+  if (!well_formed) return;
+  e.args[0].name = std::string(bytecode::kJqQueryField);
+  e.args[1].name = std::string(bytecode::kJqInputField);
+  for (ast::Argument& arg : e.args) arg.name_range = arg.value->range;
+  e.resolution = {ast::Resolution::Kind::kTask, TaskIndex(e.name)};
 }
 
 bool BodyChecker::IsTaskName(const std::string& name) const {

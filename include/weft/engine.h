@@ -83,6 +83,11 @@ struct EngineOptions {
   // once, deterministically. For tests and `weft run --virtual-time`.
   bool virtual_time = false;
   EngineLimits limits = kDefaultLimits;
+  // The budgets of one jq(...) call, which runs as the system task `jq` in a child process on
+  // the worker pool: past either, the child is killed and the call fails with JQ_FAILED
+  // (docs/reliability.md, "Work bounds"). The time is wall clock.
+  absl::Duration jq_time_budget = absl::Seconds(1);
+  size_t jq_memory_budget_bytes = size_t{256} << 20;  // 256 MiB of address space
 };
 
 // --- Deploying -------------------------------------------------------------------------------
@@ -201,7 +206,7 @@ class TaskOutcome {
   bool abandoned_ = false;
 };
 
-// True for the task types the engine runs itself on its worker pool (today `http`): a workflow
+// True for the task types the engine runs itself on its worker pool (`http`, `jq`): a workflow
 // may call them without any worker of its own.
 bool IsSystemTask(std::string_view task_type);
 

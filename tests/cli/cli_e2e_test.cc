@@ -1,6 +1,7 @@
 // End-to-end tests of the `weft` binary: every subcommand run as a user would, against a fresh
 // store per test. The working directory is the repository root (see cmake/WeftTesting.cmake),
 // so examples/ paths resolve as in the README.
+#include <fstream>
 #include <regex>
 #include <string>
 #include <vector>
@@ -147,6 +148,22 @@ TEST_F(CliTest, RunListsMissingWorkersBeforeStarting) {
                            HasSubstr("ship_dhl"), Not(HasSubstr("ship_ups,"))));
   // Nothing was deployed or started.
   EXPECT_NE(Weft({"versions", "shipping"}).exit_code, 0);
+}
+
+// jq(...) is served by the engine's system task `jq`: no --worker is needed, and a program that
+// never ends fails the call with JQ_FAILED after the default time budget (1 s), which the
+// workflow catches.
+TEST_F(CliTest, RunServesJqItselfWithinItsBudget) {
+  const std::string file = dir_.Sub("jq.wf");
+  std::ofstream(file) << "workflow w(q: string) {\n"
+                         "    try { return jq(q, { a: 1 }) } catch e { return e.details.error }\n"
+                         "}\n";
+  ProcessOutput r = Weft({"run", file, "--input", R"({"q":".a"})"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "1\n");
+  r = Weft({"run", file, "--input", R"({"q":"def f: f; f"})"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "\"time\"\n");
 }
 
 TEST_F(CliTest, RunRefusesMissingInputFields) {

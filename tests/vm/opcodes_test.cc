@@ -301,6 +301,23 @@ TEST(Opcodes, BuiltinErrorsAreRuntimeErrors) {
   EXPECT_EQ(ErrorField(r, "line"), "9");
 }
 
+// Bytecode stored before jq() became the system task `jq` calls it as an inline builtin: it
+// still gives its result, and a program that never ends fails the call after the default time
+// budget (1 s) instead of never returning.
+TEST(Opcodes, OldInlineJqCallsAreBounded) {
+  Assembler ok;
+  ok.Emit(Op::CONST, ok.Const(Value::String(".[1]"))).Emit(Op::CONST, ok.Const(List({Int(1), Int(2)})));
+  ok.Emit(Op::CALL_BUILTIN, BuiltinId("jq"), 2).Emit(Op::RETURN);
+  EXPECT_EQ(RunFresh(ok.Build(0, 2)).output.ToJson(), "2");
+
+  Assembler stuck;
+  stuck.Emit(Op::CONST, stuck.Const(Value::String("def f: f; f"))).Emit(Op::PUSH_NULL);
+  stuck.At(4, 2).Emit(Op::CALL_BUILTIN, BuiltinId("jq"), 2).Emit(Op::RETURN);
+  RunResult r = RunFresh(stuck.Build(0, 2));
+  EXPECT_EQ(ErrorField(r, "code"), "\"RUNTIME_ERROR\"");
+  EXPECT_EQ(ErrorField(r, "message"), "\"jq() ran past its time budget of 1s\"");
+}
+
 TEST(Opcodes, NowComesFromTheRunContext) {
   Assembler a;
   a.Emit(Op::CALL_BUILTIN, BuiltinId("now"), 0).Emit(Op::RETURN);

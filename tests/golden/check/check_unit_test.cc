@@ -116,6 +116,32 @@ TEST(CheckResolution, TaskIndicesFollowFirstUseAndBuiltinsUseTheirIds) {
   EXPECT_EQ(list.items[2]->resolution.index, static_cast<uint32_t>(stdlib::BuiltinId::k_now));
 }
 
+// jq(q, v) is checked as the builtin it looks like, then becomes a call of the system task
+// `jq` with named arguments; a malformed call keeps the builtin's diagnostics, and a declared
+// task named jq takes the name over.
+TEST(CheckResolution, JqBecomesACallOfTheSystemTaskJq) {
+  const std::string src = "task t\nworkflow w() { let x = t(n: 1)\n return jq(\".a\", x) }";
+  const auto out = CompileText(src);
+  ASSERT_TRUE(out.ok()) << Rendered(out, src);
+  const ast::Expr& call = *Body(out)[1]->value;
+  EXPECT_EQ(call.resolution.kind, Kind::kTask);
+  EXPECT_EQ(call.resolution.index, 1u);
+  ASSERT_EQ(call.args.size(), 2u);
+  EXPECT_EQ(call.args[0].name, "query");
+  EXPECT_EQ(call.args[1].name, "input");
+
+  EXPECT_EQ(KindsOf(CompileText("workflow w() { return jq(\".\") }")),
+            std::vector<DiagnosticKind>{DiagnosticKind::kBuiltinArity});
+  EXPECT_EQ(KindsOf(CompileText("workflow w() { return jq(query: \".\", input: 1) }")),
+            (std::vector<DiagnosticKind>{DiagnosticKind::kNamedBuiltinArg,
+                                         DiagnosticKind::kNamedBuiltinArg}));
+  EXPECT_EQ(KindsOf(CompileText("workflow w() { return jq(\".\", 1) with { retries: 1 } }")),
+            std::vector<DiagnosticKind>{DiagnosticKind::kWithOnNonTask});
+  const auto declared = CompileText("task jq\nworkflow w() { return jq(q: 1) }");
+  EXPECT_EQ(Body(declared)[0]->value->resolution.kind, Kind::kTask);
+  EXPECT_EQ(Body(declared)[0]->value->args[0].name, "q");
+}
+
 TEST(CheckResolution, AVariableShadowsATaskNameInValuePosition) {
   const std::string src = "task t\nworkflow w() { let t = 1\n return t + 1 }";
   const auto out = CompileText(src);

@@ -8,7 +8,9 @@
 //   2. the next scripted `//! signal`, delivered to the top execution while it waits;
 //   3. the oldest open task request of any execution (request order; the branches of a
 //      `parallel` have all of theirs open at once), answered from the script; compensations
-//      (`undo` lines) are answered the same way, from the results of their task type;
+//      (`undo` lines) are answered the same way, from the results of their task type; the
+//      system task `jq` (every jq(...) call), unless scripted, runs jq as the engine does
+//      (stdlib/jq.h, default budgets);
 //   4. the earliest timer, signal timeout or workflow deadline (`with { timeout: ... }`): the
 //      clock jumps to its due time and it fires.
 // When nothing applies the run stops; a top execution still waiting then is reported with
