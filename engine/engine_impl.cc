@@ -76,6 +76,7 @@ absl::Status EngineImpl::Init() {
   WriterHooks hooks;
   hooks.after_commit = [this](Effects& effects) { AfterCommit(effects); };
   hooks.is_started = [this](std::string_view task_id) { return dispatcher_.IsLeased(task_id); };
+  hooks.grow_map = [this] { return env_->GrowMap(); };
   writer_ = std::make_unique<Writer>(*env_, *clock_, programs_, ids_, options_.max_batch,
                                      options_.limits,
                                      std::move(hooks));
@@ -267,6 +268,7 @@ EngineStats EngineImpl::Stats() const {
     s.transitions = w.transitions;
     s.commit_failures = w.commit_failures;
     s.quarantined = w.quarantined;
+    s.map_grows = w.map_grows;
   }
   s.checkpoint_bytes_total = checkpoint_bytes_;
   s.checkpoints_written = checkpoints_;

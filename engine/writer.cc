@@ -20,7 +20,9 @@ bool IsCommandError(const absl::Status& s) {
 // can report then is a full map. Every other error there is the fault of the execution the
 // failing command touched. A failed commit (disk full, I/O error, full map) is the machine's:
 // the same batch is tried again.
-bool IsStorageFailureWhileApplying(const absl::Status& s) { return absl::IsResourceExhausted(s); }
+bool IsStorageFailureWhileApplying(const absl::Status& s) {
+  return storage::IsMapFull(s) || storage::IsDiskFull(s);
+}
 
 // Backoff after the n-th consecutive failed commit: 10 ms doubling to 5 s.
 int64_t BackoffMs(int failures) {
@@ -119,8 +121,8 @@ uint64_t Writer::transitions() const {
 
 WriterStats Writer::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return WriterStats{commits_, transitions_, commit_failures_, quarantined_, stalled(),
-                     stall_reason_};
+  return WriterStats{commits_, transitions_, commit_failures_, quarantined_, map_grows_,
+                     stalled(), stall_reason_};
 }
 
 void Writer::Loop() {
@@ -199,17 +201,21 @@ Writer::Attempt Writer::TryBatch(std::vector<Pending>& batch, const std::vector<
 }
 
 bool Writer::RecoverFromStorageFailure(const absl::Status& status, int failures) {
+  if (storage::IsMapFull(status) && hooks_.grow_map) {
+    absl::Status grown = hooks_.grow_map();
+    if (grown.ok()) {
+      std::lock_guard<std::mutex> lock(mu_);
+      ++map_grows_;
+      return true;
+    }
+    std::fprintf(stderr, "weft: cannot grow the store's map: %s\n",
+                 std::string(grown.message()).c_str());
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++commit_failures_;
     stall_reason_ = ToStd(status.message());
     if (stopping_ && failures > 3) return false;
-  }
-  if (absl::IsResourceExhausted(status) && hooks_.grow_map) {
-    absl::Status grown = hooks_.grow_map();
-    if (grown.ok()) return true;
-    std::fprintf(stderr, "weft: cannot grow the store's map: %s\n",
-                 std::string(grown.message()).c_str());
   }
   stalled_.store(true, std::memory_order_relaxed);
   const int64_t wait_ms = BackoffMs(failures);

@@ -39,6 +39,7 @@ struct WriterStats {
   uint64_t transitions = 0;
   uint64_t commit_failures = 0;  // failed attempts to commit a batch (retried)
   uint64_t quarantined = 0;      // executions quarantined after a fault
+  uint64_t map_grows = 0;        // times the store's map was grown after MDB_MAP_FULL
   bool stalled = false;          // the last commit attempt failed; retrying with backoff
   std::string stall_reason;
 };
@@ -118,6 +119,7 @@ class Writer {
   uint64_t transitions_ = 0;
   uint64_t commit_failures_ = 0;
   uint64_t quarantined_ = 0;
+  uint64_t map_grows_ = 0;
   std::string stall_reason_;
   std::atomic<bool> stalled_{false};
   // Executions quarantined by this writer: their commands are refused without loading them.

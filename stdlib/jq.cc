@@ -167,6 +167,8 @@ void CacheJqProgram(const std::string& query) { (void)CachedProgram(query); }
 namespace {
 
 JqResult Fail(JqFailure failure, const absl::Status& status) {
+  // The value limits (ResourceExhausted, from the conversions and LimitError) have their kind.
+  if (absl::IsResourceExhausted(status)) failure = JqFailure::kLimit;
   return JqResult{false, Value(), failure, std::string(status.message())};
 }
 

@@ -46,7 +46,8 @@ struct JqBudget {
   X(kRuntime, "runtime")    /* error(), halt_error, too many outputs, too deep a result */ \
   X(kTime, "time")          /* the time budget passed; the child was killed */           \
   X(kMemory, "memory")      /* the memory budget was exhausted */                        \
-  X(kCrash, "crash")        /* the child died otherwise (a libjq assertion, a signal) */
+  X(kCrash, "crash")        /* the child died otherwise (a libjq assertion, a signal) */  \
+  X(kLimit, "limit")        /* the input or a result is past a value limit (depth, size) */
 enum class JqFailure {
 #define WEFT_JQ_ENUM(name, text) name,
   WEFT_JQ_FAILURES(WEFT_JQ_ENUM)

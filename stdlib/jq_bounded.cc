@@ -241,7 +241,7 @@ JqResult Decode(const std::string& data) {
   }
   if (data.size() >= 2 && data[0] == kFailed) {
     const auto failure = static_cast<unsigned char>(data[1]);
-    if (failure <= static_cast<unsigned char>(JqFailure::kCrash)) {
+    if (failure <= static_cast<unsigned char>(JqFailure::kLimit)) {
       return Failure(static_cast<JqFailure>(failure), data.substr(2));
     }
   }
@@ -293,10 +293,17 @@ JqResult RunJq(const Value& query, const Value& input, const JqBudget& budget) {
   return result;
 }
 
-absl::StatusOr<Value> Builtin_jq(BuiltinContext&, std::span<const Value> args) {
+absl::StatusOr<Value> Builtin_jq(BuiltinContext& ctx, std::span<const Value> args) {
   CheckArity(args, 2);
+  ctx.work += args[1].total_size();
   JqResult result = RunJq(args[0], args[1], JqBudget{});
-  if (!result.ok) return absl::InvalidArgumentError(result.message);
+  if (!result.ok) {
+    // Past a value limit or out of memory: LIMIT_EXCEEDED, as for any builtin.
+    const bool limit = result.failure == JqFailure::kLimit || result.failure == JqFailure::kMemory;
+    return limit ? absl::ResourceExhaustedError(result.message)
+                 : absl::InvalidArgumentError(result.message);
+  }
+  ctx.work += result.value.total_size();
   return std::move(result.value);
 }
 

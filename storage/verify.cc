@@ -102,11 +102,11 @@ class Verifier {
         return;
       }
       case Table::kExecutions: {
-        absl::StatusOr<ExecutionInfo> row = DecodeExecution(value);
+        absl::StatusOr<ExecutionRow> row = DecodeExecution(value);
         if (!Decodes(t, key, row)) return;
         Require(t, key, Table::kExecState, key, "its state is missing");
-        Require(t, key, Table::kByStatus, StatusKey(static_cast<uint8_t>(row->status), key),
-                absl::StrCat("its status (", static_cast<int>(row->status),
+        Require(t, key, Table::kByStatus, StatusKey(static_cast<uint8_t>(row->info.status), key),
+                absl::StrCat("its status (", static_cast<int>(row->info.status),
                              ") has no row in `by_status`"));
         return;
       }
@@ -200,10 +200,10 @@ class Verifier {
     Found found = Lookup(Table::kExecutions, id, &bytes);
     if (found == Found::kAbsent) Report(Table::kByStatus, key, "its execution is missing");
     if (found != Found::kPresent) return;
-    absl::StatusOr<ExecutionInfo> info = DecodeExecution(bytes);
-    if (info.ok() && static_cast<uint8_t>(info->status) != static_cast<uint8_t>(key[0])) {
+    absl::StatusOr<ExecutionRow> row = DecodeExecution(bytes);
+    if (row.ok() && static_cast<uint8_t>(row->info.status) != static_cast<uint8_t>(key[0])) {
       Report(Table::kByStatus, key,
-             absl::StrCat("its execution has status ", static_cast<int>(info->status),
+             absl::StrCat("its execution has status ", static_cast<int>(row->info.status),
                           ", not this row's ", static_cast<int>(static_cast<uint8_t>(key[0]))));
     }
   }

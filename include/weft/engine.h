@@ -230,6 +230,7 @@ struct EngineStats {
   uint64_t leases_expired = 0;
   uint64_t commit_failures = 0;  // failed attempts to commit a batch, each retried with backoff
   uint64_t quarantined = 0;      // executions taken out of service after a fault
+  uint64_t map_grows = 0;        // times the store's map was doubled because it was full
 };
 
 class Engine {

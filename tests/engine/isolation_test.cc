@@ -211,5 +211,33 @@ workflow kid() {
   EXPECT_EQ(info.output, Value::String("CHILD_FAILED"));
 }
 
+// A full map used to fail every batch until the store was reopened with a larger map size:
+// now the writer grows the map and applies the batch again.
+TEST_F(IsolationTest, AFullMapIsGrownAndNothingIsLost) {
+  engine_.reset();
+  EngineOptions options;
+  options.path = dir_.path() + "/small";
+  options.durability = Durability::kNoSync;
+  options.map_size_bytes = 1 << 20;
+  auto engine = Engine::Open(options);
+  ASSERT_TRUE(engine.ok()) << engine.status();
+  engine_ = *std::move(engine);
+  Deploy(kWaiter);
+  const std::string blob(20000, 'x');
+  std::vector<std::string> ids;
+  for (int i = 0; i < 200; ++i) {
+    auto id = engine_->Start("sleeper", Value::MakeObject(Object({{"n", Value::Int(i)}})));
+    ASSERT_TRUE(id.ok()) << id.status();
+    ids.push_back(*id);
+    ASSERT_TRUE(engine_->Signal(*id, "note", Value::String(blob)).ok());
+  }
+  const EngineStats stats = engine_->Stats();
+  EXPECT_GE(stats.map_grows, 1u);
+  EXPECT_EQ(stats.commit_failures, 0u);
+  for (const std::string& id : ids) {
+    EXPECT_EQ(HistoryOf(id, "SIGNAL_RECEIVED").size(), 1u);
+  }
+}
+
 }  // namespace
 }  // namespace weft::testing
