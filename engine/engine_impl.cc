@@ -6,6 +6,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -97,20 +98,23 @@ absl::Status EngineImpl::CheckStoreFormat() { return storage::UpgradeStore(*env_
 absl::Status EngineImpl::LoadPendingTasks() {
   WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
   std::vector<ReadyTask> ready;
-  absl::Status decode_error;
+  // Queued tasks whose rows are missing or damaged, with why: their executions are
+  // quarantined once the writer runs, and the store opens for everything else.
+  std::vector<std::pair<std::string, std::string>> damaged;
   WEFT_RETURN_IF_ERROR(txn.ScanPrefix(
       storage::Table::kQueue, "", [&](std::string_view key, std::string_view) {
         size_t sep = key.find('\0');
         std::string_view task_id = key.substr(sep + 1);
         auto bytes = txn.Get(storage::Table::kTasks, task_id);
         if (!bytes.ok() || !*bytes) {
-          decode_error = absl::DataLossError(absl::StrCat("queued task ", ToAbsl(task_id), " is missing"));
-          return false;
+          damaged.emplace_back(task_id, bytes.ok() ? "its row is missing"
+                                                   : std::string(bytes.status().message()));
+          return true;
         }
         absl::StatusOr<storage::TaskRow> task = storage::DecodeTask(**bytes);
         if (!task.ok()) {
-          decode_error = task.status();
-          return false;
+          damaged.emplace_back(task_id, std::string(task.status().message()));
+          return true;
         }
         ReadyTask r{std::string(task_id), task->info.execution_id, task->info.type,
                     task->info.attempt, task->info.input};
@@ -130,7 +134,23 @@ absl::Status EngineImpl::LoadPendingTasks() {
         ready.push_back(std::move(r));
         return true;
       }));
-  WEFT_RETURN_IF_ERROR(decode_error);
+  for (const auto& [task_id, why] : damaged) {
+    // The task row says whose it is; without it, the execution's task index does.
+    std::string owner;
+    WEFT_RETURN_IF_ERROR(txn.ScanPrefix(
+        storage::Table::kExecTasks, "", [&](std::string_view key, std::string_view) {
+          const size_t sep = key.find('\0');
+          if (sep != std::string_view::npos && key.substr(sep + 1) == task_id) {
+            owner = std::string(key.substr(0, sep));
+            return false;
+          }
+          return true;
+        }));
+    const std::string reason = absl::StrCat("queued task ", task_id, " is damaged: ", why);
+    std::fprintf(stderr, "weft: %s%s\n", reason.c_str(),
+                 owner.empty() ? "; its execution is unknown (run `weft verify`)" : "");
+    if (!owner.empty()) writer_->Submit(QuarantineCommand{owner, reason}, nullptr);
+  }
   // The queue table is keyed by type, then id; hand tasks out oldest first across types.
   std::sort(ready.begin(), ready.end(),
             [](const ReadyTask& a, const ReadyTask& b) { return a.task_id < b.task_id; });

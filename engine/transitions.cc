@@ -1186,6 +1186,20 @@ absl::Status Drained(TransitionEnv& env, absl::Status applied) {
   return drained;
 }
 
+// Deletes every `queue` key naming `task_id` (type \0 task id), whatever the type.
+absl::Status DropQueueEntriesOf(TransitionEnv& env, std::string_view task_id) {
+  std::vector<std::string> doomed;
+  WEFT_RETURN_IF_ERROR(
+      env.txn.ScanPrefix(Table::kQueue, "", [&](std::string_view key, std::string_view) {
+        const size_t sep = key.find('\0');
+        if (sep != std::string_view::npos && key.substr(sep + 1) == task_id) doomed.emplace_back(key);
+        return true;
+      }));
+  for (const std::string& key : doomed) WEFT_RETURN_IF_ERROR(env.txn.Delete(Table::kQueue, key));
+  env.effects.canceled.emplace_back(task_id);
+  return absl::OkStatus();
+}
+
 // Withdraws an execution's unfinished tasks, its wait records and its timers, reading only
 // the rows that say where they are (its tasks through exec_tasks; its timers by a scan of the
 // timers table, which only a quarantine pays for).
@@ -1199,7 +1213,12 @@ absl::Status WithdrawEverything(TransitionEnv& env, std::string_view id) {
       }));
   for (const std::string& task_id : task_ids) {
     absl::StatusOr<std::optional<storage::TaskRow>> task = ReadTask(env, task_id);
-    if (!task.ok() || !*task || (*task)->info.status != TaskStatus::kScheduled) continue;
+    if (!task.ok()) {
+      // Its type, and so its queue key, is unknown: find the queue entry by its id.
+      WEFT_RETURN_IF_ERROR(DropQueueEntriesOf(env, task_id));
+      continue;
+    }
+    if (!*task || (*task)->info.status != TaskStatus::kScheduled) continue;
     storage::TaskRow& row = **task;
     row.info.status = TaskStatus::kCanceled;
     row.info.ended_ms = env.now_ms;

@@ -106,6 +106,13 @@ struct LeaseExpiredCommand {
   ReadyTask task;  // handed out again after the commit when still unfinished
 };
 
+// Take an execution out of service (ApplyQuarantine): found damaged outside a transition,
+// e.g. a task row that does not decode when the store opens.
+struct QuarantineCommand {
+  std::string execution_id;
+  std::string reason;
+};
+
 // What a batch of transitions did, acted on only after a successful commit.
 struct Effects {
   std::vector<ReadyTask> ready;

@@ -42,6 +42,9 @@ absl::Status Apply(TransitionEnv& env, const Command& command) {
         if constexpr (std::is_same_v<T, SignalCommand>) return ApplySignal(env, cmd);
         if constexpr (std::is_same_v<T, HeartbeatCommand>) return ApplyHeartbeat(env, cmd);
         if constexpr (std::is_same_v<T, ControlCommand>) return ApplyControl(env, cmd);
+        if constexpr (std::is_same_v<T, QuarantineCommand>) {
+          return ApplyQuarantine(env, cmd.execution_id, cmd.reason);
+        }
       },
       command);
 }

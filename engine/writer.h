@@ -31,7 +31,8 @@
 namespace weft::engine {
 
 using Command = std::variant<StartCommand, TaskResultCommand, LeaseExpiredCommand,
-                             TimerFiredCommand, SignalCommand, HeartbeatCommand, ControlCommand>;
+                             TimerFiredCommand, SignalCommand, HeartbeatCommand, ControlCommand,
+                             QuarantineCommand>;
 using Done = std::function<void(const absl::Status&)>;
 
 struct WriterStats {

@@ -211,6 +211,29 @@ workflow kid() {
   EXPECT_EQ(info.output, Value::String("CHILD_FAILED"));
 }
 
+// A queued task whose row is damaged used to make the whole store refuse to open
+// (LoadPendingTasks failed with DataLoss). Now its execution is quarantined and the rest run.
+TEST_F(IsolationTest, ADamagedTaskRowQuarantinesItsExecutionAtOpen) {
+  Deploy("task t\nworkflow w(i: int) { return t(i: i) }\n");
+  const std::string bad = StartOk("w", R"({"i":1})");
+  const std::string good = StartOk("w", R"({"i":2})");
+  std::string bad_task;
+  for (const TaskInfo& t : TasksOf(bad)) bad_task = t.id;
+  ASSERT_FALSE(bad_task.empty());
+  engine_.reset();
+  Corrupt(dir_.path() + "/store", storage::Table::kTasks, bad_task);
+  Reopen();
+  ExecutionInfo quarantined = Await(bad);
+  EXPECT_EQ(quarantined.status, ExecutionStatus::kFailed);
+  EXPECT_EQ(Field(quarantined.error, "code"), Value::String("QUARANTINED"));
+  auto task = PollWithin("t");
+  ASSERT_TRUE(task.has_value());
+  EXPECT_EQ(task->context.execution_id, good);
+  ASSERT_TRUE(engine_->CompleteTask(task->context.task_id, "ext", Value::Int(7)).ok());
+  EXPECT_EQ(Await(good).output, Value::Int(7));
+  EXPECT_FALSE(engine_->PollTask("t", "ext")->has_value());  // the damaged one is not out
+}
+
 // A full map used to fail every batch until the store was reopened with a larger map size:
 // now the writer grows the map and applies the batch again.
 TEST_F(IsolationTest, AFullMapIsGrownAndNothingIsLost) {
