@@ -36,7 +36,8 @@ absl::Status EngineImpl::Signal(std::string_view id, std::string_view name, Valu
   WEFT_RETURN_IF_ERROR(RequireWritable());
   if (name.empty()) return absl::InvalidArgumentError("a signal needs a name");
   WEFT_RETURN_IF_ERROR(CheckNameLength("signal", name));
-  if (const uint64_t bytes = PayloadBytes(payload); bytes > options_.limits.max_signal_bytes) {
+  if (const uint64_t bytes = PayloadBytesIfNear(payload, options_.limits.max_signal_bytes);
+      bytes > options_.limits.max_signal_bytes) {
     return absl::InvalidArgumentError(OverLimitMessage("the signal payload", bytes,
                                                        options_.limits.max_signal_bytes,
                                                        "max_signal_bytes"));

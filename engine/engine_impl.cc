@@ -228,7 +228,8 @@ absl::StatusOr<std::string> EngineImpl::Start(std::string_view workflow, const V
                                                    ToAbsl(Value::KindName(input.kind()))));
   }
   const Value bound_input = input.is_null() ? Value::MakeObject(Object()) : input;
-  if (const uint64_t bytes = PayloadBytes(bound_input); bytes > options_.limits.max_input_bytes) {
+  if (const uint64_t bytes = PayloadBytesIfNear(bound_input, options_.limits.max_input_bytes);
+      bytes > options_.limits.max_input_bytes) {
     return absl::InvalidArgumentError(OverLimitMessage(
         "the workflow input", bytes, options_.limits.max_input_bytes, "max_input_bytes"));
   }

@@ -19,6 +19,16 @@ namespace weft::engine {
 // The size of `v` as stored (its FlexBuffers encoding).
 inline uint64_t PayloadBytes(const Value& v) { return EncodeValue(v).size(); }
 
+// The stored size of `v` when it may be over `limit`; 0 when it surely is not. FlexBuffers
+// spends at most a few bytes per value beyond its strings' bytes, so a value whose O(1)
+// total_size() (one per value plus string bytes) is far below the limit is not encoded just
+// to be measured: the hot path pays nothing for the check.
+inline uint64_t PayloadBytesIfNear(const Value& v, uint64_t limit) {
+  constexpr uint64_t kMaxBytesPerValue = 32;
+  if (v.total_size() * kMaxBytesPerValue + 64 < limit) return 0;
+  return PayloadBytes(v);
+}
+
 // "the task input is 5,000,000 bytes; the limit is 4,194,304 (max_task_input_bytes)".
 inline std::string OverLimitMessage(std::string_view what, uint64_t bytes, uint64_t limit,
                                     std::string_view option) {

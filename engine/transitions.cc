@@ -438,7 +438,7 @@ absl::Status HandleRequest(TransitionEnv& env, Live& live, const vm::Request& re
     case Kind::kTask: {
       WEFT_CHECK(req.task_index < program.tasks.size());
       const bytecode::TaskDecl& decl = program.tasks[req.task_index];
-      if (const uint64_t bytes = PayloadBytes(req.input);
+      if (const uint64_t bytes = PayloadBytesIfNear(req.input, env.limits->max_task_input_bytes);
           bytes > env.limits->max_task_input_bytes) {
         immediate.push_back({req.wait_id, vm::Outcome{false, LimitExceeded(OverLimitMessage(
             absl::StrCat("the input of task `", decl.name, "`"), bytes,
@@ -486,7 +486,8 @@ absl::Status HandleRequest(TransitionEnv& env, Live& live, const vm::Request& re
             env.limits->max_child_depth, " levels deep"))}});
         return absl::OkStatus();
       }
-      if (const uint64_t bytes = PayloadBytes(req.input); bytes > env.limits->max_input_bytes) {
+      if (const uint64_t bytes = PayloadBytesIfNear(req.input, env.limits->max_input_bytes);
+          bytes > env.limits->max_input_bytes) {
         immediate.push_back({req.wait_id, vm::Outcome{false, LimitExceeded(OverLimitMessage(
             absl::StrCat("the input of workflow `", req.name, "`"), bytes,
             env.limits->max_input_bytes, "max_input_bytes"))}});
@@ -601,7 +602,8 @@ absl::Status EndExecution(TransitionEnv& env, Live& live, const vm::RunResult& r
                           bool notify_parent) {
   vm::RunResult over;  // the run, failed, when its output is too big to keep
   if (run.status == vm::RunStatus::kCompleted) {
-    if (const uint64_t bytes = PayloadBytes(run.output); bytes > env.limits->max_output_bytes) {
+    if (const uint64_t bytes = PayloadBytesIfNear(run.output, env.limits->max_output_bytes);
+        bytes > env.limits->max_output_bytes) {
       over.status = vm::RunStatus::kFailed;
       over.error = LimitExceeded(OverLimitMessage("the execution's output", bytes,
                                                   env.limits->max_output_bytes,

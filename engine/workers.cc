@@ -98,7 +98,8 @@ absl::Status EngineImpl::SubmitResult(std::string_view task_id, std::string_view
   cmd.value = outcome.ok() ? outcome.output() : outcome.details();
   cmd.reason = outcome.reason();
   cmd.terminal = outcome.terminal();
-  if (const uint64_t bytes = PayloadBytes(cmd.value);
+  if (const uint64_t bytes =
+          PayloadBytesIfNear(cmd.value, options_.limits.max_task_output_bytes);
       bytes > options_.limits.max_task_output_bytes) {
     // Never stored: the attempt fails for good, which the workflow can catch.
     cmd.reason = OverLimitMessage(cmd.ok ? "the task output" : "the task failure's details",
