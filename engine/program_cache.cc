@@ -16,7 +16,11 @@ absl::StatusOr<ProgramPtr> ProgramCache::Get(const storage::Txn& txn, std::strin
   }
   auto bytes = storage::GetBytecode(txn, hash);
   if (!bytes.ok()) return bytes.status();
-  if (!*bytes) return absl::NotFoundError(absl::StrCat("no bytecode with hash ", ToAbsl(hash)));
+  // A version or an execution names this hash: bytecode missing under it is data loss.
+  if (!*bytes) {
+    return absl::DataLossError(
+        absl::StrCat("the bytecode ", ToAbsl(hash), " is missing from the store"));
+  }
   // Bytes from disk are untrusted: LoadProgram runs the FlatBuffers verifier, the format
   // version check and the bytecode verifier before anything runs.
   absl::StatusOr<bytecode::Program> program = bytecode::LoadProgram(**bytes);

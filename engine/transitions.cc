@@ -204,6 +204,16 @@ absl::StatusOr<Live*> LoadLive(TransitionEnv& env, std::string_view id) {
   return out;
 }
 
+// LoadLive for an execution another row names (a task's, a timer's, a child's parent): its
+// absence is data loss, not an unknown id.
+absl::StatusOr<Live*> LoadReferenced(TransitionEnv& env, std::string_view id) {
+  absl::StatusOr<Live*> live = LoadLive(env, id);
+  if (absl::IsNotFound(live.status())) {
+    return absl::DataLossError(absl::StrCat("execution ", ToAbsl(id), " is missing from the store"));
+  }
+  return live;
+}
+
 absl::Status SetStatus(TransitionEnv& env, Live& live, ExecutionStatus status) {
   if (live.info.status == status) return absl::OkStatus();
   WEFT_RETURN_IF_ERROR(env.txn.Delete(
@@ -582,7 +592,7 @@ absl::Status ResumeParent(TransitionEnv& env, const ExecutionInfo& child, uint64
   if (env.quarantined != nullptr && env.quarantined->contains(child.parent_id)) {
     return absl::OkStatus();  // out of service: nothing resumes it
   }
-  WEFT_ASSIGN_OR_RETURN(Live* parent, LoadLive(env, child.parent_id));
+  WEFT_ASSIGN_OR_RETURN(Live* parent, LoadReferenced(env, child.parent_id));
   if (IsEnded(parent->info.status)) return absl::OkStatus();
   WEFT_RETURN_IF_ERROR(CloseWait(env, *parent, parent_wait));
   WEFT_RETURN_IF_ERROR(AppendHistory(env, *parent, HistoryType::kChildEnded, "",
@@ -843,7 +853,7 @@ static absl::Status ApplyTaskResultImpl(TransitionEnv& env, const TaskResultComm
   WEFT_ASSIGN_OR_RETURN(auto task, ReadTask(env, cmd.task_id));
   if (!task) return absl::NotFoundError(absl::StrCat("no task `", cmd.task_id, "`"));
   TaskInfo& t = task->info;
-  WEFT_ASSIGN_OR_RETURN(Live* live, LoadLive(env, t.execution_id));
+  WEFT_ASSIGN_OR_RETURN(Live* live, LoadReferenced(env, t.execution_id));
 
   if (t.status != TaskStatus::kScheduled) {
     // Never applied twice: the result is recorded for inspection and otherwise dropped.
@@ -898,7 +908,7 @@ static absl::Status ApplyTaskResultImpl(TransitionEnv& env, const TaskResultComm
 static absl::Status ApplyLeaseExpiredImpl(TransitionEnv& env, const LeaseExpiredCommand& cmd) {
   WEFT_ASSIGN_OR_RETURN(auto task, ReadTask(env, cmd.task_id));
   if (!task || task->info.status != TaskStatus::kScheduled) return absl::OkStatus();
-  WEFT_ASSIGN_OR_RETURN(Live* live, LoadLive(env, task->info.execution_id));
+  WEFT_ASSIGN_OR_RETURN(Live* live, LoadReferenced(env, task->info.execution_id));
   WEFT_RETURN_IF_ERROR(AppendHistory(env, *live, HistoryType::kLeaseExpired, cmd.task_id,
                                      Obj({{"worker", Str(cmd.worker_id)}})));
   ReadyTask again = cmd.task;
@@ -914,7 +924,7 @@ static absl::Status ApplyTimerFiredImpl(TransitionEnv& env, const TimerFiredComm
   WEFT_RETURN_IF_ERROR(env.txn.Delete(Table::kTimers, cmd.key));
   std::optional<storage::TimerKeyParts> parts = storage::ParseTimerKey(cmd.key);
   if (!parts) return absl::DataLossError("corrupt timer key");
-  WEFT_ASSIGN_OR_RETURN(Live* live, LoadLive(env, parts->execution_id));
+  WEFT_ASSIGN_OR_RETURN(Live* live, LoadReferenced(env, parts->execution_id));
   if (IsEnded(live->info.status)) return absl::OkStatus();
   const uint64_t wait_id = parts->wait_id;
   const auto kind = static_cast<TimerKind>(parts->kind);
@@ -1160,7 +1170,7 @@ absl::Status Drain(TransitionEnv& env) {
         WEFT_RETURN_IF_ERROR(ResumeParent(env, w.child, w.parent_wait));
         break;
       case Work::Kind::kTerminateChild: {
-        WEFT_ASSIGN_OR_RETURN(Live* child, LoadLive(env, w.id));
+        WEFT_ASSIGN_OR_RETURN(Live* child, LoadReferenced(env, w.id));
         if (!IsEnded(child->info.status)) {
           WEFT_RETURN_IF_ERROR(TerminateExecution(env, *child, "its parent's branch was canceled",
                                                   /*notify_parent=*/false));

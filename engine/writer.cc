@@ -275,10 +275,11 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
     }
     if (hooks_.after_commit) hooks_.after_commit(effects);
   }
+  // Before the answers: a caller told of a fault finds its execution quarantined already.
+  for (const auto& [id, cause] : faults) Quarantine(id, cause);
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].done) batch[i].done(batch_error.ok() ? results[i] : batch_error);
   }
-  for (const auto& [id, cause] : faults) Quarantine(id, cause);
 }
 
 absl::Status Writer::CommitAlone(const std::function<absl::Status(TransitionEnv&)>& apply) {

@@ -124,6 +124,19 @@ void Corrupt(const std::string& store, storage::Table table, const std::string& 
   ASSERT_TRUE(txn->Commit().ok());
 }
 
+// Deletes one row of a closed store.
+void Remove(const std::string& store, storage::Table table, const std::string& key) {
+  storage::Env::Options options;
+  options.path = store;
+  options.map_size_bytes = 256 << 20;
+  auto env = storage::Env::Open(options);
+  ASSERT_TRUE(env.ok()) << env.status();
+  auto txn = storage::Txn::BeginWrite(**env);
+  ASSERT_TRUE(txn.ok()) << txn.status();
+  ASSERT_TRUE(txn->Delete(table, key).ok());
+  ASSERT_TRUE(txn->Commit().ok());
+}
+
 // A corrupt checkpoint used to fail the writer's whole batch: every other execution's
 // signal in it was thrown away. Now that execution alone is quarantined.
 TEST_F(IsolationTest, CorruptExecutionIsQuarantinedAndTheOthersGoOn) {
@@ -232,6 +245,25 @@ TEST_F(IsolationTest, ADamagedTaskRowQuarantinesItsExecutionAtOpen) {
   ASSERT_TRUE(engine_->CompleteTask(task->context.task_id, "ext", Value::Int(7)).ok());
   EXPECT_EQ(Await(good).output, Value::Int(7));
   EXPECT_FALSE(engine_->PollTask("t", "ext")->has_value());  // the damaged one is not out
+}
+
+// A task whose execution row is gone used to get NotFound, as if the id were unknown, and
+// stayed queued for ever. It is data loss: reported so, and the task is withdrawn.
+TEST_F(IsolationTest, AMissingExecutionRowIsDataLossAndItsTaskIsWithdrawn) {
+  Deploy("task t\nworkflow w(i: int) { return t(i: i) }\n");
+  const std::string bad = StartOk("w", R"({"i":1})");
+  engine_.reset();
+  Remove(dir_.path() + "/store", storage::Table::kExecutions, bad);
+  Reopen();
+  auto task = PollWithin("t");
+  ASSERT_TRUE(task.has_value());
+  absl::Status s = engine_->CompleteTask(task->context.task_id, "ext", Value::Int(1));
+  EXPECT_TRUE(absl::IsDataLoss(s)) << s;
+  EXPECT_THAT(std::string(s.message()), HasSubstr("missing from the store"));
+  EXPECT_EQ(engine_->Stats().quarantined, 1u);
+  engine_.reset();
+  Reopen();  // not handed out again after a restart either
+  EXPECT_FALSE(engine_->PollTask("t", "ext")->has_value());
 }
 
 // A full map used to fail every batch until the store was reopened with a larger map size:
