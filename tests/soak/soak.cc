@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <set>
@@ -126,6 +127,7 @@ int RunDriver(const std::string& store, const std::string& ledger, int execution
   auto existing = engine->ListExecutions(std::nullopt, 10 * executions + 10);
   if (!existing.ok()) return 5;
   std::set<int64_t> started;
+  int resent = 0;
   for (const ExecutionInfo& e : *existing) {
     if (!e.parent_id.empty()) continue;
     const int64_t n = Field(e.input, "n");
@@ -137,8 +139,12 @@ int RunDriver(const std::string& store, const std::string& ledger, int execution
     if (!history.ok()) return 8;
     bool delivered = false;
     for (const HistoryEvent& ev : *history) delivered |= ev.type == "SIGNAL_RECEIVED";
-    if (!delivered && !engine->Signal(e.id, "go", Value::Int(n)).ok()) return 9;
+    if (delivered) continue;
+    if (!engine->Signal(e.id, "go", Value::Int(n)).ok()) return 9;
+    ++resent;
   }
+  std::fprintf(stderr, "weft_soak: run %d found %zu executions started, re-sent %d signals\n",
+               run, started.size(), resent);
   // Several starters, so starts share commits and the kills land amid every kind of work.
   constexpr int kStarters = 8;
   std::vector<std::thread> starters;

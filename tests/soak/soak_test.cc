@@ -1,6 +1,6 @@
 // The kill soak's checker finds what it must (a duplicate in the ledger, a task completed
-// with no side effect, a task completed twice), and a short soak: 500 mixed executions in a
-// child process SIGKILLed 4 times at progress points read from the store, then checked for
+// with no side effect, a task completed twice), and a short soak: 1000 mixed executions in a
+// child process SIGKILLed 6 times at progress points read from the store, then checked for
 // nothing lost and nothing doubled. scripts/soak.sh runs the long one.
 #include <signal.h>
 #include <sys/wait.h>
@@ -89,8 +89,8 @@ TEST(SoakCheckerTest, ReportsACompletionAppliedTwiceAndAMissingExecution) {
 }
 
 TEST(SoakTest, ShortSoakUnderKillsLosesNothingAndDoublesNothing) {
-  constexpr int kExecutions = 500;
-  constexpr int kKills = 4;
+  constexpr int kExecutions = 1000;
+  constexpr int kKills = 6;
   testing::TempDir dir;
   const std::string store = dir.path() + "/store";
   const std::string ledger = dir.path() + "/ledger";
