@@ -33,10 +33,11 @@ if [ -f build/build.ninja ]; then
 else
   scripts/build.sh
 fi
-bin="$PWD/build/tests/soak/weft_soak"
-
 work="$(mktemp -d "${TMPDIR:-/tmp}/weft-soak-XXXXXX")"
 if [ "$keep" = 1 ]; then echo "soak: store kept in $work"; else trap 'rm -rf "$work"' EXIT; fi
+# A copy, so a rebuild during a long soak does not pull the binary from under it.
+bin="$work/weft_soak"
+cp build/tests/soak/weft_soak "$bin"
 store="$work/store"
 ledger="$work/ledger"
 start_ns=$(date +%s%N)
