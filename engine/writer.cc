@@ -6,6 +6,7 @@
 #include <new>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "common/strings.h"
 
 namespace weft::engine {
@@ -42,6 +43,10 @@ absl::Status Apply(TransitionEnv& env, const Command& command) {
         if constexpr (std::is_same_v<T, SignalCommand>) return ApplySignal(env, cmd);
         if constexpr (std::is_same_v<T, HeartbeatCommand>) return ApplyHeartbeat(env, cmd);
         if constexpr (std::is_same_v<T, ControlCommand>) return ApplyControl(env, cmd);
+        if constexpr (std::is_same_v<T, MaintenanceCommand>) {
+          WEFT_RETURN_IF_ERROR(FlushLiveCache(env));
+          return cmd.apply(env.txn, env.now_ms);
+        }
       },
       command);
 }
