@@ -39,7 +39,8 @@ int Fail(const absl::Status& status) {
 void Warn(std::string_view message) { std::cerr << "weft: warning: " << message << "\n"; }
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only,
-                                                   bool virtual_time, int worker_threads) {
+                                                   bool virtual_time, int worker_threads,
+                                                   absl::Duration retention) {
   struct stat st;
   if (read_only && stat(global.store.c_str(), &st) != 0) {
     return absl::NotFoundError(absl::StrCat(
@@ -52,6 +53,7 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
   if (global.map_size_bytes != 0) options.map_size_bytes = global.map_size_bytes;
   options.virtual_time = virtual_time;
   options.worker_threads = worker_threads;
+  options.retention = retention;
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
   if (absl::IsFailedPrecondition(engine.status()) &&
       absl::StrContains(engine.status().message(), "in use")) {
@@ -157,6 +159,26 @@ absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text) {
         absl::StrCat("bad --timeout `", text, "`: expected a duration like 30s, 5m or 1h30m"));
   }
   return timeout;
+}
+
+absl::StatusOr<absl::Duration> ParseAge(const std::string& text, std::string_view option) {
+  absl::Duration age;
+  std::string rest = text;
+  // absl::ParseDuration knows no days: take a leading `Nd` first.
+  if (const size_t d = text.find('d'); d != std::string::npos && d > 0) {
+    int64_t days = 0;
+    if (absl::SimpleAtoi(text.substr(0, d), &days) && days >= 0 && days < 1000000) {
+      age = absl::Hours(24 * days);
+      rest = text.substr(d + 1);
+    }
+  }
+  absl::Duration more;
+  const bool ok = rest.empty() ? age > absl::ZeroDuration() : absl::ParseDuration(rest, &more);
+  if (!ok || age + more <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError(absl::StrCat("bad ", std::string(option), " `", text,
+                                                   "`: expected a duration like 30d, 36h or 90m"));
+  }
+  return age + more;
 }
 
 std::string FormatTimeMs(int64_t ms) {

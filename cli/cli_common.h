@@ -54,9 +54,11 @@ void Warn(std::string_view message);
 // while `weft run` or `weft work` serves a store, other writing commands are refused with a
 // message that says so. `virtual_time`: see EngineOptions::virtual_time; `worker_threads`: see
 // EngineOptions::worker_threads (0 = one per core).
+// `retention`: see EngineOptions::retention (0 = keep forever).
 absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only,
                                                    bool virtual_time = false,
-                                                   int worker_threads = 0);
+                                                   int worker_threads = 0,
+                                                   absl::Duration retention = absl::ZeroDuration());
 
 // The whole file; errors name the path and the reason ("No such file or directory").
 absl::StatusOr<std::string> ReadFile(const std::string& path);
@@ -73,6 +75,10 @@ absl::StatusOr<uint64_t> ParseByteSize(const std::string& text);
 
 // A --timeout value: a positive duration like 30s, 5m or 1h30m.
 absl::StatusOr<absl::Duration> ParseTimeout(const std::string& text);
+
+// An age for --older-than and --retention: a positive duration like 30d, 7d12h, 36h or 90m
+// (days are 24 h). `option` names the option in errors.
+absl::StatusOr<absl::Duration> ParseAge(const std::string& text, std::string_view option);
 
 // ISO 8601 UTC with milliseconds ("2024-05-01T12:00:00.123Z"); "-" for 0.
 std::string FormatTimeMs(int64_t ms);

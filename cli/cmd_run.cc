@@ -27,6 +27,8 @@ struct RunOptions {
   bool pretty = false;
   bool virtual_time = false;
   int concurrency = 0;  // 0: one per core
+  std::string retention;  // empty: keep finished executions forever
+  absl::Duration retention_age;  // parsed from `retention`
 };
 
 void WarnAboutUnusedWorkers(const bytecode::Program& program,
@@ -108,14 +110,15 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenAndStart(const GlobalOptions& global
   const bool start_on_real_clock = options.virtual_time && !plan.signals.empty();
   absl::StatusOr<std::unique_ptr<Engine>> engine =
       OpenEngine(global, /*read_only=*/false, options.virtual_time && !start_on_real_clock,
-                 options.concurrency);
+                 options.concurrency, options.retention_age);
   if (!engine.ok()) return engine.status();
   absl::StatusOr<std::string> started = StartAndSignal(**engine, plan);
   if (!started.ok()) return started.status();
   id = *started;
   if (!start_on_real_clock) return engine;
   engine->reset();  // releases the store's lock
-  return OpenEngine(global, /*read_only=*/false, /*virtual_time=*/true, options.concurrency);
+  return OpenEngine(global, /*read_only=*/false, /*virtual_time=*/true, options.concurrency,
+                    options.retention_age);
 }
 
 int RunRun(const GlobalOptions& global, const RunOptions& options) {
@@ -185,8 +188,19 @@ void RegisterRun(const CommandContext& context) {
                 "simulated time: timers fire as soon as the execution has nothing else to do");
   cmd->add_option("--concurrency", options->concurrency, kConcurrencyHelp)
       ->check(CLI::Range(1, kMaxConcurrency));
+  cmd->add_option("--retention", options->retention,
+                  "delete finished executions that ended longer ago than this (e.g. 7d) in the "
+                  "background, as `weft prune` does");
   cmd->add_flag("--pretty", options->pretty, "indent the output JSON");
   cmd->callback([&context, options] {
+    if (!options->retention.empty()) {
+      absl::StatusOr<absl::Duration> age = ParseAge(options->retention, "--retention");
+      if (!age.ok()) {
+        context.exit_code = Fail(age.status());
+        return;
+      }
+      options->retention_age = *age;
+    }
     context.exit_code = RunRun(context.global, *options);
   });
 }

@@ -23,6 +23,7 @@ struct WorkOptions {
   bool virtual_time = false;
   bool pretty = false;
   int concurrency = 0;  // 0: one per core
+  std::string retention;  // empty: keep finished executions forever
 };
 
 // Tasks these executions wait on that no --worker (and no system task) serves: they would
@@ -70,9 +71,15 @@ int RunWork(const GlobalOptions& global, const WorkOptions& options) {
   }
   absl::StatusOr<std::map<std::string, std::string>> workers = ParseWorkerSpecs(options.workers);
   if (!workers.ok()) return Fail(workers.status());
+  absl::Duration retention;
+  if (!options.retention.empty()) {
+    absl::StatusOr<absl::Duration> age = ParseAge(options.retention, "--retention");
+    if (!age.ok()) return Fail(age.status());
+    retention = *age;
+  }
   CatchInterrupts();
-  absl::StatusOr<std::unique_ptr<Engine>> engine =
-      OpenEngine(global, /*read_only=*/false, options.virtual_time, options.concurrency);
+  absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(
+      global, /*read_only=*/false, options.virtual_time, options.concurrency, retention);
   if (!engine.ok()) return Fail(engine.status());
   for (const std::string& id : options.ids) {
     if (absl::StatusOr<ExecutionInfo> e = (*engine)->GetExecution(id); !e.ok()) {
@@ -125,6 +132,9 @@ void RegisterWork(const CommandContext& context) {
                 "simulated time: timers fire as soon as nothing else is happening");
   cmd->add_option("--concurrency", options->concurrency, kConcurrencyHelp)
       ->check(CLI::Range(1, kMaxConcurrency));
+  cmd->add_option("--retention", options->retention,
+                  "delete finished executions that ended longer ago than this (e.g. 7d) in the "
+                  "background, as `weft prune` does");
   cmd->add_flag("--pretty", options->pretty, "indent the output JSON");
   cmd->callback([&context, options] {
     context.exit_code = RunWork(context.global, *options);

@@ -16,6 +16,7 @@
 #include "engine/payload_limits.h"
 #include "engine/task_policy.h"
 #include "storage/keys.h"
+#include "storage/prune.h"
 #include "storage/records.h"
 #include "storage/registry.h"
 #include "storage/upgrade.h"
@@ -86,6 +87,7 @@ absl::Status EngineImpl::Init() {
   timers_ = std::make_unique<TimerService>(*env_, *clock_, virtual_clock_, *writer_,
                                            [this] { return Idle(); });
   timers_->Start();
+  StartRetention();
   return absl::OkStatus();
 }
 
@@ -159,6 +161,7 @@ absl::Status EngineImpl::LoadPendingTasks() {
 }
 
 EngineImpl::~EngineImpl() {
+  StopRetention();
   if (timers_) timers_->Stop();
   StopWorkers();
   if (writer_) writer_->Stop();
@@ -295,6 +298,13 @@ EngineStats EngineImpl::Stats() const {
   s.checkpoints_written = checkpoints_;
   s.results_ignored = results_ignored_;
   s.leases_expired = leases_expired_;
+  s.executions_pruned = executions_pruned_;
+  if (absl::StatusOr<storage::Txn> txn = storage::Txn::BeginRead(*env_); txn.ok()) {
+    if (absl::StatusOr<storage::StoreSize> size = storage::MeasureStore(*txn); size.ok()) {
+      s.store_rows = size->rows;
+      s.store_pages = size->pages;
+    }
+  }
   return s;
 }
 

@@ -60,9 +60,15 @@ class EngineImpl final : public Engine {
   absl::Status Resume(std::string_view id) override;
   absl::Status Retry(std::string_view id) override;
   absl::Status Restart(std::string_view id) override;
+  absl::StatusOr<PruneResult> Prune(const PruneOptions& options) override;
   EngineStats Stats() const override;
 
  private:
+  // Retention (EngineOptions::retention; prune.cc): a thread that prunes one bounded batch
+  // every retention_interval until stopped.
+  void StartRetention();
+  void StopRetention();
+  void RetentionLoop();
   absl::Status Control(std::string_view id, ControlKind kind, std::string reason = "");
   void RegisterSystemTasks();
   // True when nothing is queued, being written, ready or out with a worker: the moment a
@@ -117,6 +123,12 @@ class EngineImpl final : public Engine {
   // Results between leaving the dispatcher and reaching the writer's queue: work that neither
   // of them shows (see Idle).
   std::atomic<int64_t> results_in_transit_{0};
+
+  std::atomic<uint64_t> executions_pruned_{0};
+  std::mutex retention_mu_;
+  std::condition_variable retention_cv_;
+  bool retention_stopping_ = false;
+  std::thread retention_;
 };
 
 }  // namespace weft::engine

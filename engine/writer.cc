@@ -6,6 +6,7 @@
 #include <new>
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 #include "common/strings.h"
 
 namespace weft::engine {
@@ -44,6 +45,10 @@ absl::Status Apply(TransitionEnv& env, const Command& command) {
         if constexpr (std::is_same_v<T, ControlCommand>) return ApplyControl(env, cmd);
         if constexpr (std::is_same_v<T, QuarantineCommand>) {
           return ApplyQuarantine(env, cmd.execution_id, cmd.reason);
+        }
+        if constexpr (std::is_same_v<T, MaintenanceCommand>) {
+          WEFT_RETURN_IF_ERROR(FlushLiveCache(env));
+          return cmd.apply(env.txn, env.now_ms);
         }
       },
       command);

@@ -30,9 +30,16 @@
 
 namespace weft::engine {
 
+// Store maintenance that is no execution's transition (Engine::Prune): runs in the batch's
+// write transaction after the states loaded so far are flushed, so it may delete any execution
+// the batch touched before. Its errors are its own (it touches no execution to quarantine).
+struct MaintenanceCommand {
+  std::function<absl::Status(storage::Txn& txn, int64_t now_ms)> apply;
+};
+
 using Command = std::variant<StartCommand, TaskResultCommand, LeaseExpiredCommand,
                              TimerFiredCommand, SignalCommand, HeartbeatCommand, ControlCommand,
-                             QuarantineCommand>;
+                             QuarantineCommand, MaintenanceCommand>;
 using Done = std::function<void(const absl::Status&)>;
 
 struct WriterStats {

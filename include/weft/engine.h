@@ -88,6 +88,13 @@ struct EngineOptions {
   // (docs/reliability.md, "Work bounds"). The time is wall clock.
   absl::Duration jq_time_budget = absl::Seconds(1);
   size_t jq_memory_budget_bytes = size_t{256} << 20;  // 256 MiB of address space
+  // Retention: finished executions that ended longer ago than this are deleted in the
+  // background, one bounded batch (Engine::Prune) every retention_interval of real time (at
+  // once again while batches come back full). 0 = keep forever. RUNNING and PAUSED executions are never
+  // deleted. Empty statuses = COMPLETED, FAILED and TERMINATED.
+  absl::Duration retention = absl::ZeroDuration();
+  std::vector<ExecutionStatus> retention_statuses;
+  absl::Duration retention_interval = absl::Seconds(5);
 };
 
 // --- Deploying -------------------------------------------------------------------------------
@@ -231,6 +238,40 @@ struct EngineStats {
   uint64_t commit_failures = 0;  // failed attempts to commit a batch, each retried with backoff
   uint64_t quarantined = 0;      // executions taken out of service after a fault
   uint64_t map_grows = 0;        // times the store's map was doubled because it was full
+  uint64_t executions_pruned = 0;  // deleted by Prune and by retention
+  // The store's size now: rows of every table and the LMDB pages they use (what retention
+  // keeps flat; the file itself never shrinks, LMDB reuses freed pages).
+  uint64_t store_rows = 0;
+  uint64_t store_pages = 0;
+};
+
+// --- Retention ---------------------------------------------------------------------------------
+
+// One deleted execution as it was, for an archive (`weft prune --archive`).
+struct ExecutionArchive {
+  ExecutionInfo info;
+  std::vector<HistoryEvent> history;
+  std::vector<TaskInfo> tasks;
+};
+
+struct PruneOptions {
+  // Finished executions whose ended_ms is older than now - older_than are deleted.
+  absl::Duration older_than = absl::Hours(24 * 30);
+  // Which finished statuses; empty = COMPLETED, FAILED and TERMINATED. RUNNING and PAUSED are
+  // never deleted, whatever is listed.
+  std::vector<ExecutionStatus> statuses;
+  bool dry_run = false;    // count what would be deleted; delete nothing
+  size_t batch_size = 500;  // executions per write transaction
+  size_t max_batches = 0;  // stop after this many batches; 0 = until none is left
+  // Called with each batch before it is deleted; the batch is deleted only once this returns
+  // OK (an archive is written and synced first). An error stops the prune: the batch stays.
+  std::function<absl::Status(const std::vector<ExecutionArchive>&)> archive;
+};
+
+struct PruneResult {
+  uint64_t executions = 0;  // deleted (with dry_run: that would be deleted)
+  uint64_t rows = 0;        // rows deleted across every table
+  uint64_t batches = 0;     // write transactions
 };
 
 class Engine {
@@ -306,6 +347,11 @@ class Engine {
   virtual absl::Status Retry(std::string_view id) = 0;
   // Runs an ended execution again from the beginning, same id, same input, same version.
   virtual absl::Status Restart(std::string_view id) = 0;
+
+  // Deletes finished executions older than options.older_than with every row they own, in
+  // transactions of at most options.batch_size executions, through the writer. An execution
+  // restarted between the scan and its batch's transaction is kept.
+  virtual absl::StatusOr<PruneResult> Prune(const PruneOptions& options) = 0;
 
   virtual EngineStats Stats() const = 0;
 };
