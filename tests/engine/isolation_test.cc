@@ -111,8 +111,10 @@ workflow sleeper(n: int) {
 }
 )";
 
-// Overwrites one row of a closed store.
-void Corrupt(const std::string& store, storage::Table table, const std::string& key) {
+// Changes one row of a closed store: overwrites it with garbage, or deletes it.
+enum class Damage { kGarbage, kDelete };
+void DamageRow(const std::string& store, storage::Table table, const std::string& key,
+               Damage how) {
   storage::Env::Options options;
   options.path = store;
   options.map_size_bytes = 256 << 20;
@@ -120,21 +122,18 @@ void Corrupt(const std::string& store, storage::Table table, const std::string& 
   ASSERT_TRUE(env.ok()) << env.status();
   auto txn = storage::Txn::BeginWrite(**env);
   ASSERT_TRUE(txn.ok()) << txn.status();
-  ASSERT_TRUE(txn->Put(table, key, "garbage, not a record").ok());
+  ASSERT_TRUE((how == Damage::kDelete ? txn->Delete(table, key)
+                                      : txn->Put(table, key, "garbage, not a record"))
+                  .ok());
   ASSERT_TRUE(txn->Commit().ok());
 }
 
-// Deletes one row of a closed store.
+void Corrupt(const std::string& store, storage::Table table, const std::string& key) {
+  DamageRow(store, table, key, Damage::kGarbage);
+}
+
 void Remove(const std::string& store, storage::Table table, const std::string& key) {
-  storage::Env::Options options;
-  options.path = store;
-  options.map_size_bytes = 256 << 20;
-  auto env = storage::Env::Open(options);
-  ASSERT_TRUE(env.ok()) << env.status();
-  auto txn = storage::Txn::BeginWrite(**env);
-  ASSERT_TRUE(txn.ok()) << txn.status();
-  ASSERT_TRUE(txn->Delete(table, key).ok());
-  ASSERT_TRUE(txn->Commit().ok());
+  DamageRow(store, table, key, Damage::kDelete);
 }
 
 // A corrupt checkpoint used to fail the writer's whole batch: every other execution's
