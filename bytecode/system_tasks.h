@@ -4,6 +4,9 @@
 // for a worker of theirs; all take the names from here.
 //
 //   http  an HTTP request (workers/http_task.h), called with named arguments like any task.
+//   js    js(expression: source, input: value): a JavaScript program run by an embedded
+//         Duktape within budgets (stdlib/js.h), for the Conductor importer's javascript
+//         evaluators (docs/conductor.md); called with named arguments like any task.
 //   jq    jq(query, value): written like a builtin, with two positional arguments, but compiled
 //         as a call of this task with input {"query": query, "input": value}, so that a jq
 //         program runs off the writer thread, within budgets (stdlib/jq.h), and the execution
@@ -19,8 +22,11 @@ inline constexpr std::string_view kHttpTask = "http";
 inline constexpr std::string_view kJqTask = "jq";
 inline constexpr std::string_view kJqQueryField = "query";
 inline constexpr std::string_view kJqInputField = "input";
+inline constexpr std::string_view kJsTask = "js";
 
-inline bool IsSystemTask(std::string_view type) { return type == kHttpTask || type == kJqTask; }
+// The system tasks a module calls by name like a declared task (`http(...)`, `js(...)`).
+inline bool IsCallableSystemTask(std::string_view type) { return type == kHttpTask || type == kJsTask; }
+inline bool IsSystemTask(std::string_view type) { return IsCallableSystemTask(type) || type == kJqTask; }
 
 }  // namespace weft::bytecode
 

@@ -18,7 +18,8 @@ auto WithAlignedBytes(std::string_view bytes, Fn&& fn) {
     return fn(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
   }
   std::vector<uint64_t> aligned((bytes.size() + 7) / 8);
-  std::memcpy(aligned.data(), bytes.data(), bytes.size());
+  // Empty: aligned.data() may be null, and memcpy's pointers must not be even for 0 bytes.
+  if (!bytes.empty()) std::memcpy(aligned.data(), bytes.data(), bytes.size());
   return fn(reinterpret_cast<const uint8_t*>(aligned.data()), bytes.size());
 }
 

@@ -1,6 +1,6 @@
 // Talking to running executions (include/weft/engine.h): signals, heartbeats and the
 // execution-control commands. Each is one command to the writer, applied in a transition
-// (transitions.cc) and recorded in the execution's history.
+// (engine/transitions/) and recorded in the execution's history.
 #include "absl/strings/str_cat.h"
 #include "common/name_limits.h"
 #include "common/status_macros.h"
@@ -15,21 +15,43 @@ namespace weft::engine {
 // count every change; equal counts before and after the reads prove the snapshot consistent.
 bool EngineImpl::Idle() const {
   if (writer_ == nullptr) return false;
-  const uint64_t before = writer_->activity() + dispatcher_.activity();
+  // A callback still to run may start more work (StartAsync).
+  const uint64_t before =
+      writer_->activity() + dispatcher_.activity() + completions_.activity();
   const bool idle = results_in_transit_.load() == 0 && writer_->Idle() &&
-                    dispatcher_.ReadyCount() == 0 && dispatcher_.LeasedCount() == 0;
-  const uint64_t after = writer_->activity() + dispatcher_.activity();
+                    dispatcher_.ReadyCount() == 0 && dispatcher_.LeasedCount() == 0 &&
+                    completions_.Idle();
+  const uint64_t after =
+      writer_->activity() + dispatcher_.activity() + completions_.activity();
   return idle && before == after;
 }
 
+bool EngineImpl::Quiescent() const {
+  if (timers_ == nullptr || timers_->in_flight() != 0) return false;
+  const uint64_t before = writer_->activity() + dispatcher_.activity();
+  if (!Idle()) return false;
+  absl::StatusOr<storage::Txn> txn = storage::Txn::BeginRead(*env_);
+  if (!txn.ok()) return false;
+  bool any_timer = false;
+  const absl::Status scan = txn->ScanPrefix(storage::Table::kTimers, "",
+                                            [&](std::string_view, std::string_view) {
+                                              any_timer = true;
+                                              return false;
+                                            });
+  const uint64_t after = writer_->activity() + dispatcher_.activity();
+  return scan.ok() && !any_timer && timers_->in_flight() == 0 && before == after;
+}
+
 absl::Status EngineImpl::Heartbeat(std::string_view task_id, std::string_view worker_id,
-                                   Value progress) {
+                                   Value progress, uint32_t delivery) {
   WEFT_RETURN_IF_ERROR(RequireWritable());
-  if (!dispatcher_.Heartbeat(task_id, clock_->NowMs(), absl::ToInt64Milliseconds(options_.lease))) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "task ", ToAbsl(task_id), " is not running under a lease (finished, canceled or timed out)"));
-  }
-  return writer_->SubmitAndWait(HeartbeatCommand{std::string(task_id), std::move(progress)});
+  WEFT_ASSIGN_OR_RETURN(const int64_t expires,
+                        dispatcher_.Heartbeat(task_id, worker_id, delivery, clock_->NowMs(),
+                                              absl::ToInt64Milliseconds(options_.lease)));
+  // The extended lease is recorded on the task, so it stands across a restart. The writer
+  // checks the holder again: the lease may have expired and moved on since.
+  return writer_->SubmitAndWait(HeartbeatCommand{std::string(task_id), std::move(progress),
+                                                 expires, std::string(worker_id), delivery});
 }
 
 absl::Status EngineImpl::Signal(std::string_view id, std::string_view name, Value payload) {
@@ -42,12 +64,14 @@ absl::Status EngineImpl::Signal(std::string_view id, std::string_view name, Valu
                                                        options_.limits.max_signal_bytes,
                                                        "max_signal_bytes"));
   }
+  WEFT_RETURN_IF_ERROR(RefuseWhileStalled("no signals"));
   return writer_->SubmitAndWait(
       SignalCommand{std::string(id), std::string(name), std::move(payload)});
 }
 
 absl::Status EngineImpl::Control(std::string_view id, ControlKind kind, std::string reason) {
   WEFT_RETURN_IF_ERROR(RequireWritable());
+  WEFT_RETURN_IF_ERROR(RefuseWhileStalled("no control commands"));
   ControlCommand cmd;
   cmd.execution_id = std::string(id);
   cmd.kind = kind;

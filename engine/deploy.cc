@@ -42,6 +42,7 @@ absl::StatusOr<std::vector<DeployedWorkflow>> EngineImpl::Deploy(std::string_vie
       WEFT_ASSIGN_OR_RETURN(storage::RegisterResult r,
                             storage::RegisterVersion(txn, item.name, item.hash, item.bytes,
                                                      source_path, now));
+      WEFT_RETURN_IF_ERROR(storage::RegisterSource(txn, item.hash, source));
       deployed.push_back({item.name, r.version, item.hash, r.created});
     }
     WEFT_RETURN_IF_ERROR(txn.Commit());
@@ -73,13 +74,16 @@ absl::StatusOr<std::vector<VersionInfo>> EngineImpl::Versions(std::string_view w
   std::vector<VersionInfo> out;
   for (storage::VersionRow& r : rows) {
     out.push_back({std::string(workflow), r.version, std::move(r.hash), r.deployed_at_ms,
-                   std::move(r.source_file)});
+                   std::move(r.source_file), std::move(r.definition), r.retired});
   }
   return out;
 }
 
-absl::StatusOr<std::string> EngineImpl::Bytecode(std::string_view workflow, uint32_t version) {
-  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+namespace {
+
+// The row of `version` of `workflow` (0: the latest); NotFound when there is none.
+absl::StatusOr<storage::VersionRow> FindVersion(const storage::Txn& txn, std::string_view workflow,
+                                                uint32_t version) {
   std::optional<storage::VersionRow> row;
   if (version == 0) {
     WEFT_ASSIGN_OR_RETURN(row, storage::LatestVersion(txn, workflow));
@@ -92,9 +96,42 @@ absl::StatusOr<std::string> EngineImpl::Bytecode(std::string_view workflow, uint
                                    : absl::StrCat("workflow `", ToAbsl(workflow), "` has no version ",
                                                   version));
   }
-  WEFT_ASSIGN_OR_RETURN(auto bytes, storage::GetBytecode(txn, row->hash));
-  if (!bytes) return absl::DataLossError(absl::StrCat("bytecode ", row->hash, " is missing"));
+  return *std::move(row);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> EngineImpl::Source(std::string_view workflow, uint32_t version) {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+  WEFT_ASSIGN_OR_RETURN(storage::VersionRow row, FindVersion(txn, workflow, version));
+  WEFT_ASSIGN_OR_RETURN(auto source, storage::GetSource(txn, row.hash));
+  if (!source) {
+    return absl::NotFoundError(absl::StrCat(
+        "the source of `", ToAbsl(workflow), "@", row.version,
+        "` is not stored: it was deployed before store format 6; deploy `", row.source_file,
+        "` again to store it"));
+  }
+  return std::string(*source);
+}
+
+absl::StatusOr<std::string> EngineImpl::Bytecode(std::string_view workflow, uint32_t version) {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+  WEFT_ASSIGN_OR_RETURN(storage::VersionRow row, FindVersion(txn, workflow, version));
+  WEFT_ASSIGN_OR_RETURN(auto bytes, storage::GetBytecode(txn, row.hash));
+  if (!bytes) return absl::DataLossError(absl::StrCat("bytecode ", row.hash, " is missing"));
   return std::string(*bytes);
+}
+
+absl::StatusOr<std::vector<VersionInfo>> EngineImpl::Workflows() {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+  WEFT_ASSIGN_OR_RETURN(std::vector<storage::NamedVersionRow> rows, storage::LatestVersions(txn));
+  std::vector<VersionInfo> out;
+  for (storage::NamedVersionRow& r : rows) {
+    out.push_back({std::move(r.workflow), r.row.version, std::move(r.row.hash),
+                   r.row.deployed_at_ms, std::move(r.row.source_file),
+                   std::move(r.row.definition), r.row.retired});
+  }
+  return out;
 }
 
 }  // namespace weft::engine

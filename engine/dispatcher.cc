@@ -11,14 +11,15 @@ namespace weft::engine {
 
 void Dispatcher::Enqueue(std::vector<ReadyTask> tasks) {
   if (tasks.empty()) return;
+  std::vector<std::string> types;
   {
     std::lock_guard<std::mutex> lock(mu_);
     activity_.fetch_add(1);
     for (ReadyTask& t : tasks) {
       if (leases_.contains(t.task_id)) continue;  // already out: recovery raced a live lease
-      // A task handed out again after its lease expired: if the first worker answers after
-      // all, Release withdraws it from the queue.
-      if (t.redelivery) requeued_.insert_or_assign(t.task_id, t.type);
+      if (ready_hook_ && std::find(types.begin(), types.end(), t.type) == types.end()) {
+        types.push_back(t.type);
+      }
       std::deque<ReadyTask>& queue = ready_[t.type];
       if (queue.empty() || queue.back().priority >= t.priority) {
         queue.push_back(std::move(t));
@@ -31,30 +32,44 @@ void Dispatcher::Enqueue(std::vector<ReadyTask> tasks) {
     }
   }
   cv_.notify_all();
+  if (ready_hook_ && !types.empty()) ready_hook_(types);
+}
+
+void Dispatcher::Restore(Lease lease) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    activity_.fetch_add(1);
+    ++running_by_type_[lease.task.type];
+    leases_.insert_or_assign(lease.task.task_id, std::move(lease));
+  }
 }
 
 std::optional<Lease> Dispatcher::TakeLocked(std::deque<ReadyTask>& queue,
-                                            std::string_view worker_id, int64_t now_ms,
+                                            std::string_view worker_id,
+                                            storage::DeliveryKind kind, int64_t now_ms,
                                             int64_t lease_ms) {
   if (queue.empty()) return std::nullopt;
   activity_.fetch_add(1);  // called with mu_ held
   // A task with a heartbeat timeout must report within it; its lease says when.
   const int64_t heartbeat = queue.front().heartbeat_ms;
   if (heartbeat > 0) lease_ms = std::min(lease_ms, heartbeat);
-  Lease lease{std::move(queue.front()), std::string(worker_id), now_ms, now_ms + lease_ms};
+  Lease lease{std::move(queue.front()), std::string(worker_id), now_ms, now_ms + lease_ms, kind};
   queue.pop_front();
-  requeued_.erase(lease.task.task_id);
+  ++lease.task.delivery;
   ++running_by_type_[lease.task.type];
   leases_.insert_or_assign(lease.task.task_id, lease);
+  // Still under mu_: takes reach the writer in delivery order (see dispatcher.h).
+  if (take_hook_) take_hook_(lease);
   return lease;
 }
 
 std::optional<Lease> Dispatcher::TryTake(std::string_view type, std::string_view worker_id,
-                                         int64_t now_ms, int64_t lease_ms) {
+                                         storage::DeliveryKind kind, const Clock& clock,
+                                         int64_t lease_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = ready_.find(ToAbsl(type));
   if (it == ready_.end()) return std::nullopt;
-  return TakeLocked(it->second, worker_id, now_ms, lease_ms);
+  return TakeLocked(it->second, worker_id, kind, clock.NowMs(), lease_ms);
 }
 
 std::optional<Lease> Dispatcher::TakeAny(const absl::flat_hash_map<std::string, int>& limits,
@@ -69,7 +84,8 @@ std::optional<Lease> Dispatcher::TakeAny(const absl::flat_hash_map<std::string, 
       if (limit > 0 && running_by_type_[type] >= limit) continue;
       // The time is read when the task is taken, not before the wait: a virtual clock may
       // have jumped meanwhile, and a lease counted from before the jump would be over already.
-      taken = TakeLocked(it->second, worker_id, clock.NowMs(), lease_ms);
+      taken = TakeLocked(it->second, worker_id, storage::DeliveryKind::kInProcess,
+                         clock.NowMs(), lease_ms);
       return true;
     }
     return false;
@@ -78,21 +94,20 @@ std::optional<Lease> Dispatcher::TakeAny(const absl::flat_hash_map<std::string, 
   return taken;
 }
 
-std::optional<Lease> Dispatcher::Release(std::string_view task_id) {
+std::optional<Lease> Dispatcher::Release(std::string_view task_id, std::string_view worker_id,
+                                         uint32_t delivery) {
   std::optional<Lease> released;
   {
     std::lock_guard<std::mutex> lock(mu_);
     activity_.fetch_add(1);
     auto it = leases_.find(ToAbsl(task_id));
-    if (it != leases_.end()) {
+    const bool ours = it != leases_.end() &&
+                      (delivery != 0 ? it->second.task.delivery == delivery
+                                     : it->second.worker_id == worker_id);
+    if (ours) {
       --running_by_type_[it->second.task.type];
       released = std::move(it->second);
       leases_.erase(it);
-    }
-    if (auto rq = requeued_.find(ToAbsl(task_id)); rq != requeued_.end()) {
-      auto& queue = ready_[rq->second];
-      std::erase_if(queue, [&](const ReadyTask& t) { return t.task_id == task_id; });
-      requeued_.erase(rq);
     }
   }
   // A slot opened up under a concurrency limit.
@@ -131,7 +146,6 @@ void Dispatcher::Cancel(const std::vector<std::string>& task_ids) {
         --running_by_type_[it->second.task.type];
         leases_.erase(it);
       }
-      requeued_.erase(id);
       for (auto& [type, queue] : ready_) {
         std::erase_if(queue, [&](const ReadyTask& t) { return t.task_id == id; });
       }
@@ -140,13 +154,27 @@ void Dispatcher::Cancel(const std::vector<std::string>& task_ids) {
   cv_.notify_all();
 }
 
-bool Dispatcher::Heartbeat(std::string_view task_id, int64_t now_ms, int64_t lease_ms) {
+absl::StatusOr<int64_t> Dispatcher::Heartbeat(std::string_view task_id,
+                                              std::string_view worker_id, uint32_t delivery,
+                                              int64_t now_ms, int64_t lease_ms) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = leases_.find(ToAbsl(task_id));
-  if (it == leases_.end()) return false;
+  if (it == leases_.end()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "task ", ToAbsl(task_id),
+        " is not running under a lease (finished, canceled or timed out)"));
+  }
+  const Lease& lease = it->second;
+  if (lease.worker_id != worker_id || (delivery != 0 && delivery != lease.task.delivery)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "task ", ToAbsl(task_id), " is held by delivery ", lease.task.delivery, " (worker `",
+        lease.worker_id, "`); a heartbeat from worker `", ToAbsl(worker_id), "`",
+        delivery != 0 ? absl::StrCat(", delivery ", delivery) : "",
+        " extends nothing: its delivery ended (its lease expired)"));
+  }
   const int64_t heartbeat = it->second.task.heartbeat_ms;
   it->second.expires_ms = now_ms + (heartbeat > 0 ? std::min(lease_ms, heartbeat) : lease_ms);
-  return true;
+  return it->second.expires_ms;
 }
 
 bool Dispatcher::IsLeased(std::string_view task_id) const {
@@ -164,6 +192,24 @@ size_t Dispatcher::ReadyCount() const {
   size_t n = 0;
   for (const auto& [type, q] : ready_) n += q.size();
   return n;
+}
+
+std::vector<QueueDepth> Dispatcher::Depths() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  absl::flat_hash_map<std::string, QueueDepth> by_type;
+  for (const auto& [type, q] : ready_) {
+    if (!q.empty()) by_type[type].ready = q.size();
+  }
+  for (const auto& [id, lease] : leases_) ++by_type[lease.task.type].leased;
+  std::vector<QueueDepth> out;
+  out.reserve(by_type.size());
+  for (auto& [type, depth] : by_type) {
+    depth.task_type = type;
+    out.push_back(std::move(depth));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const QueueDepth& a, const QueueDepth& b) { return a.task_type < b.task_type; });
+  return out;
 }
 
 }  // namespace weft::engine

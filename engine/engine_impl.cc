@@ -1,5 +1,6 @@
-// See engine_impl.h. Opening, starting, the worker pool and external workers; deploying and
-// read-only queries live in deploy.cc and queries.cc.
+// See engine_impl.h. Opening and closing the engine, what a commit sets off (AfterCommit) and
+// AwaitExecution; starting lives in start.cc, deploying and read-only queries in deploy.cc and
+// queries.cc, the worker pool in workers.cc.
 #include "engine/engine_impl.h"
 
 #include <fcntl.h>
@@ -7,21 +8,16 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <random>
 
 #include "absl/strings/str_cat.h"
-#include "common/name_limits.h"
 #include "common/strings.h"
 #include "common/status_macros.h"
-#include "engine/payload_limits.h"
 #include "engine/task_policy.h"
 #include "storage/keys.h"
 #include "storage/prune.h"
 #include "storage/records.h"
-#include "storage/registry.h"
 #include "storage/upgrade.h"
 #include "value/value_codec.h"
-#include "vm/vm.h"
 
 namespace weft {
 
@@ -33,17 +29,6 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& option
 }
 
 namespace engine {
-namespace {
-
-// Seeds each execution's checkpointed random generator. random_device is costly to open, so
-// each thread opens it once to seed a fast generator of its own.
-uint64_t NewSeed() {
-  thread_local std::mt19937_64 rng(static_cast<uint64_t>(std::random_device{}()) << 32 ^
-                                   std::random_device{}());
-  return rng();
-}
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<Engine>> EngineImpl::Open(const EngineOptions& options,
                                                          std::unique_ptr<Clock> clock) {
@@ -82,6 +67,15 @@ absl::Status EngineImpl::Init() {
   writer_ = std::make_unique<Writer>(*env_, *clock_, programs_, ids_, options_.max_batch,
                                      options_.limits,
                                      std::move(hooks));
+  dispatcher_.SetTakeHook([this](const Lease& lease) { RecordTake(lease); });
+  dispatcher_.SetReadyHook([this](const std::vector<std::string>& types) {
+    std::shared_ptr<const TaskReadyListener> listener;
+    {
+      std::lock_guard<std::mutex> lock(ready_listener_mu_);
+      listener = ready_listener_;
+    }
+    if (listener) (*listener)(types);
+  });
   WEFT_RETURN_IF_ERROR(LoadPendingTasks());
   RegisterSystemTasks();
   timers_ = std::make_unique<TimerService>(*env_, *clock_, virtual_clock_, *writer_,
@@ -96,10 +90,17 @@ absl::Status EngineImpl::Init() {
 absl::Status EngineImpl::CheckStoreFormat() { return storage::UpgradeStore(*env_); }
 
 // Every task that was scheduled and not finished when the store was last closed (or the
-// process died) is handed out again.
+// process died) is handed out again. One found IN_PROGRESS was out with a worker: an external
+// worker's delivery keeps its lease until the lease expires (the worker may still answer); an
+// in-process worker's died with the process, and one whose lease ran out is over too: those
+// are handed out again at once, with the next delivery number and TASK_REDELIVERED.
 absl::Status EngineImpl::LoadPendingTasks() {
   WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+  const int64_t now_ms = clock_->NowMs();
   std::vector<ReadyTask> ready;
+  std::vector<Lease> standing;               // external deliveries whose lease still runs
+  std::vector<LeaseExpiredCommand> lost;     // deliveries to hand out again
+
   // Queued tasks whose rows are missing or damaged, with why: their executions are
   // quarantined once the writer runs, and the store opens for everything else.
   std::vector<std::pair<std::string, std::string>> damaged;
@@ -107,6 +108,7 @@ absl::Status EngineImpl::LoadPendingTasks() {
       storage::Table::kQueue, "", [&](std::string_view key, std::string_view) {
         size_t sep = key.find('\0');
         std::string_view task_id = key.substr(sep + 1);
+        rows_read_at_open_ += 2;  // the queue row and its task
         auto bytes = txn.Get(storage::Table::kTasks, task_id);
         if (!bytes.ok() || !*bytes) {
           damaged.emplace_back(task_id, bytes.ok() ? "its row is missing"
@@ -124,19 +126,32 @@ absl::Status EngineImpl::LoadPendingTasks() {
         auto wait = txn.Get(storage::Table::kWaits,
                             storage::WaitKey(task->info.execution_id, task->wait_id));
         if (wait.ok() && *wait) {
-          absl::StatusOr<Value> record = DecodeValue(
-              reinterpret_cast<const uint8_t*>((*wait)->data()), (*wait)->size());
-          if (record.ok() && record->is_object()) {
-            const Value* policy = record->as_object().Find("policy");
-            const TaskPolicy p = ParsePolicy(policy != nullptr ? *policy : Value());
+          ++rows_read_at_open_;
+          if (absl::StatusOr<storage::WaitRow> record = storage::DecodeWait(**wait); record.ok()) {
+            const TaskPolicy p = ParsePolicy(record->policy);
             r.priority = p.priority;
             r.heartbeat_ms = p.heartbeat_ms;
           }
         }
+        r.delivery = task->info.delivery;
+        if (task->info.status == TaskStatus::kInProgress) {
+          const bool external = task->delivery_kind == storage::DeliveryKind::kExternal;
+          if (external && task->info.lease_expires_ms > now_ms) {
+            standing.push_back(Lease{std::move(r), task->info.worker_id, task->info.started_ms,
+                                     task->info.lease_expires_ms, task->delivery_kind});
+          } else {
+            lost.push_back(LeaseExpiredCommand{std::string(task_id), task->info.worker_id,
+                                               task->info.delivery, std::move(r),
+                                               external ? "lease expired" : "engine restarted"});
+          }
+          return true;
+        }
         ready.push_back(std::move(r));
         return true;
       }));
-  for (const auto& [task_id, why] : damaged) {
+  for (const auto& entry : damaged) {
+    const auto& task_id = entry.first;  // not bound: clang 15 cannot capture a binding
+    const auto& why = entry.second;
     // The task row says whose it is; without it, the execution's task index does.
     std::string owner;
     WEFT_RETURN_IF_ERROR(txn.ScanPrefix(
@@ -157,6 +172,9 @@ absl::Status EngineImpl::LoadPendingTasks() {
   std::sort(ready.begin(), ready.end(),
             [](const ReadyTask& a, const ReadyTask& b) { return a.task_id < b.task_id; });
   dispatcher_.Enqueue(std::move(ready));
+  for (Lease& lease : standing) dispatcher_.Restore(std::move(lease));
+  // The writer puts each back in its queue after recording why (ApplyLeaseExpired).
+  for (LeaseExpiredCommand& cmd : lost) writer_->Submit(std::move(cmd), nullptr);
   return absl::OkStatus();
 }
 
@@ -165,6 +183,9 @@ EngineImpl::~EngineImpl() {
   if (timers_) timers_->Stop();
   StopWorkers();
   if (writer_) writer_->Stop();
+  // Every end the writer committed has reached the completions; the rest never will.
+  completions_.Close(absl::UnavailableError(
+      "the engine closed before the execution ended; it goes on when the store is reopened"));
   writer_.reset();
   env_.reset();
   if (lock_fd_ >= 0) close(lock_fd_);  // releases the flock
@@ -179,12 +200,14 @@ void EngineImpl::AfterCommit(Effects& effects) {
   checkpoint_bytes_ += effects.checkpoint_bytes;
   checkpoints_ += effects.checkpoints;
   results_ignored_ += effects.results_ignored;
+  states_loaded_ += effects.states_loaded;
   dispatcher_.Enqueue(std::move(effects.ready));
   dispatcher_.Cancel(effects.canceled);
   if (timers_) {
     for (int64_t due : effects.timers) timers_->Notify(due);
   }
   if (effects.ended.empty()) return;
+  completions_.Ended(effects.ended);
   std::lock_guard<std::mutex> lock(waiters_mu_);
   for (const std::string& id : effects.ended) {
     auto it = waiters_.find(id);
@@ -194,56 +217,12 @@ void EngineImpl::AfterCommit(Effects& effects) {
   }
 }
 
-absl::StatusOr<std::string> EngineImpl::Start(std::string_view workflow, const Value& input,
-                                              const StartOptions& options) {
-  WEFT_RETURN_IF_ERROR(RequireWritable());
-  WEFT_RETURN_IF_ERROR(CheckNameLength("workflow", workflow));  // not a key LMDB refuses
-  if (writer_->stalled()) {
-    // Disk full or failing: take no new work until commits succeed again.
-    return absl::UnavailableError(absl::StrCat("the store cannot commit (",
-                                               writer_->stats().stall_reason,
-                                               "); no new executions until it can"));
-  }
-  StartCommand cmd;
-  {
-    WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
-    std::optional<storage::VersionRow> version;
-    if (options.version) {
-      WEFT_ASSIGN_OR_RETURN(version, storage::GetVersion(txn, workflow, *options.version));
-    } else {
-      WEFT_ASSIGN_OR_RETURN(version, storage::LatestVersion(txn, workflow));
-    }
-    if (!version) {
-      WEFT_ASSIGN_OR_RETURN(auto latest, storage::LatestVersion(txn, workflow));
-      if (!latest) {
-        return absl::NotFoundError(absl::StrCat("no workflow `", ToAbsl(workflow), "` is deployed"));
-      }
-      return absl::NotFoundError(absl::StrCat("workflow `", ToAbsl(workflow), "` has no version ",
-                                              *options.version, " (latest is ", latest->version,
-                                              ")"));
-    }
-    WEFT_ASSIGN_OR_RETURN(cmd.program, programs_.Get(txn, version->hash));
-    cmd.version = version->version;
-    cmd.hash = version->hash;
-  }
-  if (!input.is_object() && !input.is_null()) {
-    return absl::InvalidArgumentError(absl::StrCat("workflow input must be a JSON object, got ",
-                                                   ToAbsl(Value::KindName(input.kind()))));
-  }
-  const Value bound_input = input.is_null() ? Value::MakeObject(Object()) : input;
-  if (const uint64_t bytes = PayloadBytesIfNear(bound_input, options_.limits.max_input_bytes);
-      bytes > options_.limits.max_input_bytes) {
-    return absl::InvalidArgumentError(OverLimitMessage(
-        "the workflow input", bytes, options_.limits.max_input_bytes, "max_input_bytes"));
-  }
-  WEFT_ASSIGN_OR_RETURN(cmd.args, vm::BindInput(cmd.program->program, bound_input));
-  cmd.workflow = std::string(workflow);
-  cmd.input = bound_input;
-  cmd.execution_id = ids_.Next(clock_->NowMs());
-  cmd.seed = NewSeed();
-  std::string id = cmd.execution_id;
-  WEFT_RETURN_IF_ERROR(writer_->SubmitAndWait(std::move(cmd)));
-  return id;
+absl::Status EngineImpl::RefuseWhileStalled(std::string_view what) const {
+  if (!writer_->stalled()) return absl::OkStatus();
+  // Disk full or failing: take no new work until commits succeed again.
+  return absl::UnavailableError(absl::StrCat("the store cannot commit (",
+                                             writer_->stats().stall_reason, "); ",
+                                             ToAbsl(what), " until it can"));
 }
 
 absl::StatusOr<ExecutionInfo> EngineImpl::AwaitExecution(std::string_view id,
@@ -293,10 +272,15 @@ EngineStats EngineImpl::Stats() const {
     s.commit_failures = w.commit_failures;
     s.quarantined = w.quarantined;
     s.map_grows = w.map_grows;
+    s.store_puts = w.written.puts;
+    s.store_deletes = w.written.deletes;
+    s.store_bytes_written = w.written.bytes;
   }
   s.checkpoint_bytes_total = checkpoint_bytes_;
   s.checkpoints_written = checkpoints_;
   s.results_ignored = results_ignored_;
+  s.states_loaded = states_loaded_;
+  s.rows_read_at_open = rows_read_at_open_;
   s.leases_expired = leases_expired_;
   s.executions_pruned = executions_pruned_;
   if (absl::StatusOr<storage::Txn> txn = storage::Txn::BeginRead(*env_); txn.ok()) {

@@ -1,6 +1,6 @@
 // The Engine implementation (include/weft/engine.h). It wires the store, the program cache,
 // the group-commit writer, the dispatcher and the in-process worker pool together; the logic
-// of an execution's progress lives in transitions.cc.
+// of an execution's progress lives in engine/transitions/.
 #ifndef WEFT_ENGINE_ENGINE_IMPL_H_
 #define WEFT_ENGINE_ENGINE_IMPL_H_
 
@@ -13,6 +13,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "engine/clock.h"
+#include "engine/completions.h"
 #include "engine/dispatcher.h"
 #include "engine/program_cache.h"
 #include "engine/ulid.h"
@@ -32,10 +33,27 @@ class EngineImpl final : public Engine {
   absl::StatusOr<std::vector<DeployedWorkflow>> Deploy(std::string_view source_path,
                                                        std::string_view source) override;
   absl::StatusOr<std::vector<DeployedWorkflow>> DeployFile(const std::string& path) override;
+  absl::StatusOr<std::vector<VersionInfo>> Workflows() override;
   absl::StatusOr<std::vector<VersionInfo>> Versions(std::string_view workflow) override;
   absl::StatusOr<std::string> Bytecode(std::string_view workflow, uint32_t version) override;
+  absl::StatusOr<DeployedWorkflow> RegisterVersion(const VersionRegistration& registration) override;
+  absl::Status RetireVersion(std::string_view workflow, uint32_t version) override;
+  absl::StatusOr<std::vector<VersionInfo>> AllVersions() override;
+  absl::Status PutTaskDefs(const std::vector<TaskDefinition>& defs) override;
+  absl::StatusOr<TaskDefinition> GetTaskDef(std::string_view name) override;
+  absl::StatusOr<std::vector<TaskDefinition>> ListTaskDefs() override;
+  absl::Status DeleteTaskDef(std::string_view name) override;
+  absl::StatusOr<std::string> Source(std::string_view workflow, uint32_t version) override;
+  absl::StatusOr<std::vector<FiberPosition>> FiberPositions(std::string_view id) override;
   absl::StatusOr<std::string> Start(std::string_view workflow, const Value& input,
                                     const StartOptions& options) override;
+  absl::StatusOr<std::string> StartAsync(std::string_view workflow, const Value& input,
+                                         ExecutionCallback on_end,
+                                         const StartOptions& options) override;
+  std::vector<absl::StatusOr<std::string>> StartBatch(std::string_view workflow,
+                                                      const std::vector<Value>& inputs,
+                                                      ExecutionCallback on_end,
+                                                      const StartOptions& options) override;
   absl::StatusOr<ExecutionInfo> GetExecution(std::string_view id) override;
   absl::StatusOr<std::vector<ExecutionInfo>> ListExecutions(std::optional<ExecutionStatus> status,
                                                             size_t limit) override;
@@ -48,12 +66,17 @@ class EngineImpl final : public Engine {
   void StopWorkers() override;
   absl::StatusOr<std::optional<LeasedTask>> PollTask(std::string_view task_type,
                                                      std::string_view worker_id) override;
-  absl::Status CompleteTask(std::string_view task_id, std::string_view worker_id,
-                            Value output) override;
+  absl::Status CompleteTask(std::string_view task_id, std::string_view worker_id, Value output,
+                            uint32_t delivery) override;
   absl::Status FailTask(std::string_view task_id, std::string_view worker_id, std::string reason,
-                        Value details, bool terminal) override;
-  absl::Status Heartbeat(std::string_view task_id, std::string_view worker_id,
-                         Value progress) override;
+                        Value details, bool terminal, uint32_t delivery) override;
+  absl::Status Heartbeat(std::string_view task_id, std::string_view worker_id, Value progress,
+                         uint32_t delivery) override;
+  void SubmitTaskResult(std::string_view task_id, std::string_view worker_id,
+                        TaskOutcome outcome, uint32_t delivery, ResultCallback done) override;
+  void SetTaskReadyListener(TaskReadyListener listener) override;
+  absl::StatusOr<TaskInfo> GetTask(std::string_view task_id) override;
+  std::vector<QueueDepth> QueueDepths() const override;
   absl::Status Signal(std::string_view id, std::string_view name, Value payload) override;
   absl::Status Terminate(std::string_view id, std::string_view reason) override;
   absl::Status Pause(std::string_view id) override;
@@ -61,7 +84,22 @@ class EngineImpl final : public Engine {
   absl::Status Retry(std::string_view id) override;
   absl::Status Restart(std::string_view id) override;
   absl::StatusOr<PruneResult> Prune(const PruneOptions& options) override;
+  absl::StatusOr<ExecutionPage> SearchExecutions(const ExecutionQuery& query) override;
+  absl::Status RemoveExecution(std::string_view id) override;
+  absl::StatusOr<Schedule> CreateSchedule(const Schedule& schedule, bool replace) override;
+  absl::StatusOr<Schedule> GetSchedule(std::string_view name) override;
+  absl::StatusOr<std::vector<Schedule>> ListSchedules() override;
+  absl::Status PauseSchedule(std::string_view name) override;
+  absl::Status ResumeSchedule(std::string_view name) override;
+  absl::Status DeleteSchedule(std::string_view name) override;
+  absl::StatusOr<std::vector<int64_t>> NextScheduleTimes(std::string_view name,
+                                                         size_t count) override;
   EngineStats Stats() const override;
+
+  // True when nothing can happen any more without a caller: no command queued or being
+  // written, no task ready or out with a worker, no timer set or firing. For tests that drive
+  // the engine in lockstep (tests/golden/run).
+  bool Quiescent() const;
 
  private:
   // Retention (EngineOptions::retention; prune.cc): a thread that prunes one bounded batch
@@ -80,10 +118,34 @@ class EngineImpl final : public Engine {
   absl::Status CheckStoreFormat();
   absl::Status LoadPendingTasks();
   absl::Status RequireWritable() const;
+  // Unavailable, naming the reason, while the writer cannot commit (disk full): `what` says
+  // what is refused, e.g. "no new executions".
+  absl::Status RefuseWhileStalled(std::string_view what) const;
+  // Starting (start.cc): whether new executions are taken, the version a start pins, and one
+  // checked start command per input.
+  struct PinnedVersion {
+    ProgramPtr program;
+    uint32_t version = 0;
+    std::string hash;
+  };
+  absl::Status CheckCanStart(std::string_view workflow) const;
+  absl::StatusOr<PinnedVersion> PinVersion(std::string_view workflow, const StartOptions& options);
+  absl::StatusOr<StartCommand> MakeStart(std::string_view workflow, const PinnedVersion& pinned,
+                                         const Value& input);
+  // Schedules (schedules.cc): everything about a schedule that can be checked before the
+  // writer sees it, and one change sent to the writer.
+  absl::Status CheckSchedule(const Schedule& schedule);
+  absl::StatusOr<Schedule> ChangeSchedule(ScheduleCommand cmd);
+  // The executions `ids` in one read snapshot (queries.cc), for the completion thread.
+  std::vector<absl::StatusOr<ExecutionInfo>> ReadExecutions(const std::vector<std::string>& ids);
   void AfterCommit(Effects& effects);
-  // Sends a worker's result to the writer; `wait` blocks until it is durable.
+  // Sends a worker's result for delivery `delivery` (0: the one `worker_id` holds) to the
+  // writer; `wait` blocks until it is durable.
   absl::Status SubmitResult(std::string_view task_id, std::string_view worker_id,
-                            TaskOutcome outcome, bool wait);
+                            uint32_t delivery, TaskOutcome outcome, bool wait,
+                            ResultCallback done = nullptr);
+  // The dispatcher's take hook: queues the delivery's TaskTakenCommand.
+  void RecordTake(const Lease& lease);
   void WorkerLoop(int index);
   void SweepLeases();
 
@@ -107,6 +169,10 @@ class EngineImpl final : public Engine {
   };
   std::mutex waiters_mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<Waiter>> waiters_;
+  // StartAsync and StartBatch callbacks, told of ends by the same commits as the waiters.
+  Completions completions_{[this](const std::vector<std::string>& ids) {
+    return ReadExecutions(ids);
+  }};
 
   std::mutex workers_mu_;
   // Shared, so a pool thread keeps its handler alive even if the map rehashes meanwhile.
@@ -119,12 +185,17 @@ class EngineImpl final : public Engine {
   std::atomic<uint64_t> checkpoint_bytes_{0};
   std::atomic<uint64_t> checkpoints_{0};
   std::atomic<uint64_t> results_ignored_{0};
+  std::atomic<uint64_t> states_loaded_{0};
+  uint64_t rows_read_at_open_ = 0;  // by LoadPendingTasks
   std::atomic<uint64_t> leases_expired_{0};
   // Results between leaving the dispatcher and reaching the writer's queue: work that neither
   // of them shows (see Idle).
   std::atomic<int64_t> results_in_transit_{0};
 
   std::atomic<uint64_t> executions_pruned_{0};
+  // SetTaskReadyListener's listener; the dispatcher's ready hook reads it under the mutex.
+  std::mutex ready_listener_mu_;
+  std::shared_ptr<const TaskReadyListener> ready_listener_;
   std::mutex retention_mu_;
   std::condition_variable retention_cv_;
   bool retention_stopping_ = false;

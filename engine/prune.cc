@@ -9,7 +9,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "common/strings.h"
 #include "engine/engine_impl.h"
+#include "storage/execution_store.h"
 #include "storage/prune.h"
 
 namespace weft::engine {
@@ -21,6 +23,26 @@ std::vector<ExecutionStatus> FinishedStatuses(const std::vector<ExecutionStatus>
 }
 
 }  // namespace
+
+// One execution, through the writer like a prune batch; refused unless it is finished, which
+// is checked again in the write transaction (a Restart may have come first).
+absl::Status EngineImpl::RemoveExecution(std::string_view id) {
+  WEFT_RETURN_IF_ERROR(RequireWritable());
+  MaintenanceCommand command;
+  command.apply = [id = std::string(id)](storage::Txn& txn, int64_t) -> absl::Status {
+    storage::ExecutionStore store(txn);
+    WEFT_ASSIGN_OR_RETURN(std::optional<storage::ExecutionRow> row, store.GetExecution(id));
+    if (!row) return absl::NotFoundError(absl::StrCat("no execution `", id, "`"));
+    if (!IsEnded(row->info.status)) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "execution ", id, " is ", ToAbsl(ExecutionStatusName(row->info.status)),
+          "; only a finished (COMPLETED, FAILED, TERMINATED) execution can be removed: "
+          "terminate it first"));
+    }
+    return storage::DeleteExecutions(txn, {id}).status();
+  };
+  return writer_->SubmitAndWait(std::move(command));
+}
 
 absl::StatusOr<PruneResult> EngineImpl::Prune(const PruneOptions& options) {
   WEFT_RETURN_IF_ERROR(RequireWritable());

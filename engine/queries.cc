@@ -4,9 +4,14 @@
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
 #include "common/status_macros.h"
+#include "bytecode/lines.h"
+#include "bytecode/serialize.h"
 #include "engine/engine_impl.h"
 #include "storage/keys.h"
 #include "storage/records.h"
+#include "storage/search_index.h"
+#include "storage/registry.h"
+#include "vm/checkpoint.h"
 
 namespace weft {
 
@@ -32,16 +37,6 @@ std::optional<ExecutionStatus> ParseExecutionStatus(std::string_view name) {
     if (absl::EqualsIgnoreCase(ToAbsl(name), ToAbsl(ExecutionStatusName(s)))) return s;
   }
   return std::nullopt;
-}
-
-std::string_view TaskStatusName(TaskStatus status) {
-  switch (status) {
-    case TaskStatus::kScheduled: return "SCHEDULED";
-    case TaskStatus::kCompleted: return "COMPLETED";
-    case TaskStatus::kFailed: return "FAILED";
-    case TaskStatus::kCanceled: return "CANCELED";
-  }
-  return "UNKNOWN";
 }
 
 namespace engine {
@@ -74,6 +69,17 @@ absl::StatusOr<ExecutionInfo> EngineImpl::GetExecution(std::string_view id) {
   return ReadExecution(txn, id);
 }
 
+std::vector<absl::StatusOr<ExecutionInfo>> EngineImpl::ReadExecutions(
+    const std::vector<std::string>& ids) {
+  std::vector<absl::StatusOr<ExecutionInfo>> out;
+  out.reserve(ids.size());
+  absl::StatusOr<storage::Txn> txn = storage::Txn::BeginRead(*env_);
+  for (const std::string& id : ids) {
+    out.push_back(txn.ok() ? ReadExecution(*txn, id) : txn.status());
+  }
+  return out;
+}
+
 absl::StatusOr<std::vector<ExecutionInfo>> EngineImpl::ListExecutions(
     std::optional<ExecutionStatus> status, size_t limit) {
   WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
@@ -99,6 +105,59 @@ absl::StatusOr<std::vector<ExecutionInfo>> EngineImpl::ListExecutions(
   for (const std::string& id : ids) {
     WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, ReadExecution(txn, id));
     out.push_back(std::move(info));
+  }
+  return out;
+}
+
+absl::StatusOr<ExecutionPage> EngineImpl::SearchExecutions(const ExecutionQuery& query) {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+  return storage::SearchExecutions(txn, query);
+}
+
+namespace {
+
+std::string WaitName(vm::WaitKind kind) {
+  switch (kind) {
+    case vm::WaitKind::kNone: return "none";
+    case vm::WaitKind::kTask: return "task";
+    case vm::WaitKind::kTimer: return "timer";
+    case vm::WaitKind::kSignal: return "signal";
+    case vm::WaitKind::kChild: return "child";
+    case vm::WaitKind::kStartChild: return "start";
+    case vm::WaitKind::kJoin: return "join";
+  }
+  return "none";
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<FiberPosition>> EngineImpl::FiberPositions(std::string_view id) {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+  WEFT_ASSIGN_OR_RETURN(ExecutionInfo info, ReadExecution(txn, id));
+  std::vector<FiberPosition> out;
+  if (IsEnded(info.status)) return out;
+  WEFT_ASSIGN_OR_RETURN(auto state_bytes, txn.Get(storage::Table::kExecState, id));
+  if (!state_bytes) return absl::DataLossError(absl::StrCat("execution `", ToAbsl(id), "` has no state"));
+  WEFT_ASSIGN_OR_RETURN(storage::ExecStateRow state, storage::DecodeExecState(*state_bytes));
+  WEFT_ASSIGN_OR_RETURN(auto program_bytes, storage::GetBytecode(txn, info.hash));
+  if (!program_bytes) {
+    return absl::DataLossError(absl::StrCat("bytecode ", info.hash, " is missing"));
+  }
+  WEFT_ASSIGN_OR_RETURN(bytecode::Program program, bytecode::LoadProgram(*program_bytes));
+  WEFT_ASSIGN_OR_RETURN(vm::ExecState exec, vm::DecodeCheckpoint(state.checkpoint));
+  for (const auto& [fiber_id, fiber] : exec.fibers) {
+    if (fiber.wait == vm::WaitKind::kNone) continue;
+    FiberPosition position;
+    position.fiber = fiber_id;
+    position.wait = WaitName(fiber.wait);
+    position.wait_id = fiber.wait_id;
+    // A blocked fiber's pc is past the instruction it waits in.
+    if (const bytecode::LineEntry* line =
+            bytecode::FindLine(program, fiber.pc > 0 ? fiber.pc - 1 : 0)) {
+      position.line = line->line;
+      position.column = line->column;
+    }
+    out.push_back(std::move(position));
   }
   return out;
 }
@@ -150,6 +209,15 @@ absl::StatusOr<std::vector<TaskInfo>> EngineImpl::Tasks(std::string_view executi
     out.push_back(std::move(row.info));
   }
   return out;
+}
+
+absl::StatusOr<TaskInfo> EngineImpl::GetTask(std::string_view task_id) {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+  WEFT_ASSIGN_OR_RETURN(auto bytes, txn.Get(storage::Table::kTasks, task_id));
+  if (!bytes) return absl::NotFoundError(absl::StrCat("no task `", ToAbsl(task_id), "`"));
+  WEFT_ASSIGN_OR_RETURN(storage::TaskRow row, storage::DecodeTask(*bytes));
+  row.info.id = std::string(task_id);
+  return std::move(row.info);
 }
 
 }  // namespace engine

@@ -6,6 +6,7 @@
 #include "bytecode/system_tasks.h"
 #include "engine/engine_impl.h"
 #include "stdlib/jq.h"
+#include "stdlib/js.h"
 #include "workers/http_task.h"
 
 namespace weft {
@@ -36,6 +37,13 @@ void EngineImpl::RegisterSystemTasks() {
   // Input {"query", "input"} (the compiler builds it from jq(query, value)). Every failure is
   // terminal: a program that failed or ran past its budget would do it again. The details say
   // which, as JQ_FAILED's `details.error`.
+  // Input {"expression", "input"} (conductor/ writes it for Conductor's javascript
+  // evaluators). Every failure is terminal, as for jq: the same program fails the same way.
+  RegisterWorker(std::string(bytecode::kJsTask), [](const TaskContext& task) -> TaskOutcome {
+    stdlib::JsResult out = stdlib::RunJsTask(task.input);
+    if (out.ok) return TaskOutcome::Complete(std::move(out.value));
+    return TaskOutcome::FailTerminal(std::move(out.message));
+  }, /*concurrency=*/0);
   const stdlib::JqBudget budget{options_.jq_time_budget, options_.jq_memory_budget_bytes};
   RegisterWorker(std::string(bytecode::kJqTask), [budget](const TaskContext& task) -> TaskOutcome {
     const Value* query = nullptr;

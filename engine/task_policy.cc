@@ -8,7 +8,8 @@
 namespace weft::engine {
 namespace {
 
-int64_t IntField(const Object& o, const char* key, int64_t fallback) {
+// The readers named by the Read column of common/task_policy_keys.def.
+int64_t ReadInt(const Object& o, const char* key, int64_t fallback) {
   const Value* v = o.Find(key);
   if (v == nullptr) return fallback;
   if (v->is_int()) return v->as_int();
@@ -16,12 +17,30 @@ int64_t IntField(const Object& o, const char* key, int64_t fallback) {
   return fallback;
 }
 
-double DoubleField(const Object& o, const char* key, double fallback) {
+int64_t ReadNonNegative(const Object& o, const char* key, int64_t fallback) {
+  return std::max<int64_t>(0, ReadInt(o, key, fallback));
+}
+
+double ReadNumber(const Object& o, const char* key, double fallback) {
   const Value* v = o.Find(key);
   if (v == nullptr) return fallback;
   if (v->is_double()) return v->as_double();
   if (v->is_int()) return static_cast<double>(v->as_int());
   return fallback;
+}
+
+double ReadFraction(const Object& o, const char* key, double fallback) {
+  return std::clamp(ReadNumber(o, key, fallback), 0.0, 1.0);
+}
+
+bool ReadBool(const Object& o, const char* key, bool fallback) {
+  const Value* v = o.Find(key);
+  return v != nullptr && v->is_bool() ? v->as_bool() : fallback;
+}
+
+std::string ReadString(const Object& o, const char* key, const std::string& fallback) {
+  const Value* v = o.Find(key);
+  return v != nullptr && v->is_string() ? v->as_string() : fallback;
 }
 
 }  // namespace
@@ -30,7 +49,9 @@ Value MergePolicy(const Value& declared, const Value& override) {
   if (!override.is_object() || override.as_object().size() == 0) return declared;
   if (!declared.is_object()) return override;
   std::vector<Object::Entry> entries = declared.as_object().entries();
-  for (const auto& [key, value] : override.as_object().entries()) {
+  for (const auto& entry : override.as_object().entries()) {
+    const std::string& key = entry.first;  // not bound: clang 15 cannot capture a binding
+    const Value& value = entry.second;
     auto it = std::find_if(entries.begin(), entries.end(),
                            [&](const Object::Entry& e) { return e.first == key; });
     if (it != entries.end()) {
@@ -46,20 +67,9 @@ TaskPolicy ParsePolicy(const Value& merged) {
   TaskPolicy p;
   if (!merged.is_object()) return p;
   const Object& o = merged.as_object();
-  p.retries = std::max<int64_t>(0, IntField(o, "retries", 0));
-  if (const Value* b = o.Find("backoff"); b != nullptr && b->is_string()) p.backoff = b->as_string();
-  p.delay_ms = std::max<int64_t>(0, IntField(o, "delay", p.delay_ms));
-  p.backoff_scale = DoubleField(o, "backoff_scale", 1);
-  p.max_delay_ms = std::max<int64_t>(0, IntField(o, "max_delay", 0));
-  p.jitter = std::clamp(DoubleField(o, "jitter", 0), 0.0, 1.0);
-  p.timeout_ms = std::max<int64_t>(0, IntField(o, "timeout", 0));
-  p.heartbeat_ms = std::max<int64_t>(0, IntField(o, "heartbeat", 0));
-  p.schedule_timeout_ms = std::max<int64_t>(0, IntField(o, "schedule_timeout", 0));
-  p.total_timeout_ms = std::max<int64_t>(0, IntField(o, "total_timeout", 0));
-  if (const Value* opt = o.Find("optional"); opt != nullptr && opt->is_bool()) {
-    p.optional = opt->as_bool();
-  }
-  p.priority = IntField(o, "priority", 0);
+#define TASK_POLICY_KEY(field, key, check, read, type, fallback) p.field = Read##read(o, key, p.field);
+#include "common/task_policy_keys.def"
+#undef TASK_POLICY_KEY
   return p;
 }
 

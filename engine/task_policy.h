@@ -11,24 +11,19 @@
 
 namespace weft::engine {
 
+// One member per key of common/task_policy_keys.def, holding its default until parsed.
 struct TaskPolicy {
-  int64_t retries = 0;              // attempts after the first
-  std::string backoff = "fixed";    // fixed | linear | exponential
-  int64_t delay_ms = 1000;          // the base retry delay
-  double backoff_scale = 1;         // linear: delay * scale * attempt
-  int64_t max_delay_ms = 0;         // 0: no cap
-  double jitter = 0;                // 0..1: up to this fraction of the delay is taken off
-  int64_t timeout_ms = 0;           // per attempt; 0: none
-  int64_t heartbeat_ms = 0;         // a running attempt must report within this; 0: none
-  int64_t schedule_timeout_ms = 0;  // from scheduled to picked up; 0: none
-  int64_t total_timeout_ms = 0;     // across all attempts; 0: none
-  bool optional = false;            // a final failure yields null and the workflow goes on
-  int64_t priority = 0;             // higher first among ready tasks of one type
+#define TASK_POLICY_KEY(field, key, check, read, type, fallback) type field = fallback;
+#include "common/task_policy_keys.def"
+#undef TASK_POLICY_KEY
+  bool operator==(const TaskPolicy&) const = default;
 };
 
 // `declared` with `override` on top; either may be null. Unknown keys are ignored (the
 // compiler rejects them).
 Value MergePolicy(const Value& declared, const Value& override);
+// Reads every key of common/task_policy_keys.def from `merged` (an object; anything else is
+// the default policy). A key whose value has the wrong type keeps its default.
 TaskPolicy ParsePolicy(const Value& merged);
 
 // The delay before attempt `next_attempt` (2, 3, ...), Conductor's formulas: fixed `delay`,

@@ -40,7 +40,10 @@ void TimerService::Notify(int64_t due_ms) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (next_due_ != 0 && due_ms >= next_due_) return;
-    next_due_ = due_ms;
+    // 0 means "scan the store": the scan sees this timer too, and an earlier one this
+    // transaction did not set. Replacing the 0 would skip that one until `due_ms` (a virtual
+    // clock would even jump past it).
+    if (next_due_ != 0) next_due_ = due_ms;
   }
   cv_.notify_all();
 }
@@ -102,8 +105,8 @@ void TimerService::Loop() {
     }
     if (virtual_clock_ != nullptr) {
       // Simulated time moves only when nothing else can happen first.
-      if (in_flight_.empty() && next_due_ != kNever && idle_ && idle_()) {
-        virtual_clock_->AdvanceTo(next_due_);
+      if (in_flight_.empty() && next_due_ != kNever && idle_ && idle_() &&
+          virtual_clock_->AdvanceTo(next_due_)) {
         continue;
       }
       cv_.wait_for(lock, std::chrono::milliseconds(1));

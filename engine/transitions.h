@@ -5,6 +5,9 @@
 // transitions at once; since LMDB commits atomically, a crash leaves each execution either
 // before or after a transition, never in between.
 //
+// Each family lives in its own file under engine/transitions/ (live_cache, requests, tasks,
+// timers, children, control, quarantine); internal.h is what they share.
+//
 // An Apply function validates and reads before it writes. Errors about the command itself
 // (unknown task, result for a finished task) are returned without having written anything
 // that matters for correctness; any other error means the transaction must be aborted.
@@ -19,146 +22,66 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "engine/commands.h"
 #include "engine/program_cache.h"
 #include "engine/ulid.h"
+#include "storage/execution_store.h"
 #include "storage/lmdb.h"
 #include "weft/engine.h"
 #include "weft/value.h"
 
 namespace weft::engine {
 
-struct StartCommand {
-  std::string execution_id;
-  std::string workflow;
-  uint32_t version = 0;
-  std::string hash;
-  ProgramPtr program;
-  Value input;              // as given, for inspection
-  std::vector<Value> args;  // bound to the parameters (defaults filled)
-  uint64_t seed = 0;        // the execution's random generator seed
-  std::string parent_id;    // a child's parent; empty for a top-level start
-  uint64_t parent_wait = 0; // the parent's wait the child ends; 0 when detached
-  uint32_t child_depth = 0; // 0 for a top-level start; the parent's + 1 for a child
-};
-
-struct TaskResultCommand {
-  std::string task_id;
-  std::string worker_id;
-  int64_t started_ms = 0;
-  bool ok = true;
-  Value value;           // the output when ok, the failure details otherwise
-  std::string reason;    // when !ok
-  bool terminal = false; // when !ok: never retry this failure
-  bool timed_out = false;  // when !ok: the attempt ran out of time (heartbeat, lease)
-};
-
-// A durable timer fell due: `key` is its key in the timers table.
-struct TimerFiredCommand {
-  std::string key;
-};
-
-struct SignalCommand {
-  std::string execution_id;
-  std::string name;
-  Value payload;
-};
-
-struct HeartbeatCommand {
-  std::string task_id;
-  Value progress;
-};
-
-enum class ControlKind : uint8_t { kTerminate, kPause, kResume, kRetry, kRestart };
-
-struct ControlCommand {
-  std::string execution_id;
-  ControlKind kind = ControlKind::kTerminate;
-  std::string reason;  // kTerminate
-  uint64_t seed = 0;   // kRestart: the new run's random generator seed
-};
-
-// The kinds of durable timer (the byte in a timers key). Stored: append only.
-enum class TimerKind : uint8_t {
-  kWake = 1,            // `sleep`
-  kSignalTimeout = 2,   // `await signal(..., timeout:)`
-  kRetry = 3,           // the next attempt of a task is due
-  kAttemptTimeout = 4,  // a task attempt's `timeout`
-  kExecutionTimeout = 5,  // the workflow's `timeout`
-  kScheduleTimeout = 6,   // a task attempt not picked up within `schedule_timeout`
-};
-
-
-// A task that became ready; handed to the dispatcher once the transaction commits.
-struct ReadyTask {
-  std::string task_id;
-  std::string execution_id;
-  std::string type;
-  uint32_t attempt = 1;
-  Value input;
-  int64_t priority = 0;      // higher first
-  int64_t heartbeat_ms = 0;  // 0: none
-  bool redelivery = false;   // handed out again after a lease expired
-};
-
-struct LeaseExpiredCommand {
-  std::string task_id;
-  std::string worker_id;
-  ReadyTask task;  // handed out again after the commit when still unfinished
-};
-
-// Take an execution out of service (ApplyQuarantine): found damaged outside a transition,
-// e.g. a task row that does not decode when the store opens.
-struct QuarantineCommand {
-  std::string execution_id;
-  std::string reason;
-};
-
-// What a batch of transitions did, acted on only after a successful commit.
-struct Effects {
-  std::vector<ReadyTask> ready;
-  std::vector<std::string> ended;  // executions that completed, failed or were terminated
-  std::vector<std::string> canceled;  // tasks withdrawn (their branch or execution ended)
-  std::vector<int64_t> timers;        // due times of timers added
-  uint64_t checkpoint_bytes = 0;
-  uint64_t checkpoints = 0;
-  uint64_t results_ignored = 0;
-};
-
 class LiveCache;
 struct DeleteLiveCache {
   void operator()(LiveCache* cache) const;
 };
 std::unique_ptr<LiveCache, DeleteLiveCache> NewLiveCache();
+// Forgets every execution the cache holds: after a batch that did not commit (its decoded
+// states may be ahead of the store), or after rows were changed outside the transitions.
+void ForgetLiveCache(LiveCache& cache);
 
 struct TransitionEnv {
   storage::Txn& txn;
+  storage::ExecutionStore& store;  // the rows of executions, over `txn`
   int64_t now_ms;
   ProgramCache& programs;
   UlidGenerator& ids;
   Effects& effects;
   // Whether a worker holds the task (schedule_timeout fires only for tasks nobody took).
   std::function<bool(std::string_view task_id)> is_started;
-  // The executions this batch has loaded (transitions.cc). FlushLiveCache writes them.
+  // The decoded executions (internal.h): loaded by this batch, or kept from earlier batches
+  // that committed (a write-through cache). FlushLiveCache writes what the batch changed.
   LiveCache* cache = nullptr;
   const EngineLimits* limits = &kDefaultLimits;
   // Executions whose commands are refused (FailedPrecondition): quarantined after a fault.
   const absl::flat_hash_set<std::string>* quarantined = nullptr;
   // The first execution the current command loaded or started: the one a fault is laid on.
   std::string primary;
+  // When the engine opened: a schedule's slot before it was missed (CatchUpPolicy).
+  int64_t opened_ms = 0;
 };
 
-// Writes every execution state the batch changed (one checkpoint encoding each) and empties
-// the cache. Call once per batch, before the commit.
+// Writes every execution state the batch changed (one checkpoint encoding each). The cache
+// keeps the running ones decoded for the next batches (up to a bound); call ForgetLiveCache
+// if the batch then fails to commit. Call once per batch, before the commit.
 absl::Status FlushLiveCache(TransitionEnv& env);
 
 absl::Status ApplyStart(TransitionEnv& env, const StartCommand& cmd);
-// A result for a task that has already finished is recorded as TASK_RESULT_IGNORED and comes
-// back as FailedPrecondition; nothing else changes.
+// Records a delivery: the task IN_PROGRESS under it, and TASK_STARTED. A take for a task
+// that finished meanwhile, or for an older delivery than the task's, changes nothing.
+absl::Status ApplyTaskTaken(TransitionEnv& env, const TaskTakenCommand& cmd);
+// A result for a task that has already finished, or that answers a delivery other than the
+// task's current one, is recorded as TASK_RESULT_IGNORED and comes back as
+// FailedPrecondition; nothing else changes.
 absl::Status ApplyTaskResult(TransitionEnv& env, const TaskResultCommand& cmd);
 absl::Status ApplyLeaseExpired(TransitionEnv& env, const LeaseExpiredCommand& cmd);
 // A timer whose key is gone (its wait ended another way) is ignored.
 absl::Status ApplyTimerFired(TransitionEnv& env, const TimerFiredCommand& cmd);
 absl::Status ApplySignal(TransitionEnv& env, const SignalCommand& cmd);
+// Creates, replaces, pauses, resumes or deletes a schedule with its timer. NotFound,
+// AlreadyExists and InvalidArgument describe the command.
+absl::Status ApplyScheduleChange(TransitionEnv& env, const ScheduleCommand& cmd);
 absl::Status ApplyHeartbeat(TransitionEnv& env, const HeartbeatCommand& cmd);
 // FailedPrecondition when the command does not fit the execution's status.
 absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd);

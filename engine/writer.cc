@@ -1,11 +1,15 @@
 // See writer.h.
 #include "engine/writer.h"
 
+#include "engine/transitions.h"
+
 #include <cstdio>
 #include <future>
 #include <new>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/check.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
 
@@ -14,7 +18,8 @@ namespace {
 
 // Errors that describe the command, not the store: the batch goes on without it.
 bool IsCommandError(const absl::Status& s) {
-  return absl::IsNotFound(s) || absl::IsFailedPrecondition(s) || absl::IsInvalidArgument(s);
+  return absl::IsNotFound(s) || absl::IsFailedPrecondition(s) || absl::IsInvalidArgument(s) ||
+         absl::IsAlreadyExists(s);
 }
 
 // While transitions are applied, LMDB only touches memory; the one failure of the machine it
@@ -23,6 +28,18 @@ bool IsCommandError(const absl::Status& s) {
 // the same batch is tried again.
 bool IsStorageFailureWhileApplying(const absl::Status& s) {
   return storage::IsMapFull(s) || storage::IsDiskFull(s);
+}
+
+// Commands a client is waiting on that bring new work: starting an execution, a signal, a
+// control command, a prune batch. While the store cannot commit (disk full), they are refused
+// at once with the reason instead of waiting for space (the caller may try again); the work
+// already in flight (task results, timers, lease expiries, ...) is kept and retried.
+bool IsNewWork(const Command& command) {
+  return std::holds_alternative<StartCommand>(command) ||
+         std::holds_alternative<SignalCommand>(command) ||
+         std::holds_alternative<ControlCommand>(command) ||
+         std::holds_alternative<MaintenanceCommand>(command) ||
+         std::holds_alternative<ScheduleCommand>(command);
 }
 
 // Backoff after the n-th consecutive failed commit: 10 ms doubling to 5 s.
@@ -37,10 +54,12 @@ absl::Status Apply(TransitionEnv& env, const Command& command) {
       [&](const auto& cmd) -> absl::Status {
         using T = std::decay_t<decltype(cmd)>;
         if constexpr (std::is_same_v<T, StartCommand>) return ApplyStart(env, cmd);
+        if constexpr (std::is_same_v<T, TaskTakenCommand>) return ApplyTaskTaken(env, cmd);
         if constexpr (std::is_same_v<T, TaskResultCommand>) return ApplyTaskResult(env, cmd);
         if constexpr (std::is_same_v<T, LeaseExpiredCommand>) return ApplyLeaseExpired(env, cmd);
         if constexpr (std::is_same_v<T, TimerFiredCommand>) return ApplyTimerFired(env, cmd);
         if constexpr (std::is_same_v<T, SignalCommand>) return ApplySignal(env, cmd);
+        if constexpr (std::is_same_v<T, ScheduleCommand>) return ApplyScheduleChange(env, cmd);
         if constexpr (std::is_same_v<T, HeartbeatCommand>) return ApplyHeartbeat(env, cmd);
         if constexpr (std::is_same_v<T, ControlCommand>) return ApplyControl(env, cmd);
         if constexpr (std::is_same_v<T, QuarantineCommand>) {
@@ -48,6 +67,7 @@ absl::Status Apply(TransitionEnv& env, const Command& command) {
         }
         if constexpr (std::is_same_v<T, MaintenanceCommand>) {
           WEFT_RETURN_IF_ERROR(FlushLiveCache(env));
+          ForgetLiveCache(*env.cache);  // it may delete rows the cache holds
           return cmd.apply(env.txn, env.now_ms);
         }
       },
@@ -77,6 +97,8 @@ Writer::Writer(storage::Env& env, const Clock& clock, ProgramCache& programs, Ul
       max_batch_(max_batch == 0 ? 1 : max_batch),
       limits_(limits),
       hooks_(std::move(hooks)),
+      live_(NewLiveCache()),
+      opened_ms_(clock.NowMs()),
       thread_([this] { Loop(); }) {}
 
 Writer::~Writer() { Stop(); }
@@ -105,6 +127,25 @@ void Writer::Submit(Command command, Done done) {
   if (done) done(absl::UnavailableError("the engine is shutting down"));
 }
 
+void Writer::SubmitAll(std::vector<Command> commands, std::vector<Done> dones) {
+  WEFT_CHECK(commands.size() == dones.size());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopping_) {
+      const bool was_empty = queue_.empty();
+      activity_.fetch_add(1);
+      for (size_t i = 0; i < commands.size(); ++i) {
+        queue_.push_back(Pending{std::move(commands[i]), std::move(dones[i])});
+      }
+      if (was_empty && !commands.empty()) cv_.notify_one();
+      return;
+    }
+  }
+  for (Done& done : dones) {
+    if (done) done(absl::UnavailableError("the engine is shutting down"));
+  }
+}
+
 absl::Status Writer::SubmitAndWait(Command command) {
   std::promise<absl::Status> promise;
   std::future<absl::Status> future = promise.get_future();
@@ -129,8 +170,9 @@ uint64_t Writer::transitions() const {
 
 WriterStats Writer::stats() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return WriterStats{commits_, transitions_, commit_failures_, quarantined_, map_grows_,
-                     stalled(), stall_reason_};
+  WriterStats s{commits_, transitions_, commit_failures_, quarantined_, map_grows_,
+                written_, stalled(), stall_reason_};
+  return s;
 }
 
 void Writer::Loop() {
@@ -167,9 +209,9 @@ Writer::Attempt Writer::TryBatch(std::vector<Pending>& batch, const std::vector<
     out.status = txn.status();
     return out;
   }
-  auto cache = NewLiveCache();
-  TransitionEnv tenv{*txn, clock_.NowMs(), programs_, ids_, effects, hooks_.is_started,
-                     cache.get(), &limits_, &quarantined_ids_, {}};
+  storage::ExecutionStore store(*txn, &effects.timers);
+  TransitionEnv tenv{*txn, store, clock_.NowMs(), programs_, ids_, effects, hooks_.is_started,
+                     live_.get(), &limits_, &quarantined_ids_, {}, opened_ms_};
   for (size_t i = 0; i < batch.size(); ++i) {
     if (refused[i]) continue;
     tenv.primary.clear();
@@ -200,29 +242,44 @@ Writer::Attempt Writer::TryBatch(std::vector<Pending>& batch, const std::vector<
     out.status = s;
     return out;
   }
+  const storage::Txn::Counts counts = txn->counts();
   if (s.ok()) s = txn->Commit();
   if (!s.ok()) {
     out.kind = Attempt::Kind::kStorage;
     out.status = s;
+    return out;
   }
+  std::lock_guard<std::mutex> lock(mu_);
+  written_.puts += counts.puts;
+  written_.deletes += counts.deletes;
+  written_.bytes += counts.bytes;
   return out;
 }
 
-bool Writer::RecoverFromStorageFailure(const absl::Status& status, int failures) {
-  if (storage::IsMapFull(status) && hooks_.grow_map) {
-    absl::Status grown = hooks_.grow_map();
-    if (grown.ok()) {
-      std::lock_guard<std::mutex> lock(mu_);
-      ++map_grows_;
-      return true;
-    }
-    std::fprintf(stderr, "weft: cannot grow the store's map: %s\n",
-                 std::string(grown.message()).c_str());
+bool Writer::GrowMapIfFull(const absl::Status& status) {
+  if (!storage::IsMapFull(status) || !hooks_.grow_map) return false;
+  absl::Status grown = hooks_.grow_map();
+  if (grown.ok()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++map_grows_;
+    return true;
   }
+  std::fprintf(stderr, "weft: cannot grow the store's map: %s\n",
+               std::string(grown.message()).c_str());
+  return false;
+}
+
+void Writer::CountFailure(const absl::Status& status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++commit_failures_;
+  stall_reason_ = ToStd(status.message());
+}
+
+bool Writer::RecoverFromStorageFailure(const absl::Status& status, int failures) {
+  if (GrowMapIfFull(status)) return true;
+  CountFailure(status);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    ++commit_failures_;
-    stall_reason_ = ToStd(status.message());
     if (stopping_ && failures > 3) return false;
   }
   stalled_.store(true, std::memory_order_relaxed);
@@ -234,6 +291,23 @@ bool Writer::RecoverFromStorageFailure(const absl::Status& status, int failures)
   return true;
 }
 
+size_t Writer::RefuseNewWork(std::vector<Pending>& batch, std::vector<bool>& refused,
+                             const absl::Status& status) {
+  const absl::Status answer = absl::UnavailableError(
+      absl::StrCat("the store cannot commit (", status.message(), "); nothing was recorded"));
+  size_t left = 0;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (refused[i]) continue;
+    if (!IsNewWork(batch[i].command)) {
+      ++left;
+      continue;
+    }
+    refused[i] = true;
+    if (batch[i].done) std::exchange(batch[i].done, nullptr)(answer);
+  }
+  return left;
+}
+
 void Writer::RunBatch(std::vector<Pending>& batch) {
   std::vector<absl::Status> results(batch.size());
   std::vector<bool> refused(batch.size(), false);
@@ -241,10 +315,15 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
   std::vector<std::pair<std::string, absl::Status>> faults;
   Effects effects;
   absl::Status batch_error;
+  bool committed = false;
   for (int failures = 0;;) {
     effects = Effects{};
     Attempt attempt = TryBatch(batch, refused, results, primaries, effects);
-    if (attempt.kind == Attempt::Kind::kCommitted) break;
+    if (attempt.kind == Attempt::Kind::kCommitted) {
+      committed = true;
+      break;
+    }
+    ForgetLiveCache(*live_);  // what it decoded and changed was not committed
     if (attempt.kind == Attempt::Kind::kFault) {
       if (attempt.index < batch.size()) {
         refused[attempt.index] = true;
@@ -264,15 +343,23 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
       }
       continue;
     }
+    if (GrowMapIfFull(attempt.status)) continue;
+    // New work is refused at once; what is in flight waits for the store.
+    if (RefuseNewWork(batch, refused, attempt.status) == 0) {
+      CountFailure(attempt.status);
+      std::fprintf(stderr, "weft: commit failed: %s; new work refused until the store can commit\n",
+                   std::string(attempt.status.message()).c_str());
+      break;
+    }
     if (!RecoverFromStorageFailure(attempt.status, ++failures)) {
       batch_error = attempt.status;
       break;
     }
   }
-  if (stalled_.exchange(false, std::memory_order_relaxed)) {
+  if (committed && stalled_.exchange(false, std::memory_order_relaxed)) {
     std::fprintf(stderr, "weft: commits succeed again\n");
   }
-  if (batch_error.ok()) {
+  if (committed) {
     {
       std::lock_guard<std::mutex> lock(mu_);
       ++commits_;
@@ -294,8 +381,9 @@ absl::Status Writer::CommitAlone(const std::function<absl::Status(TransitionEnv&
     absl::StatusOr<storage::Txn> txn = storage::Txn::BeginWrite(env_);
     if (txn.ok()) {
       auto cache = NewLiveCache();
-      TransitionEnv tenv{*txn, clock_.NowMs(), programs_, ids_, effects, hooks_.is_started,
-                         cache.get(), &limits_, &quarantined_ids_, {}};
+      storage::ExecutionStore store(*txn, &effects.timers);
+      TransitionEnv tenv{*txn, store, clock_.NowMs(), programs_, ids_, effects,
+                         hooks_.is_started, cache.get(), &limits_, &quarantined_ids_, {}};
       s = apply(tenv);
       if (!s.ok() && !IsStorageFailureWhileApplying(s)) return s;  // not the machine's fault
       if (s.ok()) s = FlushLiveCache(tenv);
@@ -312,6 +400,7 @@ absl::Status Writer::CommitAlone(const std::function<absl::Status(TransitionEnv&
 }
 
 void Writer::Quarantine(const std::string& id, const absl::Status& cause) {
+  ForgetLiveCache(*live_);  // its rows change outside the cache
   std::fprintf(stderr, "weft: execution %s quarantined: %s\n", id.c_str(),
                std::string(cause.message()).c_str());
   absl::Status s = CommitAlone([&](TransitionEnv& env) {

@@ -8,7 +8,9 @@
 // batch is applied again without it, and the execution it touched is quarantined in a
 // transaction of its own (docs/reliability.md). A commit that fails for the machine's sake
 // (disk full, I/O error) is retried with backoff, counted and logged, never in a hot loop; a
-// full map is grown first.
+// full map is grown first. Meanwhile the commands that bring new work (a start, a signal, a
+// control command) are refused at once with the reason, and `stalled()` tells the engine to
+// take no more until a commit succeeds.
 #ifndef WEFT_ENGINE_WRITER_H_
 #define WEFT_ENGINE_WRITER_H_
 
@@ -24,22 +26,15 @@
 #include "absl/status/status.h"
 #include "engine/clock.h"
 #include "engine/program_cache.h"
-#include "engine/transitions.h"
+#include "engine/commands.h"
 #include "engine/ulid.h"
 #include "storage/lmdb.h"
 
 namespace weft::engine {
 
-// Store maintenance that is no execution's transition (Engine::Prune): runs in the batch's
-// write transaction after the states loaded so far are flushed, so it may delete any execution
-// the batch touched before. Its errors are its own (it touches no execution to quarantine).
-struct MaintenanceCommand {
-  std::function<absl::Status(storage::Txn& txn, int64_t now_ms)> apply;
-};
+struct TransitionEnv;  // transitions.h: what the writer applies commands with
+class LiveCache;
 
-using Command = std::variant<StartCommand, TaskResultCommand, LeaseExpiredCommand,
-                             TimerFiredCommand, SignalCommand, HeartbeatCommand, ControlCommand,
-                             QuarantineCommand, MaintenanceCommand>;
 using Done = std::function<void(const absl::Status&)>;
 
 struct WriterStats {
@@ -48,6 +43,7 @@ struct WriterStats {
   uint64_t commit_failures = 0;  // failed attempts to commit a batch (retried)
   uint64_t quarantined = 0;      // executions quarantined after a fault
   uint64_t map_grows = 0;        // times the store's map was grown after MDB_MAP_FULL
+  storage::Txn::Counts written;  // by the batches that committed
   bool stalled = false;          // the last commit attempt failed; retrying with backoff
   std::string stall_reason;
 };
@@ -70,6 +66,9 @@ class Writer {
 
   // Queues a command. `done` may be empty. After Stop, commands fail with Unavailable.
   void Submit(Command command, Done done);
+  // Queues commands together, in order, with one wake-up: they share a batch (one transaction,
+  // one fsync) as far as max_batch allows. dones[i] may be empty. REQUIRES: equal sizes.
+  void SubmitAll(std::vector<Command> commands, std::vector<Done> dones);
   // Submits and waits for the outcome.
   absl::Status SubmitAndWait(Command command);
   void Stop();
@@ -107,6 +106,15 @@ class Writer {
   // After a failed attempt: grows the map or sleeps with backoff. False when stopping and the
   // failures go on: the caller gives up.
   bool RecoverFromStorageFailure(const absl::Status& status, int failures);
+  // True when `status` is a full map and the map was grown: try again at once.
+  bool GrowMapIfFull(const absl::Status& status);
+  // Counts a failed commit and remembers why (WriterStats).
+  void CountFailure(const absl::Status& status);
+  // After a commit failed for the machine's sake: answers every command of the batch that
+  // brings new work (IsNewWork in writer.cc) with Unavailable and the reason, now, and takes
+  // it out of the batch. Returns how many commands are left to retry.
+  size_t RefuseNewWork(std::vector<Pending>& batch, std::vector<bool>& refused,
+                       const absl::Status& status);
   void Quarantine(const std::string& id, const absl::Status& cause);
 
   storage::Env& env_;
@@ -128,8 +136,12 @@ class Writer {
   uint64_t commit_failures_ = 0;
   uint64_t quarantined_ = 0;
   uint64_t map_grows_ = 0;
+  storage::Txn::Counts written_;
   std::string stall_reason_;
   std::atomic<bool> stalled_{false};
+  // The decoded executions kept between batches (transitions.h, LiveCache); writer thread only.
+  std::shared_ptr<LiveCache> live_;
+  const int64_t opened_ms_;  // the clock when the engine opened (TransitionEnv::opened_ms)
   // Executions quarantined by this writer: their commands are refused without loading them.
   absl::flat_hash_set<std::string> quarantined_ids_;
   std::thread thread_;

@@ -9,7 +9,8 @@
 // descriptor but its result pipe first, and resets the signal state, so a terminal's Ctrl-C or
 // a SIGTERM meant for the engine cannot reach the engine's handlers through it; it is killed
 // if the thread that forked it dies (PR_SET_PDEATHSIG), so it never outlives a killed engine.
-// glibc makes malloc safe to use after fork in a threaded process; libjq keeps no lock.
+// glibc makes malloc safe to use after fork in a threaded process (and ForkGuard does the same
+// for ASan's allocator in sanitizer builds); libjq keeps no lock.
 //
 // The budgets: the parent reads the result until the wall-clock deadline, then SIGKILLs the
 // child (RLIMIT_CPU is set too, as a backstop). Memory: RLIMIT_AS is set to what the child
@@ -40,9 +41,14 @@
 #include <vector>
 
 #include "common/check.h"
+#include "common/fork_guard.h"
 #include "stdlib/builtin_impls.h"
 #include "stdlib/jq.h"
 #include "value/value_codec.h"
+
+#ifdef WEFT_ASAN_ALLOCATOR
+#include <sanitizer/common_interface_defs.h>
+#endif
 
 namespace weft::stdlib {
 namespace {
@@ -94,12 +100,16 @@ char g_fault_stack[64 * 1024];
 
 size_t Growth(size_t now, size_t before) { return now > before ? now - before : 0; }
 
-void OnFault(int sig) {
+void ExitIfPastTheBudget() {
   const MemoryUse now = ReadMemoryUse(g_page_size);
   if (Growth(now.address_space, g_inherited.address_space) >= g_budget_bytes / 4 ||
       Growth(now.resident, g_inherited.resident) >= g_budget_bytes / 4) {
     _exit(kExitNoMemory);
   }
+}
+
+void OnFault(int sig) {
+  ExitIfPastTheBudget();
   raise(sig);  // SA_RESETHAND restored the default action
 }
 
@@ -113,6 +123,12 @@ void CatchFaults() {
   action.sa_flags = SA_ONSTACK | SA_RESETHAND;
   sigemptyset(&action.sa_mask);
   for (int sig : {SIGSEGV, SIGBUS, SIGABRT}) sigaction(sig, &action, nullptr);
+#ifdef WEFT_ASAN_ALLOCATOR
+  // In a sanitizer build, an mmap that RLIMIT_AS refuses to ASan's own bookkeeping (its stack
+  // depot, a large chunk's mapping) ends the process through the runtime's Die() with status
+  // 1, not through a signal; the same rule tells it from a crash.
+  __sanitizer_set_death_callback(ExitIfPastTheBudget);
+#endif
 }
 
 void SetLimit(int resource, rlim_t value) {
@@ -255,7 +271,9 @@ JqResult RunJq(const Value& query, const Value& input, const JqBudget& budget) {
   WEFT_CHECK_MSG(pipe2(fds, O_CLOEXEC) == 0, "jq(): pipe2 failed");
   const absl::Time deadline = absl::Now() + budget.time;
   const pid_t parent = getpid();
+  ForkGuard guard;
   const pid_t pid = fork();
+  guard.Release();
   if (pid == 0) {
     close(fds[0]);
     ChildMain(fds[1], parent, query, input, budget);

@@ -86,4 +86,26 @@ std::string WaitKey(std::string_view id, uint64_t wait_id) {
   return Join({id, kSep, BigEndian64(wait_id)});
 }
 
+std::string TypeIndexPrefix(std::string_view workflow) {
+  return workflow.empty() ? std::string() : Join({workflow, kSep});
+}
+std::string SearchKey(std::string_view prefix, uint8_t status, int64_t created_ms,
+                      std::string_view id) {
+  return Join({prefix, std::string(1, static_cast<char>(status)),
+               BigEndian64(static_cast<uint64_t>(created_ms < 0 ? 0 : created_ms)), id});
+}
+std::string CorrelationPrefix(std::string_view correlation_id) {
+  return Join({correlation_id, kSep});
+}
+std::string CorrelationKey(std::string_view correlation_id, std::string_view id) {
+  return Join({correlation_id, kSep, id});
+}
+std::string IdempotencyPrefix(std::string_view workflow, std::string_view key) {
+  return Join({workflow, kSep, key, kSep});
+}
+std::string IdempotencyKey(std::string_view workflow, std::string_view key,
+                           std::string_view id) {
+  return Join({workflow, kSep, key, kSep, id});
+}
+
 }  // namespace weft::storage

@@ -44,6 +44,20 @@ std::optional<TimerKeyParts> ParseTimerKey(std::string_view key);
 std::string WaitPrefix(std::string_view execution_id);
 std::string WaitKey(std::string_view execution_id, uint64_t wait_id);
 
+// Search indexes (format 6, storage/search_index.h).
+// by_type: workflow \0 status(u8) created ms(u64 BE) execution id
+std::string TypeIndexPrefix(std::string_view workflow);  // "" for by_start
+// by_start (workflow_prefix empty) or by_type: [prefix] status created id
+std::string SearchKey(std::string_view workflow_prefix, uint8_t status, int64_t created_ms,
+                      std::string_view execution_id);
+// by_correlation: correlation id \0 execution id
+std::string CorrelationPrefix(std::string_view correlation_id);
+std::string CorrelationKey(std::string_view correlation_id, std::string_view execution_id);
+// by_idempotency: workflow \0 key \0 execution id
+std::string IdempotencyPrefix(std::string_view workflow, std::string_view key);
+std::string IdempotencyKey(std::string_view workflow, std::string_view key,
+                           std::string_view execution_id);
+
 // meta keys. `checksum` names the checksum algorithm of records ("crc32c"); it is present
 // exactly when the format is kChecksumFormat or later, so a damaged format number is caught.
 inline constexpr std::string_view kMetaFormatVersion = "format_version";
@@ -56,9 +70,23 @@ inline constexpr std::string_view kChecksumAlgorithm = "crc32c";
 // Format 2 (fibers, timers, waits) cannot continue format 1's executions: their checkpoints
 // hold a single frame. Opening a format 1 store fails with a message saying so.
 // Format 3: every record value ends with its CRC32C (lmdb.h, SealRecord).
-inline constexpr uint32_t kStoreFormat = 3;
+// Format 4: wait records are typed (wait_record.fbs), no longer Weft values.
+// Format 5: the `schedules` table (schedule_record.fbs), whose next slots are timers of kind
+// TimerKind::kSchedule.
+// Format 6: the `taskdefs` table (Conductor task definitions, storage/taskdefs.h); a version
+// record may carry the WorkflowDef it was registered from and be retired (version_record.fbs).
+// Format 6: the search indexes by_type, by_start, by_correlation and by_idempotency, and the
+// execution record's correlation id, priority and idempotency key (storage/search_index.h).
+// Format 6: the program hash once per execution, in the `executions` row; the `sources`
+// table, the .wf source of each deployed bytecode (for `weft graph`).
+inline constexpr uint32_t kStoreFormat = 6;
 inline constexpr uint32_t kMinStoreFormat = 2;
 inline constexpr uint32_t kChecksumFormat = 3;
+inline constexpr uint32_t kTypedWaitsFormat = 4;
+inline constexpr uint32_t kSchedulesFormat = 5;
+inline constexpr uint32_t kTaskDefsFormat = 6;
+inline constexpr uint32_t kSearchIndexFormat = 6;
+inline constexpr uint32_t kSourcesFormat = 6;
 
 }  // namespace weft::storage
 

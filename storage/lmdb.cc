@@ -5,6 +5,8 @@
 
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -66,6 +68,13 @@ std::string TableOp(std::string_view verb, Table t) {
   return absl::StrCat(ToAbsl(verb), " table `", ToAbsl(TableName(t)), "`");
 }
 
+// LmdbStatus for an operation on table `t`, naming it only on failure: the hot path of every
+// put and get builds no string.
+absl::Status TableStatus(int rc, std::string_view verb, Table t) {
+  if (rc == 0) return absl::OkStatus();
+  return LmdbStatus(rc, TableOp(verb, t));
+}
+
 void StoreCrc(char* out, uint32_t crc) {
   for (int i = 0; i < 4; ++i) out[i] = static_cast<char>(crc >> (8 * i));
 }
@@ -76,6 +85,19 @@ uint32_t LoadCrc(const char* in) {
 }
 uint32_t RecordCrc(std::string_view key, std::string_view value) {
   return Crc32cExtend(Crc32c(key), value);
+}
+
+// Below this much free space on the store's file system, a commit's I/O error is the disk
+// being full (see Txn::Commit).
+constexpr uint64_t kDiskFullBelowBytes = 1 << 20;
+
+// Whether the file system holding `path` has (nearly) no room left for this process: blocks
+// free to unprivileged users, or to root when running as root (who may use the reserve).
+bool DiskIsFull(const std::string& path) {
+  struct statvfs fs;
+  if (statvfs(path.c_str(), &fs) != 0) return false;
+  const uint64_t blocks = geteuid() == 0 ? fs.f_bfree : fs.f_bavail;
+  return blocks * fs.f_frsize < kDiskFullBelowBytes;
 }
 
 // Creates the environment handle and maps the file, halving the map while the address space
@@ -390,7 +412,7 @@ absl::StatusOr<Txn> Txn::BeginWrite(const Env& env) {
 }
 
 Txn::Txn(Txn&& other) noexcept
-    : env_(other.env_), txn_(other.txn_), checksums_(other.checksums_) {
+    : env_(other.env_), txn_(other.txn_), checksums_(other.checksums_), counts_(other.counts_) {
   other.txn_ = nullptr;
 }
 
@@ -400,6 +422,7 @@ Txn& Txn::operator=(Txn&& other) noexcept {
     env_ = other.env_;
     txn_ = other.txn_;
     checksums_ = other.checksums_;
+    counts_ = other.counts_;
     other.txn_ = nullptr;
   }
   return *this;
@@ -419,7 +442,11 @@ absl::Status Txn::Commit() {
   int rc = mdb_txn_commit(txn_);
   txn_ = nullptr;  // LMDB frees the handle whether or not the commit succeeded
   env_->TxnEnded();
-  return LmdbStatus(rc, "commit");
+  // LMDB reports a write cut short as EIO ("short write, filesystem full?"): that is how a disk
+  // that fills during a commit shows. With no room left on the store's file system, it is the
+  // full disk, and is reported so (IsDiskFull), not as a damaged disk.
+  if (rc == EIO && DiskIsFull(env_->path())) rc = ENOSPC;
+  return LmdbStatus(rc, rc == 0 ? "" : absl::StrCat("commit to the store `", env_->path(), "`"));
 }
 
 bool Txn::Sealed(Table t) const {
@@ -430,23 +457,25 @@ absl::StatusOr<std::optional<std::string_view>> Txn::Get(Table t, std::string_vi
   MDB_val k = ToVal(key), v;
   int rc = mdb_get(txn_, env_->dbi(t), &k, &v);
   if (rc == MDB_NOTFOUND) return std::optional<std::string_view>();
-  if (rc != 0) return LmdbStatus(rc, TableOp("read", t));
+  if (rc != 0) return TableStatus(rc, "read", t);
   if (!Sealed(t)) return std::optional<std::string_view>(FromVal(v));
   WEFT_ASSIGN_OR_RETURN(std::string_view value, UnsealRecord(t, key, FromVal(v)));
   return std::optional<std::string_view>(value);
 }
 
 absl::Status Txn::Put(Table t, std::string_view key, std::string_view value) {
+  ++counts_.puts;
+  counts_.bytes += key.size() + value.size();
   MDB_val k = ToVal(key);
   if (!Sealed(t)) {
     MDB_val v = ToVal(value);
-    return LmdbStatus(mdb_put(txn_, env_->dbi(t), &k, &v, 0), TableOp("write", t));
+    return TableStatus(mdb_put(txn_, env_->dbi(t), &k, &v, 0), "write", t);
   }
   // Reserve the room and write value and checksum into it: no copy of a large checkpoint.
   const uint32_t crc = RecordCrc(key, value);
   MDB_val v{value.size() + 4, nullptr};
   if (int rc = mdb_put(txn_, env_->dbi(t), &k, &v, MDB_RESERVE); rc != 0) {
-    return LmdbStatus(rc, TableOp("write", t));
+    return TableStatus(rc, "write", t);
   }
   char* out = static_cast<char*>(v.mv_data);
   if (!value.empty()) std::memcpy(out, value.data(), value.size());
@@ -455,10 +484,11 @@ absl::Status Txn::Put(Table t, std::string_view key, std::string_view value) {
 }
 
 absl::Status Txn::Delete(Table t, std::string_view key) {
+  ++counts_.deletes;
   MDB_val k = ToVal(key);
   int rc = mdb_del(txn_, env_->dbi(t), &k, nullptr);
   if (rc == MDB_NOTFOUND) return absl::OkStatus();
-  return LmdbStatus(rc, TableOp("delete from", t));
+  return TableStatus(rc, "delete from", t);
 }
 
 absl::Status Txn::ScanPrefix(Table t, std::string_view prefix, const Visitor& visit,
@@ -474,7 +504,7 @@ absl::Status Txn::Scan(Table t, std::string_view prefix, const Visitor& visit, b
                        bool check) const {
   MDB_cursor* cursor = nullptr;
   if (int rc = mdb_cursor_open(txn_, env_->dbi(t), &cursor); rc != 0) {
-    return LmdbStatus(rc, TableOp("scan", t));
+    return TableStatus(rc, "scan", t);
   }
   std::unique_ptr<MDB_cursor, void (*)(MDB_cursor*)> guard(cursor, mdb_cursor_close);
   MDB_val k, v;
@@ -505,7 +535,7 @@ absl::Status Txn::Scan(Table t, std::string_view prefix, const Visitor& visit, b
     if (!visit(key, value)) break;
     rc = mdb_cursor_get(cursor, &k, &v, step);
   }
-  if (rc != 0 && rc != MDB_NOTFOUND) return LmdbStatus(rc, TableOp("scan", t));
+  if (rc != 0 && rc != MDB_NOTFOUND) return TableStatus(rc, "scan", t);
   return absl::OkStatus();
 }
 

@@ -161,6 +161,14 @@ class Txn {
   // Whether the records this transaction sees carry checksums (format 3 on).
   bool checksums() const { return checksums_; }
 
+  // What this transaction has written so far (for the engine's cost accounting).
+  struct Counts {
+    uint64_t puts = 0;
+    uint64_t deletes = 0;
+    uint64_t bytes = 0;  // keys and values put, before checksums
+  };
+  const Counts& counts() const { return counts_; }
+
  private:
   static absl::StatusOr<Txn> Begin(const Env& env, unsigned flags);
   Txn(const Env* env, MDB_txn* txn, bool checksums)
@@ -173,6 +181,7 @@ class Txn {
   // Whether this transaction's snapshot has checksums: as the Env's format says, except that a
   // reader of a format-2 store sees them once another process has upgraded it.
   bool checksums_ = false;
+  Counts counts_;
 };
 
 // The stored form of a record: `value` then CRC32C(key ‖ value), 4 bytes little-endian.

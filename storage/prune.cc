@@ -10,6 +10,7 @@
 #include "common/strings.h"
 #include "storage/keys.h"
 #include "storage/records.h"
+#include "storage/search_index.h"
 
 namespace weft::storage {
 namespace {
@@ -151,6 +152,7 @@ absl::StatusOr<uint64_t> DeleteExecutions(Txn& txn, const std::vector<std::strin
       WEFT_ASSIGN_OR_RETURN(auto present, txn.Get(Table::kByStatus, StatusKey(s, id)));
       if (present) WEFT_RETURN_IF_ERROR(del(Table::kByStatus, StatusKey(s, id)));
     }
+    WEFT_RETURN_IF_ERROR(DropSearchEntries(txn, id, *row));
     WEFT_ASSIGN_OR_RETURN(auto state, txn.Get(Table::kExecState, id));
     if (state) WEFT_RETURN_IF_ERROR(del(Table::kExecState, id));
     WEFT_RETURN_IF_ERROR(del(Table::kExecutions, id));
@@ -161,7 +163,10 @@ absl::StatusOr<uint64_t> DeleteExecutions(Txn& txn, const std::vector<std::strin
   WEFT_RETURN_IF_ERROR(
       txn.ScanStored(Table::kTimers, "", [&](std::string_view key, std::string_view) {
         std::optional<TimerKeyParts> parts = ParseTimerKey(key);
-        if (parts && gone.contains(parts->execution_id)) timers.emplace_back(key);
+        if (parts && gone.contains(parts->execution_id) &&
+            parts->kind != static_cast<uint8_t>(TimerKind::kSchedule)) {
+          timers.emplace_back(key);
+        }
         return true;
       }));
   for (const std::string& key : timers) WEFT_RETURN_IF_ERROR(del(Table::kTimers, key));

@@ -39,7 +39,7 @@ absl::StatusOr<bool> IsPrunable(const Txn& txn, std::string_view id, int64_t end
 
 // Deletes each execution and every row it owns, in the caller's write transaction:
 // executions, exec_state, history, exec_tasks and each of its tasks (with any queue entry),
-// waits, timers and its by_status row. An absent id is skipped. Returns how many rows went.
+// waits, timers, its by_status row and its search entries (search_index.h). An absent id is skipped. Returns how many rows went.
 // The timers table is keyed by due time, so it is walked once for the whole call.
 absl::StatusOr<uint64_t> DeleteExecutions(Txn& txn, const std::vector<std::string>& ids);
 

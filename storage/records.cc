@@ -1,6 +1,10 @@
 // See records.h.
 #include "storage/records.h"
 
+#include <algorithm>
+#include <memory>
+#include <span>
+
 #include "absl/strings/str_cat.h"
 #include "common/aligned_bytes.h"
 #include "common/strings.h"
@@ -8,9 +12,32 @@
 #include "execution_record_generated.h"
 #include "flatbuffers/flatbuffers.h"
 #include "history_record_generated.h"
+#include "schedule_record_generated.h"
 #include "task_record_generated.h"
 #include "value/value_codec.h"
 #include "version_record_generated.h"
+#include "wait_record_generated.h"
+#include "storage/keys.h"
+
+namespace weft {
+
+// The task status byte is the task record's (task_record.fbs), so its names live here.
+std::string_view TaskStatusName(TaskStatus status) {
+  switch (status) {
+    case TaskStatus::kScheduled: return "SCHEDULED";
+    case TaskStatus::kCompleted: return "COMPLETED";
+    case TaskStatus::kFailed: return "FAILED";
+    case TaskStatus::kCanceled: return "CANCELED";
+    case TaskStatus::kInProgress: return "IN_PROGRESS";
+  }
+  return "UNKNOWN";
+}
+
+bool IsTaskOpen(TaskStatus status) {
+  return status == TaskStatus::kScheduled || status == TaskStatus::kInProgress;
+}
+
+}  // namespace weft
 
 namespace weft::storage {
 namespace {
@@ -25,10 +52,24 @@ std::string Finish(flatbuffers::FlatBufferBuilder& fbb) {
   return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
 }
 
+// A value as a record's blob. Null is no blob at all (BlobValue reads an absent blob as null):
+// most outputs and errors are null, and encoding nothing costs nothing.
 flatbuffers::Offset<flatbuffers::Vector<uint8_t>> ValueBlob(flatbuffers::FlatBufferBuilder& fbb,
                                                            const Value& v) {
-  std::vector<uint8_t> bytes = EncodeValue(v);
-  return fbb.CreateVector(bytes);
+  if (v.is_null()) return 0;
+  std::span<const uint8_t> bytes = EncodeValueInPlace(v);
+  return fbb.CreateVector(bytes.data(), bytes.size());
+}
+
+// One warm record builder per thread, cleared for each record: records are encoded on every
+// transition. One that grew past 64 KiB (a big checkpoint) is dropped at the next call.
+flatbuffers::FlatBufferBuilder& WarmBuilder() {
+  constexpr size_t kKeepBelow = 64 * 1024;
+  thread_local std::unique_ptr<flatbuffers::FlatBufferBuilder> fbb;
+  if (fbb != nullptr && fbb->GetSize() >= kKeepBelow) fbb.reset();
+  if (fbb == nullptr) fbb = std::make_unique<flatbuffers::FlatBufferBuilder>(1024);
+  fbb->Clear();
+  return *fbb;
 }
 
 absl::StatusOr<Value> BlobValue(const flatbuffers::Vector<uint8_t>* blob, std::string_view what) {
@@ -65,10 +106,13 @@ std::string_view HistoryTypeName(HistoryType type) {
 }
 
 std::string EncodeVersion(const VersionRow& row) {
-  flatbuffers::FlatBufferBuilder fbb(128);
+  flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
   auto hash = fbb.CreateString(row.hash);
   auto source = fbb.CreateString(row.source_file);
-  fbb.Finish(fb::CreateVersionRecord(fbb, row.version, hash, row.deployed_at_ms, source),
+  flatbuffers::Offset<flatbuffers::String> definition;
+  if (!row.definition.empty()) definition = fbb.CreateString(row.definition);
+  fbb.Finish(fb::CreateVersionRecord(fbb, row.version, hash, row.deployed_at_ms, source,
+                                     definition, row.retired),
              fb::VersionRecordIdentifier());
   return Finish(fbb);
 }
@@ -76,23 +120,27 @@ std::string EncodeVersion(const VersionRow& row) {
 absl::StatusOr<VersionRow> DecodeVersion(std::string_view bytes) {
   return WithRoot<fb::VersionRecord>(bytes, fb::VersionRecordIdentifier(), "version",
                                 [&](const fb::VersionRecord* r) -> absl::StatusOr<VersionRow> {
-    return VersionRow{r->version(), Str(r->hash()), r->deployed_at_ms(), Str(r->source_file())};
+    return VersionRow{r->version(),          Str(r->hash()),       r->deployed_at_ms(),
+                      Str(r->source_file()), Str(r->definition()), r->retired()};
   });
 }
 
 std::string EncodeExecution(const ExecutionRow& row) {
   const ExecutionInfo& info = row.info;
-  flatbuffers::FlatBufferBuilder fbb(256);
+  flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
   auto workflow = fbb.CreateString(info.workflow);
   auto hash = fbb.CreateString(info.hash);
   auto input = ValueBlob(fbb, info.input);
   auto output = ValueBlob(fbb, info.output);
   auto error = ValueBlob(fbb, info.error);
   auto parent = fbb.CreateString(info.parent_id);
+  auto correlation = info.correlation_id.empty() ? 0 : fbb.CreateString(info.correlation_id);
+  auto idempotency = info.idempotency_key.empty() ? 0 : fbb.CreateString(info.idempotency_key);
   fbb.Finish(fb::CreateExecutionRecord(fbb, workflow, info.version, hash, input,
                                        static_cast<uint8_t>(info.status), output, error,
                                        info.created_ms, info.updated_ms, info.ended_ms, parent,
-                                       row.parent_wait, row.child_depth),
+                                       row.parent_wait, row.child_depth, correlation,
+                                       info.priority, idempotency),
              fb::ExecutionRecordIdentifier());
   return Finish(fbb);
 }
@@ -124,16 +172,22 @@ absl::StatusOr<ExecutionRow> DecodeExecution(std::string_view bytes) {
     info.parent_id = Str(r->parent_id());
     row.parent_wait = r->parent_wait();
     row.child_depth = r->child_depth();
+    info.correlation_id = Str(r->correlation_id());
+    info.priority = r->priority();
+    info.idempotency_key = Str(r->idempotency_key());
     return row;
   });
 }
 
 std::string EncodeExecState(const ExecStateRow& row) {
-  flatbuffers::FlatBufferBuilder fbb(row.checkpoint.size() + 96);
+  flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
   auto checkpoint = fbb.CreateVector(reinterpret_cast<const uint8_t*>(row.checkpoint.data()),
                                      row.checkpoint.size());
   auto waiting = fbb.CreateString(row.waiting_task);
-  auto hash = fbb.CreateString(row.program_hash);
+  // Format 6 on, the pinned hash is only in the `executions` row (kept when a caller still
+  // sets it, which only tests of older layouts do).
+  flatbuffers::Offset<flatbuffers::String> hash;
+  if (!row.program_hash.empty()) hash = fbb.CreateString(row.program_hash);
   flatbuffers::Offset<flatbuffers::Vector<uint8_t>> retry;
   if (!row.retry_checkpoint.empty()) {
     retry = fbb.CreateVector(reinterpret_cast<const uint8_t*>(row.retry_checkpoint.data()),
@@ -168,7 +222,7 @@ absl::StatusOr<ExecStateRow> DecodeExecState(std::string_view bytes) {
 
 std::string EncodeTask(const TaskRow& row) {
   const TaskInfo& t = row.info;
-  flatbuffers::FlatBufferBuilder fbb(256);
+  flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
   auto exec = fbb.CreateString(t.execution_id);
   auto type = fbb.CreateString(t.type);
   auto input = ValueBlob(fbb, t.input);
@@ -178,7 +232,8 @@ std::string EncodeTask(const TaskRow& row) {
   fbb.Finish(fb::CreateTaskRecord(fbb, exec, type, input, t.attempt,
                                   static_cast<uint8_t>(t.status), worker, t.scheduled_ms,
                                   t.started_ms, t.ended_ms, output, error, row.seq,
-                                  row.wait_id),
+                                  row.wait_id, t.delivery, t.lease_expires_ms,
+                                  static_cast<uint8_t>(row.delivery_kind)),
              fb::TaskRecordIdentifier());
   return Finish(fbb);
 }
@@ -191,7 +246,7 @@ absl::StatusOr<TaskRow> DecodeTask(std::string_view bytes) {
     t.execution_id = Str(r->execution_id());
     t.type = Str(r->type());
     t.attempt = r->attempt();
-    if (r->status() > static_cast<uint8_t>(TaskStatus::kCanceled)) {
+    if (r->status() > static_cast<uint8_t>(TaskStatus::kInProgress)) {
       return absl::DataLossError("corrupt task record: unknown status");
     }
     t.status = static_cast<TaskStatus>(r->status());
@@ -210,12 +265,18 @@ absl::StatusOr<TaskRow> DecodeTask(std::string_view bytes) {
     t.error = *std::move(error);
     row.seq = r->seq();
     row.wait_id = r->wait_id();
+    t.delivery = r->delivery();
+    t.lease_expires_ms = r->lease_expires_ms();
+    if (r->delivery_kind() > static_cast<uint8_t>(DeliveryKind::kExternal)) {
+      return absl::DataLossError("corrupt task record: unknown delivery kind");
+    }
+    row.delivery_kind = static_cast<DeliveryKind>(r->delivery_kind());
     return row;
   });
 }
 
 std::string EncodeHistory(const HistoryRow& row) {
-  flatbuffers::FlatBufferBuilder fbb(128);
+  flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
   auto task = fbb.CreateString(row.task_id);
   auto details = ValueBlob(fbb, row.details);
   fbb.Finish(fb::CreateHistoryRecord(fbb, row.time_ms, static_cast<uint8_t>(row.type), task,
@@ -239,6 +300,195 @@ absl::StatusOr<HistoryRow> DecodeHistory(std::string_view bytes) {
     row.details = *std::move(details);
     return row;
   });
+}
+
+std::string EncodeWait(const WaitRow& row) {
+  flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
+  auto type = row.task_type.empty() ? 0 : fbb.CreateString(row.task_type);
+  flatbuffers::Offset<flatbuffers::Vector<uint8_t>> input, policy;
+  if (!row.input.is_null()) input = ValueBlob(fbb, row.input);
+  if (!row.policy.is_null()) policy = ValueBlob(fbb, row.policy);
+  auto task_id = row.task_id.empty() ? 0 : fbb.CreateString(row.task_id);
+  auto signal = row.signal.empty() ? 0 : fbb.CreateString(row.signal);
+  auto child = row.child_id.empty() ? 0 : fbb.CreateString(row.child_id);
+  auto workflow = row.workflow.empty() ? 0 : fbb.CreateString(row.workflow);
+  fb::WaitRecordBuilder b(fbb);
+  b.add_kind(static_cast<fb::WaitKind>(row.kind));
+  if (!type.IsNull()) b.add_task_type(type);
+  if (!input.IsNull()) b.add_input(input);
+  if (!policy.IsNull()) b.add_policy(policy);
+  b.add_first_ms(row.first_ms);
+  b.add_first_attempt(row.first_attempt);
+  b.add_compensation(row.compensation);
+  if (!task_id.IsNull()) b.add_task_id(task_id);
+  b.add_attempt(row.attempt);
+  b.add_held_attempt(row.held_attempt);
+  b.add_retry_due(row.retry_due);
+  b.add_attempt_due(row.attempt_due);
+  b.add_schedule_due(row.schedule_due);
+  b.add_due_ms(row.due_ms);
+  if (!signal.IsNull()) b.add_signal(signal);
+  b.add_timeout_due(row.timeout_due);
+  if (!child.IsNull()) b.add_child_id(child);
+  if (!workflow.IsNull()) b.add_workflow(workflow);
+  fbb.Finish(b.Finish(), fb::WaitRecordIdentifier());
+  return Finish(fbb);
+}
+
+absl::StatusOr<WaitRow> DecodeWait(std::string_view bytes) {
+  return WithRoot<fb::WaitRecord>(bytes, fb::WaitRecordIdentifier(), "wait",
+                                  [&](const fb::WaitRecord* r) -> absl::StatusOr<WaitRow> {
+    WaitRow row;
+    const auto kind = static_cast<uint8_t>(r->kind());
+    if (kind < static_cast<uint8_t>(WaitKind::kTask) ||
+        kind > static_cast<uint8_t>(WaitKind::kChild)) {
+      return absl::DataLossError("corrupt wait record: unknown kind");
+    }
+    row.kind = static_cast<WaitKind>(kind);
+    row.task_type = Str(r->task_type());
+    auto input = BlobValue(r->input(), "wait input");
+    if (!input.ok()) return input.status();
+    auto policy = BlobValue(r->policy(), "wait policy");
+    if (!policy.ok()) return policy.status();
+    row.input = *std::move(input);
+    row.policy = *std::move(policy);
+    row.first_ms = r->first_ms();
+    row.first_attempt = r->first_attempt();
+    row.compensation = r->compensation();
+    row.task_id = Str(r->task_id());
+    row.attempt = r->attempt();
+    row.held_attempt = r->held_attempt();
+    row.retry_due = r->retry_due();
+    row.attempt_due = r->attempt_due();
+    row.schedule_due = r->schedule_due();
+    row.due_ms = r->due_ms();
+    row.signal = Str(r->signal());
+    row.timeout_due = r->timeout_due();
+    row.child_id = Str(r->child_id());
+    row.workflow = Str(r->workflow());
+    return row;
+  });
+}
+
+std::string EncodeSchedule(const Schedule& row) {
+  flatbuffers::FlatBufferBuilder fbb(256);
+  auto workflow = fbb.CreateString(row.workflow);
+  flatbuffers::Offset<flatbuffers::Vector<uint8_t>> input;
+  if (!row.input.is_null()) input = ValueBlob(fbb, row.input);
+  auto cron = fbb.CreateString(row.cron);
+  auto zone = fbb.CreateString(row.zone);
+  auto last_id = row.last_execution_id.empty() ? 0 : fbb.CreateString(row.last_execution_id);
+  auto last_error = row.last_error.empty() ? 0 : fbb.CreateString(row.last_error);
+  fb::ScheduleRecordBuilder b(fbb);
+  b.add_workflow(workflow);
+  b.add_version(row.version);
+  if (!input.IsNull()) b.add_input(input);
+  b.add_cron(cron);
+  b.add_zone(zone);
+  b.add_start_ms(row.start_ms);
+  b.add_end_ms(row.end_ms);
+  b.add_paused(row.paused);
+  b.add_catch_up(static_cast<uint8_t>(row.catch_up));
+  b.add_overlap(static_cast<uint8_t>(row.overlap));
+  b.add_created_ms(row.created_ms);
+  b.add_updated_ms(row.updated_ms);
+  b.add_next_ms(row.next_ms);
+  b.add_last_slot_ms(row.last_slot_ms);
+  if (!last_id.IsNull()) b.add_last_execution_id(last_id);
+  b.add_runs(row.runs);
+  b.add_skipped(row.skipped);
+  if (!last_error.IsNull()) b.add_last_error(last_error);
+  fbb.Finish(b.Finish(), fb::ScheduleRecordIdentifier());
+  return Finish(fbb);
+}
+
+absl::StatusOr<Schedule> DecodeSchedule(std::string_view bytes) {
+  return WithRoot<fb::ScheduleRecord>(bytes, fb::ScheduleRecordIdentifier(), "schedule",
+                                      [&](const fb::ScheduleRecord* r) -> absl::StatusOr<Schedule> {
+    if (r->catch_up() > static_cast<uint8_t>(CatchUpPolicy::kRunAll) ||
+        r->overlap() > static_cast<uint8_t>(OverlapPolicy::kSkip)) {
+      return absl::DataLossError("corrupt schedule record: unknown policy");
+    }
+    Schedule row;
+    row.workflow = Str(r->workflow());
+    row.version = r->version();
+    auto input = BlobValue(r->input(), "schedule input");
+    if (!input.ok()) return input.status();
+    row.input = *std::move(input);
+    row.cron = Str(r->cron());
+    row.zone = Str(r->zone());
+    row.start_ms = r->start_ms();
+    row.end_ms = r->end_ms();
+    row.paused = r->paused();
+    row.catch_up = static_cast<CatchUpPolicy>(r->catch_up());
+    row.overlap = static_cast<OverlapPolicy>(r->overlap());
+    row.created_ms = r->created_ms();
+    row.updated_ms = r->updated_ms();
+    row.next_ms = r->next_ms();
+    row.last_slot_ms = r->last_slot_ms();
+    row.last_execution_id = Str(r->last_execution_id());
+    row.runs = r->runs();
+    row.skipped = r->skipped();
+    row.last_error = Str(r->last_error());
+    return row;
+  });
+}
+
+absl::StatusOr<WaitRow> DecodeLegacyWait(std::string_view bytes) {
+  absl::StatusOr<Value> v =
+      DecodeValue(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+  if (!v.ok() || !v->is_object()) return absl::DataLossError("corrupt wait record");
+  const Object& o = v->as_object();
+  auto get = [&](const char* key) -> Value {
+    const Value* f = o.Find(key);
+    return f == nullptr ? Value() : *f;
+  };
+  auto str = [&](const char* key) {
+    Value f = get(key);
+    return f.is_string() ? f.as_string() : std::string();
+  };
+  auto num = [&](const char* key) -> int64_t {
+    Value f = get(key);
+    return f.is_int() ? f.as_int() : 0;
+  };
+  WaitRow row;
+  const std::string kind = str("kind");
+  if (kind == "task") {
+    row.kind = WaitKind::kTask;
+  } else if (kind == "held") {
+    row.kind = WaitKind::kHeld;
+  } else if (kind == "timer") {
+    row.kind = WaitKind::kTimer;
+  } else if (kind == "signal") {
+    row.kind = WaitKind::kSignal;
+  } else if (kind == "child") {
+    row.kind = WaitKind::kChild;
+  } else {
+    return absl::DataLossError(absl::StrCat("corrupt wait record: unknown kind `", kind, "`"));
+  }
+  row.task_type = str("type");
+  row.input = get("input");
+  row.policy = get("policy");
+  row.first_ms = num("first_ms");
+  row.first_attempt = static_cast<uint32_t>(std::max<int64_t>(1, num("first_attempt")));
+  const Value compensation = get("compensation");
+  row.compensation = compensation.is_bool() && compensation.as_bool();
+  row.task_id = str("task_id");
+  row.attempt = static_cast<uint32_t>(num("attempt"));
+  row.held_attempt = static_cast<uint32_t>(num("held_attempt"));
+  row.retry_due = num("retry_due");
+  row.attempt_due = num("attempt_due");
+  row.schedule_due = num("schedule_due");
+  row.due_ms = num("due_ms");
+  row.signal = str("name");
+  row.timeout_due = num("timeout_due");
+  row.child_id = str("child_id");
+  row.workflow = str("workflow");
+  return row;
+}
+
+absl::StatusOr<WaitRow> DecodeWaitOfFormat(std::string_view bytes, uint32_t format) {
+  return format >= kTypedWaitsFormat ? DecodeWait(bytes) : DecodeLegacyWait(bytes);
 }
 
 }  // namespace weft::storage

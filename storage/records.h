@@ -26,6 +26,8 @@ struct VersionRow {
   std::string hash;
   int64_t deployed_at_ms = 0;
   std::string source_file;
+  std::string definition;  // the registered Conductor WorkflowDef JSON; empty for .wf source
+  bool retired = false;    // unregistered: no new starts (format 6 on)
 };
 
 // The mutable part of a RUNNING execution.
@@ -35,7 +37,8 @@ struct ExecStateRow {
   uint32_t next_history_seq = 1;
   uint32_t next_task_seq = 1;
   int64_t updated_ms = 0;
-  std::string program_hash;  // the pinned bytecode
+  std::string program_hash;  // the pinned bytecode, in rows written before format 6 only: the
+                             // `executions` row's hash is the one to use (ExecutionInfo::hash)
   std::string retry_checkpoint;  // FAILED: the checkpoint before the failure; empty otherwise
 };
 
@@ -46,10 +49,69 @@ struct ExecutionRow {
   uint32_t child_depth = 0;  // 0 for a top-level start; the parent's depth + 1 for a child
 };
 
+// Who holds a task's current delivery, which decides what a restart does with it. Stored as a
+// byte: append only.
+enum class DeliveryKind : uint8_t {
+  kNone = 0,       // not out with a worker
+  kInProcess = 1,  // the engine's own worker pool (and the command workers it runs): the
+                   // delivery dies with the process, so a restart hands the task out at once
+  kExternal = 2,   // taken with PollTask: the worker may outlive the engine, so its lease
+                   // stands across a restart until it expires
+};
+
 struct TaskRow {
-  TaskInfo info;
+  TaskInfo info;  // info.delivery, info.lease_expires_ms: the current delivery
   uint32_t seq = 0;
   uint64_t wait_id = 0;
+  DeliveryKind delivery_kind = DeliveryKind::kNone;
+};
+
+// The kinds of durable timer (the byte in a timers key). Stored: append only.
+enum class TimerKind : uint8_t {
+  kWake = 1,              // `sleep`
+  kSignalTimeout = 2,     // `await signal(..., timeout:)`
+  kRetry = 3,             // the next attempt of a task is due
+  kAttemptTimeout = 4,    // a task attempt's `timeout`
+  kExecutionTimeout = 5,  // the workflow's `timeout`
+  kScheduleTimeout = 6,   // a task attempt not picked up within `schedule_timeout`
+  kSchedule = 7,          // a schedule's next slot: the key holds the schedule's name where the
+                          // others hold an execution id, and wait id 0 (format 5 on)
+};
+
+// The kind of a wait record (wait_record.fbs). Stored: append only.
+enum class WaitKind : uint8_t {
+  kTask = 1,    // a task attempt is scheduled or running, or its retry is due
+  kHeld = 2,    // a task held back while the execution is paused
+  kTimer = 3,   // `sleep`
+  kSignal = 4,  // `await signal(...)`
+  kChild = 5,   // an attached child execution
+};
+
+// What stands outside the VM for one open wait. The `*_due` fields name the timers the wait
+// owns (0: none); ExecutionStore puts and drops them with the record.
+struct WaitRow {
+  WaitKind kind = WaitKind::kTask;
+  // kTask, kHeld
+  std::string task_type;
+  Value input;   // kHeld, and kTask between attempts; an attempt in flight has it in its task
+  Value policy;  // the merged task policy (engine/task_policy.h)
+  int64_t first_ms = 0;
+  uint32_t first_attempt = 1;
+  bool compensation = false;
+  std::string task_id;        // kTask: the current attempt
+  uint32_t attempt = 0;       // kTask: its number
+  uint32_t held_attempt = 0;  // kHeld: the attempt to schedule on resume; 0: the first
+  int64_t retry_due = 0;      // kTask: TimerKind::kRetry
+  int64_t attempt_due = 0;    // kTask: TimerKind::kAttemptTimeout (its value: task_id)
+  int64_t schedule_due = 0;   // kTask: TimerKind::kScheduleTimeout (its value: task_id)
+  // kTimer
+  int64_t due_ms = 0;         // TimerKind::kWake
+  // kSignal
+  std::string signal;
+  int64_t timeout_due = 0;    // TimerKind::kSignalTimeout
+  // kChild
+  std::string child_id;
+  std::string workflow;
 };
 
 struct HistoryRow {
@@ -72,6 +134,19 @@ absl::StatusOr<ExecStateRow> DecodeExecState(std::string_view bytes);
 // The task id is the key: Decode leaves info.id empty.
 std::string EncodeTask(const TaskRow& row);
 absl::StatusOr<TaskRow> DecodeTask(std::string_view bytes);
+
+// Format 4 on: a WaitRecord table. DecodeLegacyWait reads the Weft-value form of formats 2 and 3
+// (for the upgrade and read-only opens of such stores).
+std::string EncodeWait(const WaitRow& row);
+absl::StatusOr<WaitRow> DecodeWait(std::string_view bytes);
+absl::StatusOr<WaitRow> DecodeLegacyWait(std::string_view bytes);
+// The wait record decoder for a store of `format`.
+absl::StatusOr<WaitRow> DecodeWaitOfFormat(std::string_view bytes, uint32_t format);
+
+// Format 5 on. The name is the key: Decode leaves it empty. A policy byte this weft does not
+// know is DataLoss.
+std::string EncodeSchedule(const Schedule& row);
+absl::StatusOr<Schedule> DecodeSchedule(std::string_view bytes);
 
 std::string EncodeHistory(const HistoryRow& row);
 absl::StatusOr<HistoryRow> DecodeHistory(std::string_view bytes);

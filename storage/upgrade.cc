@@ -1,6 +1,7 @@
 // See upgrade.h.
 #include "storage/upgrade.h"
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -9,6 +10,8 @@
 #include "common/status_macros.h"
 #include "common/strings.h"
 #include "storage/keys.h"
+#include "storage/records.h"
+#include "storage/search_index.h"
 
 namespace weft::storage {
 namespace {
@@ -63,6 +66,59 @@ absl::Status AddChecksums(Txn& txn) {
   return txn.Put(Table::kMeta, kMetaChecksum, kChecksumAlgorithm);
 }
 
+// 3 -> 4: every wait record, a Weft value with a string `kind` until now, becomes a typed
+// WaitRecord (wait_record.fbs). A record that does not decode is left as it is (and reported
+// by `weft verify` and quarantined by the engine), never dropped.
+absl::Status TypeWaits(Txn& txn) {
+  if (!txn.env().has_table(Table::kWaits)) return absl::OkStatus();
+  std::string after;
+  for (bool first = true;; first = false) {
+    std::vector<std::pair<std::string, std::string>> rows;
+    WEFT_RETURN_IF_ERROR(ReadBatch(txn, Table::kWaits, after, first, 512, rows));
+    if (rows.empty()) break;
+    for (const auto& [key, stored] : rows) {
+      absl::StatusOr<std::string_view> value = UnsealRecord(Table::kWaits, key, stored);
+      if (!value.ok()) continue;
+      absl::StatusOr<WaitRow> row = DecodeLegacyWait(*value);
+      if (!row.ok()) continue;
+      WEFT_RETURN_IF_ERROR(txn.Put(Table::kWaits, key, EncodeWait(*row)));
+    }
+    after = rows.back().first;
+  }
+  return absl::OkStatus();
+}
+
+// 4 -> 5: the `schedules` table, which RunStep creates; nothing stored changes.
+absl::Status AddSchedules(Txn&) { return absl::OkStatus(); }
+
+// 5 -> 6, the search's part: the indexes (by_type, by_start, by_correlation, by_idempotency),
+// which RunStep creates, filled from the executions stored.
+absl::Status AddSearchIndexes(Txn& txn) { return BackfillSearchIndexes(txn); }
+
+// 5 -> 6, the program hash's part: it is written once, in the `executions` row. Execution
+// state rows and EXECUTION_STARTED events written before keep their copy, which readers ignore
+// (a state row loses it when next written); nothing is rewritten.
+absl::Status HashOnce(Txn&) { return absl::OkStatus(); }
+
+// 5 -> 6, the metadata API's part: the `taskdefs` table, which RunStep creates. Nothing stored
+// changes: a version record without `definition` was deployed from .wf source, and one without
+// `retired` is live.
+absl::Status AddTaskDefs(Txn&) { return absl::OkStatus(); }
+
+// 5 -> 6, graph's part: the `sources` table, which RunStep creates. Nothing is backfilled: the
+// source of a version deployed before format 6 is not in the store (a deploy of the same file
+// stores it, RegisterSource), and drawing it says so.
+absl::Status BackfillGraphSources(Txn&) { return absl::OkStatus(); }
+
+// 5 -> 6: every feature's part of the step, each its own function.
+absl::Status ToFormat6(Txn& txn) {
+  WEFT_RETURN_IF_ERROR(HashOnce(txn));
+  WEFT_RETURN_IF_ERROR(AddTaskDefs(txn));
+  WEFT_RETURN_IF_ERROR(AddSearchIndexes(txn));
+  WEFT_RETURN_IF_ERROR(BackfillGraphSources(txn));
+  return absl::OkStatus();
+}
+
 struct Step {
   uint32_t to;
   const char* what;
@@ -70,11 +126,18 @@ struct Step {
 };
 constexpr Step kSteps[] = {
     {3, "adds a CRC32C checksum to every record", AddChecksums},
+    {4, "wait records are typed", TypeWaits},
+    {5, "adds the schedules table", AddSchedules},
+    {6, "stores the program hash once per execution, adds the taskdefs and sources tables and "
+        "the search indexes", ToFormat6},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == kStoreFormat, "a step must reach kStoreFormat");
 
 // One step in one transaction; the tables that format `step.to` adds are created in it.
-absl::Status RunStep(Env& env, const Step& step, std::vector<std::pair<Table, MDB_dbi>>& added) {
+// `install` makes each new table visible to the step's own writes (a backfill); UpgradeStore
+// takes the tables back out when the step fails (LMDB closes the handles with the transaction).
+absl::Status RunStep(Env& env, const Step& step, std::vector<std::pair<Table, MDB_dbi>>& added,
+                     const std::function<void(Table, MDB_dbi)>& install) {
   WEFT_ASSIGN_OR_RETURN(Txn txn, Txn::BeginWrite(env));
   for (size_t i = 0; i < static_cast<size_t>(Table::kCount); ++i) {
     const Table t = static_cast<Table>(i);
@@ -85,6 +148,7 @@ absl::Status RunStep(Env& env, const Step& step, std::vector<std::pair<Table, MD
       return LmdbStatus(rc, absl::StrCat("create table `", name, "`"));
     }
     added.emplace_back(t, dbi);
+    install(t, dbi);
   }
   WEFT_RETURN_IF_ERROR(step.run(txn));
   WEFT_RETURN_IF_ERROR(txn.Put(Table::kMeta, kMetaFormatVersion, BigEndian32(step.to)));
@@ -104,7 +168,13 @@ absl::Status UpgradeStore(Env& env) {
     if (step.to <= env.format()) continue;
     for (;;) {
       std::vector<std::pair<Table, MDB_dbi>> added;
-      absl::Status s = RunStep(env, step, added);
+      absl::Status s = RunStep(env, step, added, [&env](Table t, MDB_dbi dbi) {
+        env.dbis_[static_cast<size_t>(t)] = dbi;
+        env.present_.set(static_cast<size_t>(t));
+      });
+      if (!s.ok()) {
+        for (const auto& [t, dbi] : added) env.present_.reset(static_cast<size_t>(t));
+      }
       if (IsMapFull(s)) {
         // Rewriting copies every page it touches: the map may need room for both.
         WEFT_RETURN_IF_ERROR(env.GrowMap());

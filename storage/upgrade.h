@@ -3,6 +3,9 @@
 // at the old format or the new one, never between; a step that fills the map grows it and
 // starts again. Steps (docs/format/lmdb.md, "Format version"):
 //   2 -> 3  every record gets its CRC32C (every value of a kRecord table is rewritten)
+//   3 -> 4  every wait record becomes a typed WaitRecord
+//   4 -> 5  the `schedules` table is created (empty); no row changes
+//   5 -> 6  the `sources` table is created (empty); no row changes
 #ifndef WEFT_STORAGE_UPGRADE_H_
 #define WEFT_STORAGE_UPGRADE_H_
 

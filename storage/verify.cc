@@ -12,7 +12,9 @@
 #include "common/strings.h"
 #include "storage/keys.h"
 #include "storage/records.h"
+#include "storage/schedules.h"
 #include "value/value_codec.h"
+#include "weft/value.h"
 
 namespace weft::storage {
 namespace {
@@ -25,7 +27,8 @@ class Verifier {
     for (size_t i = 0; i < static_cast<size_t>(Table::kCount); ++i) {
       const Table t = static_cast<Table>(i);
       if (!txn_.env().has_table(t)) {
-        Report(t, "", "the table is missing");
+        // A table of a later format is added by the upgrade to it, not missing.
+        if (TableSinceFormat(t) <= txn_.env().format()) Report(t, "", "the table is missing");
         continue;
       }
       WEFT_RETURN_IF_ERROR(txn_.ScanStored(t, "", [&](std::string_view key,
@@ -105,16 +108,27 @@ class Verifier {
         absl::StatusOr<ExecutionRow> row = DecodeExecution(value);
         if (!Decodes(t, key, row)) return;
         Require(t, key, Table::kExecState, key, "its state is missing");
+        Require(t, key, Table::kBytecode, row->info.hash, "its bytecode is missing");
         Require(t, key, Table::kByStatus, StatusKey(static_cast<uint8_t>(row->info.status), key),
                 absl::StrCat("its status (", static_cast<int>(row->info.status),
                              ") has no row in `by_status`"));
+        if (txn_.env().has_table(Table::kByType)) {
+          const uint8_t s = static_cast<uint8_t>(row->info.status);
+          Require(t, key, Table::kByType,
+                  SearchKey(TypeIndexPrefix(row->info.workflow), s, row->info.created_ms, key),
+                  "it has no row in `by_type`");
+          Require(t, key, Table::kByStart, SearchKey("", s, row->info.created_ms, key),
+                  "it has no row in `by_start`");
+        }
         return;
       }
       case Table::kExecState: {
         absl::StatusOr<ExecStateRow> row = DecodeExecState(value);
         if (!Decodes(t, key, row)) return;
         Require(t, key, Table::kExecutions, key, "its execution is missing");
-        Require(t, key, Table::kBytecode, row->program_hash, "its bytecode is missing");
+        if (!row->program_hash.empty()) {  // a row written before format 6
+          Require(t, key, Table::kBytecode, row->program_hash, "its bytecode is missing");
+        }
         return;
       }
       case Table::kHistory:
@@ -123,10 +137,9 @@ class Verifier {
       case Table::kTasks:
         return CheckTask(key, value);
       case Table::kWaits: {
-        absl::StatusOr<weft::Value> v =
-            DecodeValue(reinterpret_cast<const uint8_t*>(value.data()), value.size());
-        if (v.ok() && !v->is_object()) v = absl::DataLossError("a wait record is not an object");
-        if (Decodes(t, key, v)) RequireExecution(t, key, key.size() - 9);
+        if (Decodes(t, key, DecodeWaitOfFormat(value, txn_.env().format()))) {
+          RequireExecution(t, key, key.size() - 9);
+        }
         return;
       }
       case Table::kTimers:
@@ -136,6 +149,51 @@ class Verifier {
         return CheckTaskIndex(t, key);
       case Table::kByStatus:
         return CheckStatusIndex(key);
+      case Table::kSchedules:
+        return CheckSchedule(key, value);
+      case Table::kTaskDefs: {
+        absl::StatusOr<Value> def = Value::FromJson(value);
+        if (!def.ok() || !def->is_object()) Report(t, key, "the TaskDef is not a JSON object");
+        return;
+      }
+      case Table::kByType:
+      case Table::kByStart:
+      case Table::kByCorrelation:
+      case Table::kByIdempotency:
+        return CheckSearchIndex(t, key);
+      case Table::kSources:
+        Require(t, key, Table::kBytecode, key, "the source of a bytecode the store does not hold");
+        return;
+    }
+  }
+
+  // A search index entry (search_index.h) names an execution that exists.
+  void CheckSearchIndex(Table t, std::string_view key) {
+    size_t id_at = std::string_view::npos;
+    if (t == Table::kByStart) {
+      id_at = 9;
+    } else if (const size_t sep = key.find('\0'); sep != std::string_view::npos) {
+      if (t == Table::kByType) id_at = sep + 10;
+      if (t == Table::kByCorrelation) id_at = sep + 1;
+      if (t == Table::kByIdempotency) {
+        const size_t second = key.find('\0', sep + 1);
+        if (second != std::string_view::npos) id_at = second + 1;
+      }
+    }
+    if (id_at == std::string_view::npos || id_at >= key.size()) {
+      Report(t, key, "the key is malformed");
+      return;
+    }
+    Require(t, key, Table::kExecutions, key.substr(id_at), "its execution is missing");
+  }
+
+  // A schedule that is not paused and has a next slot has its timer.
+  void CheckSchedule(std::string_view key, std::string_view value) {
+    absl::StatusOr<Schedule> row = DecodeSchedule(value);
+    if (!Decodes(Table::kSchedules, key, row)) return;
+    if (!row->paused && row->next_ms != 0) {
+      Require(Table::kSchedules, key, Table::kTimers, ScheduleTimerKey(key, row->next_ms),
+              "the timer of its next slot is missing");
     }
   }
 
@@ -155,9 +213,10 @@ class Verifier {
     Require(Table::kTasks, key, Table::kExecutions, exec, "its execution is missing");
     Require(Table::kTasks, key, Table::kExecTasks, ExecTaskKey(exec, key),
             "it is not listed under its execution");
-    if (row->info.status == TaskStatus::kScheduled) {
+    if (IsTaskOpen(row->info.status)) {
       Require(Table::kTasks, key, Table::kQueue, QueueKey(row->info.type, key),
-              "it is SCHEDULED but not in the queue");
+              absl::StrCat("it is ", ToAbsl(TaskStatusName(row->info.status)),
+                           " but not in the queue"));
     }
   }
 
@@ -184,9 +243,9 @@ class Verifier {
     if (t == Table::kQueue && task->info.type != owner) {
       Report(t, key, absl::StrCat("its task has type `", DescribeKey(task->info.type), "`"));
     }
-    if (t == Table::kQueue && task->info.status != TaskStatus::kScheduled) {
+    if (t == Table::kQueue && !IsTaskOpen(task->info.status)) {
       Report(t, key, absl::StrCat("its task has status ", static_cast<int>(task->info.status),
-                                  ", not SCHEDULED (0)"));
+                                  ", not SCHEDULED (0) or IN_PROGRESS (4)"));
     }
   }
 
@@ -212,6 +271,11 @@ class Verifier {
     std::optional<TimerKeyParts> parts = ParseTimerKey(key);
     if (!parts) {
       Report(Table::kTimers, key, "the key does not have this table's shape");
+      return;
+    }
+    if (parts->kind == static_cast<uint8_t>(TimerKind::kSchedule)) {
+      Require(Table::kTimers, key, Table::kSchedules, parts->execution_id,
+              "its schedule is missing");
       return;
     }
     Require(Table::kTimers, key, Table::kExecutions, parts->execution_id,

@@ -8,7 +8,12 @@
 //   - duplicate object keys: the later value wins, at the position of the first occurrence;
 //   - nesting deeper than Value::kMaxDepth is rejected;
 //   - empty input, trailing garbage, NUL bytes and invalid UTF-8 are InvalidArgument naming
-//     the offset.
+//     the offset; so are numbers past the double range (not infinity) and \u escapes of lone
+//     surrogates;
+//   - a number longer than kMaxNumberChars characters is InvalidArgument before RapidJSON sees
+//     it: RapidJSON 1.1.0's full-precision conversion reads out of bounds on some numbers of a
+//     few hundred digits with an exponent (found by fuzz_json; the input is in
+//     tests/fuzz/corpus/json/crash-long-number-segv.json), and no double or int64 needs more.
 //
 // Printing is our own small writer rather than RapidJSON's Writer, for two reasons: doubles are
 // printed with std::to_chars, which (unlike Grisu2) guarantees the SHORTEST text that reads back
@@ -25,15 +30,14 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "rapidjson/error/en.h"
-#include "rapidjson/memorystream.h"
-#include "rapidjson/reader.h"
+#include "common/rapidjson.h"  // RapidJSON, with asserts that throw RapidJsonAssertion
 #include "weft/value.h"
 
 namespace weft {
@@ -41,6 +45,20 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Parsing
+
+size_t Utf8SequenceLength(std::string_view s, size_t i);  // below, with the writer
+
+// True when `s` is valid UTF-8. RapidJSON validates the raw text but lets a \u escape of a
+// lone low surrogate (\udc00-\udfff) through as three invalid bytes (fixed upstream after
+// 1.1.0), which would make a string that prints as U+FFFD and no longer round-trips.
+bool IsValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const size_t n = Utf8SequenceLength(s, i);
+    if (n == 0) return false;
+    i += n;
+  }
+  return true;
+}
 
 // A RapidJSON SAX handler that builds a Value. Containers under construction sit on a stack.
 class ValueBuilder {
@@ -54,14 +72,24 @@ class ValueBuilder {
     if (u > static_cast<uint64_t>(INT64_MAX)) return Add(Value::Double(static_cast<double>(u)));
     return Add(Value::Int(static_cast<int64_t>(u)));
   }
-  bool Double(double d) { return Add(Value::Double(d)); }
+  bool Double(double d) {
+    // A literal past the double range reads as an infinity, which JSON cannot hold (it would
+    // print as null): too big, as RapidJSON says without kParseFullPrecisionFlag.
+    if (!std::isfinite(d)) {
+      limit_ = absl::InvalidArgumentError("number too big to be stored in a double");
+      return false;
+    }
+    return Add(Value::Double(d));
+  }
   bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }  // flag not used
   bool String(const char* s, rapidjson::SizeType n, bool) {
     if (n > Value::kMaxStringBytes) return RejectString(n);
+    if (!IsValidUtf8(std::string_view(s, n))) return RejectSurrogate();
     return Add(Value::String(std::string(s, n)));
   }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     if (n > Value::kMaxStringBytes) return RejectString(n);
+    if (!IsValidUtf8(std::string_view(s, n))) return RejectSurrogate();
     frames_.back().key.assign(s, n);
     return true;
   }
@@ -107,6 +135,11 @@ class ValueBuilder {
     limit_ = absl::ResourceExhaustedError(absl::StrCat("string of ", length,
                                                        " bytes is longer than the limit of ",
                                                        Value::kMaxStringBytes));
+    return false;
+  }
+  // A string whose \u escapes do not make valid UTF-8 (a lone low surrogate).
+  bool RejectSurrogate() {
+    limit_ = absl::InvalidArgumentError("a \\u escape encodes a lone surrogate");
     return false;
   }
   bool Add(Value v) {
@@ -326,6 +359,42 @@ bool AppendJson(const Value& root, int indent, size_t max_bytes, std::string& ou
   return out.size() <= max_bytes;
 }
 
+
+// A number token longer than this is refused (see the top of this file). 64 characters hold
+// any int64, any double's shortest text, and a long decimal written out in full.
+constexpr size_t kMaxNumberChars = 64;
+
+// The offset of the first number token outside strings longer than kMaxNumberChars, if any.
+// Malformed text is left to the parser: this only measures runs of number characters.
+std::optional<size_t> FindOverlongNumber(std::string_view json) {
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;  // the escaped character cannot end the string
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+      continue;
+    }
+    if (c == '-' || (c >= '0' && c <= '9')) {
+      size_t end = i;
+      while (end < json.size() && (std::strchr("0123456789.eE+-", json[end]) != nullptr) &&
+             json[end] != '\0') {
+        ++end;
+      }
+      if (end - i > kMaxNumberChars) return i;
+      i = end - 1;
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 absl::StatusOr<Value> Value::FromJson(std::string_view json) {
@@ -338,10 +407,21 @@ absl::StatusOr<Value> Value::FromJson(std::string_view json) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid JSON at offset ", nul, ": unexpected NUL byte"));
   }
+  if (std::optional<size_t> at = FindOverlongNumber(json)) {
+    return absl::InvalidArgumentError(absl::StrCat("invalid JSON at offset ", *at,
+                                                   ": a number longer than ", kMaxNumberChars,
+                                                   " characters"));
+  }
   rapidjson::MemoryStream stream(json.data(), json.size());
   rapidjson::Reader reader;
   ValueBuilder builder;
-  rapidjson::ParseResult result = reader.Parse<kFlags>(stream, builder);
+  rapidjson::ParseResult result;
+  try {
+    result = reader.Parse<kFlags>(stream, builder);
+  } catch (const RapidJsonAssertion&) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid JSON at offset ", stream.Tell(), ": a number RapidJSON cannot convert"));
+  }
   if (builder.too_deep()) {
     return absl::InvalidArgumentError(absl::StrCat("invalid JSON at offset ", result.Offset(),
                                                    ": nesting deeper than ", kMaxDepth,

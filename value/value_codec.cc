@@ -199,20 +199,32 @@ bool EncodeValue(flexbuffers::Builder& builder, const Value& value) {
   return !encoder.too_deep();
 }
 
-std::vector<uint8_t> EncodeValue(const Value& value) {
-  // One warm builder per thread: values are encoded on every transition. A builder that grew
-  // for a big value is dropped rather than kept holding its memory.
+namespace {
+
+// One warm builder per thread: values are encoded on every transition. A builder that grew
+// for a big value is dropped rather than kept holding its memory (at the next call).
+flexbuffers::Builder& EncodeIntoWarmBuilder(const Value& value) {
   constexpr size_t kKeepBelow = 64 * 1024;
   thread_local std::unique_ptr<flexbuffers::Builder> builder;
+  if (builder != nullptr && builder->GetSize() >= kKeepBelow) builder.reset();
   if (builder == nullptr) {
     builder = std::make_unique<flexbuffers::Builder>(256, flexbuffers::BUILDER_FLAG_NONE);
   }
   builder->Clear();
   EncodeValue(*builder, value);
   builder->Finish();
-  std::vector<uint8_t> out = builder->GetBuffer();
-  if (out.size() >= kKeepBelow) builder.reset();
-  return out;
+  return *builder;
+}
+
+}  // namespace
+
+std::vector<uint8_t> EncodeValue(const Value& value) {
+  return EncodeIntoWarmBuilder(value).GetBuffer();
+}
+
+std::span<const uint8_t> EncodeValueInPlace(const Value& value) {
+  const std::vector<uint8_t>& bytes = EncodeIntoWarmBuilder(value).GetBuffer();
+  return {bytes.data(), bytes.size()};
 }
 
 bool VerifyValueBuffer(const uint8_t* data, size_t size) {

@@ -34,6 +34,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <span>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -84,6 +85,11 @@ bool EncodeValue(flexbuffers::Builder& builder, const Value& value);
 // Value::kMaxDepth levels (true of anything from FromJson or DecodeValue); a deeper value gives
 // bytes that DecodeValue rejects. Use a ValueEncoder to find out.
 std::vector<uint8_t> EncodeValue(const Value& value);
+
+// As EncodeValue, into this thread's warm builder: the bytes stay valid until the thread's
+// next call of either. For a caller that copies them at once (a record's value blob), it saves
+// the vector.
+std::span<const uint8_t> EncodeValueInPlace(const Value& value);
 
 // Verifies and decodes a buffer made by EncodeValue(const Value&). Never crashes on bad bytes:
 // returns InvalidArgument ("corrupt value: ...") instead.

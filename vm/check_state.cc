@@ -153,11 +153,13 @@ absl::Status CheckStateFits(const bytecode::Program& program, const ExecState& s
 absl::Status CheckStateFits(const bytecode::Program& program, const std::vector<int32_t>& depths,
                             const ExecState& state) {
   WEFT_CHECK(depths.size() == program.code.size());
+  // An ended state is checked too: its compensations and mailbox are read (OpenRequests,
+  // inspection) like any other state's.
   if (state.ended) {
-    if (!state.fibers.empty()) return Mismatch("an ended execution still has fibers");
-    return absl::OkStatus();
-  }
-  if (state.compensating) {
+    if (!state.fibers.empty() || state.compensating) {
+      return Mismatch("an ended execution still has fibers or runs compensations");
+    }
+  } else if (state.compensating) {
     if (!state.fibers.empty() || state.compensations.empty() || state.compensation_wait == 0) {
       return Mismatch("a compensating execution is malformed");
     }

@@ -344,29 +344,35 @@ dispatch:
   CASE(MAKE_LIST) {
     const uint32_t n = OPERAND_A();
     Value* const first = sp - n;
-    Value made;
-    if (!MakeList(std::span<Value>(first, n), made, error)) goto runtime_error;
-    while (sp > first) DROP();
-    PUSH(std::move(made));
+    {  // scoped: an indirect goto (NEXT) may not leave the scope of a destructor
+      Value made;
+      if (!MakeList(std::span<Value>(first, n), made, error)) goto runtime_error;
+      while (sp > first) DROP();
+      PUSH(std::move(made));
+    }
     NEXT(MAKE_LIST);
   }
   CASE(MAKE_OBJECT) {
     const uint32_t n = OPERAND_A();
     Value* const first = sp - 2 * size_t{n};
-    Value made;
-    if (!MakeObject(std::span<Value>(first, 2 * size_t{n}), made, error)) goto runtime_error;
-    while (sp > first) DROP();
-    PUSH(std::move(made));
+    {  // scoped, as in MAKE_LIST
+      Value made;
+      if (!MakeObject(std::span<Value>(first, 2 * size_t{n}), made, error)) goto runtime_error;
+      while (sp > first) DROP();
+      PUSH(std::move(made));
+    }
     NEXT(MAKE_OBJECT);
   }
   CASE(CONCAT) {
     const uint32_t n = OPERAND_A();
     Value* const first = sp - n;
-    Value made;
-    if (!Interpolate(std::span<Value>(first, n), made, error)) goto runtime_error;
-    sp = first;
-    CHARGE(ShallowSize(made));
-    PUSH(std::move(made));
+    {  // scoped, as in MAKE_LIST
+      Value made;
+      if (!Interpolate(std::span<Value>(first, n), made, error)) goto runtime_error;
+      sp = first;
+      CHARGE(ShallowSize(made));
+      PUSH(std::move(made));
+    }
     NEXT(CONCAT);
   }
   CASE(JUMP) { JUMP_TO(OPERAND_A()); }
@@ -414,12 +420,14 @@ dispatch:
     const uint32_t argc = OPERAND_B();
     const stdlib::BuiltinInfo& builtin = builtins[OPERAND_A()];
     builtin_ctx.work = 0;
-    absl::StatusOr<Value> out = CallBuiltin(builtin, builtin_ctx,
-                                            std::span<const Value>(sp - argc, argc), error);
-    if (!out.ok()) goto runtime_error;
-    CHARGE(builtin_ctx.work + ShallowSize(*out));
-    for (uint32_t k = 0; k < argc; ++k) DROP();
-    PUSH(*std::move(out));
+    {  // scoped, as in MAKE_LIST
+      absl::StatusOr<Value> out = CallBuiltin(builtin, builtin_ctx,
+                                              std::span<const Value>(sp - argc, argc), error);
+      if (!out.ok()) goto runtime_error;
+      CHARGE(builtin_ctx.work + ShallowSize(*out));
+      for (uint32_t k = 0; k < argc; ++k) DROP();
+      PUSH(*std::move(out));
+    }
     NEXT(CALL_BUILTIN);
   }
   CASE(CALL_TASK) {
@@ -482,15 +490,18 @@ dispatch:
                          KindOf(timeout)));
     }
     // A signal that arrived before anyone waited is in the mailbox, oldest first.
+    bool from_mailbox = false;
     for (auto it = state.mailbox.begin(); it != state.mailbox.end(); ++it) {
       if (*it->as_object().Find("name") == name) {
         Value payload = *it->as_object().Find("payload");
         state.mailbox.erase(it);
         DROP();
         sp[-1] = std::move(payload);
-        NEXT(AWAIT_SIGNAL);
+        from_mailbox = true;
+        break;
       }
     }
+    if (from_mailbox) NEXT(AWAIT_SIGNAL);  // outside the loop: see MAKE_LIST
     int64_t due = 0;
     if (timeout.is_int()) {
       if (timeout.as_int() == 0) {

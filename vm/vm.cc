@@ -91,7 +91,10 @@ RunResult DeliverSignal(const bytecode::Program& program, ExecState& state, std:
         oldest = &other;
       }
     }
-    return Resume(program, state, oldest->wait_id, Outcome{true, std::move(payload)}, ctx);
+    const uint64_t woken = oldest->wait_id;
+    RunResult r = Resume(program, state, woken, Outcome{true, std::move(payload)}, ctx);
+    r.closed_wait = woken;
+    return r;
   }
   std::vector<Object::Entry> entry;
   entry.emplace_back("name", Value::String(std::move(name)));

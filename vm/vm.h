@@ -77,6 +77,9 @@ struct RunResult {
   // CHILD_FAILED, TIMEOUT, FUEL_EXHAUSTED. After compensations ran, "compensations" lists them.
   Value error;
   bool ignored = false;  // the event named a wait that no longer exists; nothing changed
+  // The wait this event ended, when the engine did not name it: DeliverSignal's woken signal
+  // wait (0: the signal went to the mailbox). Its record outside the VM is to be dropped.
+  uint64_t closed_wait = 0;
 };
 
 // How a wait ended. A failure's `value` is an error object whose "code" the engine chose

@@ -119,7 +119,8 @@ struct Expr {
 
   Resolution resolution;  // kName, kCall: set by the checker
 
-  explicit Expr(ExprKind k, SourceRange r) : kind(k), range(r) {}
+  // Defined below SwitchArm: clang instantiates the vector's members here and needs it whole.
+  explicit Expr(ExprKind k, SourceRange r);
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -160,6 +161,8 @@ struct SwitchArm {
   std::unique_ptr<Block> block;      // statement form
   ExprPtr value;                     // expression form
 };
+
+inline Expr::Expr(ExprKind k, SourceRange r) : kind(k), range(r) {}
 
 struct Stmt {
   StmtKind kind;

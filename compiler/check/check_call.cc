@@ -41,7 +41,7 @@ void BodyChecker::CheckCall(ast::Expr& e) {
     CheckTaskCall(e);
   } else if (const ast::WorkflowDecl* callee = names_.FindWorkflow(e.name, &workflow_index)) {
     CheckWorkflowCall(e, workflow_index, *callee);
-  } else if (e.name == kHttpTask) {
+  } else if (bytecode::IsCallableSystemTask(e.name)) {
     CheckTaskCall(e);
   } else if (FindBuiltinSig(e.name, &builtin_id) != nullptr) {
     CheckBuiltinCall(e, builtin_id);
@@ -77,7 +77,7 @@ void BodyChecker::LowerJqCall(ast::Expr& e) {
 }
 
 bool BodyChecker::IsTaskName(const std::string& name) const {
-  return names_.IsTask(name) || (name == kHttpTask && !names_.IsWorkflow(name));
+  return names_.IsTask(name) || (bytecode::IsCallableSystemTask(name) && !names_.IsWorkflow(name));
 }
 
 uint32_t BodyChecker::TaskIndex(const std::string& name) {

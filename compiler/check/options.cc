@@ -31,12 +31,9 @@ struct OptionSpec {
 };
 
 constexpr OptionSpec kTaskPolicy[] = {
-    {"retries", OptionType::kRetries},          {"backoff", OptionType::kBackoff},
-    {"delay", OptionType::kDuration},           {"max_delay", OptionType::kDuration},
-    {"jitter", OptionType::kFraction},          {"timeout", OptionType::kDuration},
-    {"heartbeat", OptionType::kDuration},       {"schedule_timeout", OptionType::kDuration},
-    {"total_timeout", OptionType::kDuration},   {"optional", OptionType::kBool},
-    {"priority", OptionType::kPriority},        {"backoff_scale", OptionType::kScale},
+#define TASK_POLICY_KEY(field, key, check, read, type, fallback) {key, OptionType::check},
+#include "common/task_policy_keys.def"
+#undef TASK_POLICY_KEY
 };
 
 constexpr OptionSpec kWorkflowOptions[] = {
@@ -145,6 +142,8 @@ void CheckOptions(const ast::Expr& e, const OptionSpec (&specs)[N], std::string_
 }
 
 }  // namespace
+
+std::vector<std::string> TaskPolicyKeys() { return Keys(kTaskPolicy); }
 
 void CheckTaskPolicy(const ast::Expr& e, diag::DiagnosticList& diags) {
   CheckOptions(e, kTaskPolicy, "a task policy", nullptr, diags);

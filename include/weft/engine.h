@@ -9,6 +9,8 @@
 //   (*engine)->StartWorkers();
 //   auto id = (*engine)->Start("shipping", input);
 //   auto done = (*engine)->AwaitExecution(*id, absl::Seconds(30));
+//   // or, without blocking a thread per execution:
+//   (*engine)->StartAsync("shipping", input, [](std::string_view id, auto info) { ... });
 //
 // Durability: every state change is one atomic LMDB transaction. Many transitions share one
 // transaction and one fsync (group commit). A crash leaves each execution either before or
@@ -45,13 +47,20 @@ bool IsEnded(ExecutionStatus status);
 std::string_view ExecutionStatusName(ExecutionStatus status);
 std::optional<ExecutionStatus> ParseExecutionStatus(std::string_view name);
 
-// Stored as a byte: append only.
-enum class TaskStatus : uint8_t { kScheduled = 0, kCompleted = 1, kFailed = 2, kCanceled = 3 };
+// Stored as a byte: append only. A task is SCHEDULED until a worker takes it, IN_PROGRESS
+// while a delivery of it is out under a lease, then COMPLETED, FAILED or CANCELED.
+enum class TaskStatus : uint8_t {
+  kScheduled = 0, kCompleted = 1, kFailed = 2, kCanceled = 3, kInProgress = 4
+};
+// "SCHEDULED", "IN_PROGRESS", ...
 std::string_view TaskStatusName(TaskStatus status);
+// True for SCHEDULED and IN_PROGRESS: the attempt has no outcome yet.
+bool IsTaskOpen(TaskStatus status);
 
 enum class Durability : uint8_t {
   kSync,    // a commit returns after fsync: nothing acknowledged is ever lost
-  kNoSync,  // no fsync: survives a process crash, may lose the last commits on an OS crash
+  kNoSync,  // no fsync: survives a process crash; an OS crash may lose the last commits, and
+            // can damage the store unless the file system keeps write order (LMDB's MDB_NOSYNC)
 };
 
 // Bounds on what one execution may do (docs/reliability.md). Going past one fails the
@@ -112,6 +121,25 @@ struct VersionInfo {
   std::string hash;
   int64_t deployed_at_ms = 0;
   std::string source_file;
+  std::string definition;  // the Conductor WorkflowDef JSON it was registered from; empty for .wf
+  bool retired = false;    // unregistered: kept for its executions, never started anew
+};
+
+// Deploying one workflow of a source under an explicit version number, as the metadata API
+// registers a Conductor WorkflowDef (docs/server.md, "Metadata").
+struct VersionRegistration {
+  std::string source_name;  // for diagnostics and VersionInfo::source_file
+  std::string source;       // .wf source; its other workflows are compiled, not recorded
+  std::string workflow;     // the workflow of `source` to record
+  uint32_t version = 1;     // > 0
+  std::string definition;   // kept beside the version (VersionInfo::definition)
+  bool overwrite = false;   // replace an existing version with other content
+};
+
+// A Conductor task definition, kept by the engine for the metadata API.
+struct TaskDefinition {
+  std::string name;  // the task type
+  std::string json;  // the TaskDef JSON as stored
 };
 
 // --- Executions ------------------------------------------------------------------------------
@@ -129,11 +157,17 @@ struct ExecutionInfo {
   int64_t updated_ms = 0;
   int64_t ended_ms = 0;  // 0 while RUNNING
   std::string parent_id;  // the execution that started this one as a child; empty when none
+  // Given at the start (StartOptions); a child inherits its parent's correlation id and
+  // priority when its start names none.
+  std::string correlation_id;
+  int32_t priority = 0;
+  std::string idempotency_key;
 };
 
 // One entry of an execution's append-only history. It is for inspection only; it is never
 // replayed. Types: EXECUTION_STARTED, TASK_SCHEDULED, TASK_STARTED, TASK_COMPLETED,
-// TASK_FAILED, TASK_RESULT_IGNORED, EXECUTION_COMPLETED, EXECUTION_FAILED.
+// TASK_FAILED, TASK_RESULT_IGNORED, TASK_REDELIVERED, EXECUTION_COMPLETED, EXECUTION_FAILED, ...
+// (storage/history_types.def declares them all).
 struct HistoryEvent {
   uint32_t seq = 0;
   int64_t time_ms = 0;
@@ -149,17 +183,93 @@ struct TaskInfo {
   Value input;
   uint32_t attempt = 1;
   TaskStatus status = TaskStatus::kScheduled;
-  std::string worker_id;
+  std::string worker_id;   // the worker of the current (or last) delivery
   int64_t scheduled_ms = 0;
-  int64_t started_ms = 0;
+  int64_t started_ms = 0;  // when the worker took it (engine clock at the take)
   int64_t ended_ms = 0;
   Value output;
   Value error;
+  // Deliveries of this attempt so far (the fencing token of the current one): 1 for the first
+  // take, +1 each time the task is handed out again (lease expired, engine restarted). A result
+  // answering an earlier delivery is ignored and recorded as TASK_RESULT_IGNORED.
+  uint32_t delivery = 0;
+  int64_t lease_expires_ms = 0;  // IN_PROGRESS: when the delivery's lease ends
+};
+
+// What a start with an idempotency key does when an execution of the same workflow already
+// holds that key (Conductor's IdempotencyStrategy).
+enum class IdempotencyStrategy : uint8_t {
+  kFail,            // refused: AlreadyExists naming the execution
+  kReturnExisting,  // nothing starts; Start returns the existing execution's id
+  kFailOnRunning,   // refused while the existing one is RUNNING or PAUSED; else a new one starts
+};
+// "FAIL", "RETURN_EXISTING", "FAIL_ON_RUNNING" (case-insensitive); nullopt when unknown.
+std::optional<IdempotencyStrategy> ParseIdempotencyStrategy(std::string_view name);
+
+// The longest correlation id and idempotency key a start accepts (they are parts of LMDB keys).
+inline constexpr size_t kMaxCorrelationIdBytes = 256;
+// Where one fiber of a running execution waits, read from its checkpoint (Engine::FiberPositions).
+struct FiberPosition {
+  uint32_t fiber = 0;    // the root fiber is 1
+  std::string wait;      // "task", "timer", "signal", "child", "start", "join"
+  uint64_t wait_id = 0;  // the wait the engine answers (TASK_SCHEDULED's "wait"); 0 for a join
+  uint32_t line = 0;     // the source position of the instruction it waits in
+  uint32_t column = 0;
 };
 
 struct StartOptions {
   std::optional<uint32_t> version;  // nullopt: the latest deployed version
+  std::string correlation_id;       // for search and the correlated listing; may be empty
+  int32_t priority = 0;             // 0..99, shown as given (Conductor's workflow priority)
+  // When set, at most one execution of the workflow holds the key: the check and the insert
+  // are one write transaction, so concurrent starts with the same key start one execution.
+  // Only Start takes a key (StartAsync and StartBatch refuse one: InvalidArgument).
+  std::string idempotency_key;
+  IdempotencyStrategy idempotency_strategy = IdempotencyStrategy::kFail;
 };
+
+// A search over executions (Engine::SearchExecutions), answered from the store's indexes
+// (storage/search_index.h): its cost grows with the executions that match the workflow and
+// status filters, not with the store.
+struct ExecutionQuery {
+  std::string workflow;                  // empty: any workflow
+  std::vector<ExecutionStatus> statuses;  // empty: any status
+  int64_t created_after_ms = INT64_MIN;   // exclusive bounds on created_ms
+  int64_t created_before_ms = INT64_MAX;
+  // Non-empty: only the execution with this id, or those with this correlation id.
+  std::string id_or_correlation;
+  bool correlation_only = false;  // id_or_correlation is a correlation id only
+  bool sort_by_update = false;  // false: by created_ms (then id)
+  bool ascending = false;
+  size_t offset = 0;
+  size_t limit = 100;
+};
+
+struct ExecutionPage {
+  uint64_t total = 0;  // every match, not only this page
+  std::vector<ExecutionInfo> executions;
+  // What answering it read: index keys and execution rows (for tests and benches).
+  uint64_t keys_read = 0;
+  uint64_t rows_read = 0;
+};
+
+// Told how an execution started with StartAsync or StartBatch ended: called exactly once per
+// such execution, with its ExecutionInfo once it is COMPLETED, FAILED or TERMINATED (the first
+// time it is: a later Retry or Restart calls nothing again), or with an error when that cannot
+// be told:
+//   - the start itself failed (StartAsync only; StartBatch returns those errors instead);
+//   - Unavailable: the engine closed first (the execution goes on when the store is reopened);
+//   - NotFound: it ended but was deleted (Prune, retention) before it could be read;
+//   - any other status: the store could not be read.
+//
+// It runs on the engine's one completion thread (or, for what is left when the engine closes,
+// on the thread that destroys the engine), after the end is durable. Callbacks run one after
+// another, so a callback must return quickly and not block: no AwaitExecution, no waiting on
+// other callbacks. It may call StartAsync (a chain of executions needs no thread of its own)
+// and any other non-blocking method of the engine; it must not throw, and must not destroy the
+// engine.
+using ExecutionCallback =
+    std::function<void(std::string_view id, absl::StatusOr<ExecutionInfo> result)>;
 
 // --- Workers ---------------------------------------------------------------------------------
 
@@ -173,6 +283,7 @@ struct TaskContext {
   // Engine::Heartbeat does (extends its lease and heartbeat deadline, records `progress`).
   // Empty for a task taken with PollTask.
   std::function<absl::Status(Value progress)> heartbeat;
+  uint32_t delivery = 1;  // which delivery of the attempt this is (TaskInfo::delivery)
 };
 
 class TaskOutcome {
@@ -188,9 +299,9 @@ class TaskOutcome {
     o.terminal_ = true;
     return o;
   }
-  // No result: the worker gave the task up because its process is shutting down. Nothing is
-  // recorded; the task is handed out again (by this engine, or by the next one to open the
-  // store). Only the in-process pool honours it.
+  // No result: the worker gave the task up because its process is shutting down. No result
+  // is recorded; the task is handed out again as its next delivery (by this engine, or by the
+  // next one to open the store, with TASK_REDELIVERED). Only the in-process pool honours it.
   static TaskOutcome Abandon(std::string reason) {
     TaskOutcome o(false, Value(), std::move(reason));
     o.abandoned_ = true;
@@ -227,6 +338,24 @@ struct LeasedTask {
   int64_t lease_expires_ms = 0;
 };
 
+// Tells a transport that tasks of these types were queued and PollTask may now find one (the
+// long polls of `weft serve`). Runs on the engine thread that queued them (the writer, after
+// a commit, or a lease sweep), under no lock of the engine: it must return quickly and not
+// call back into the engine.
+using TaskReadyListener = std::function<void(const std::vector<std::string>& task_types)>;
+
+// Told the outcome of a result handed over with SubmitTaskResult, once it is durable (OK), was
+// ignored (FailedPrecondition: the task had finished, or the delivery was stale) or failed.
+// Runs on the writer thread: it must return quickly, not block, and not throw.
+using ResultCallback = std::function<void(const absl::Status& status)>;
+
+// How many tasks of a type wait for a worker and how many are out under a lease.
+struct QueueDepth {
+  std::string task_type;
+  uint64_t ready = 0;
+  uint64_t leased = 0;
+};
+
 // Counters for benchmarks and monitoring.
 struct EngineStats {
   uint64_t commits = 0;
@@ -239,10 +368,21 @@ struct EngineStats {
   uint64_t quarantined = 0;      // executions taken out of service after a fault
   uint64_t map_grows = 0;        // times the store's map was doubled because it was full
   uint64_t executions_pruned = 0;  // deleted by Prune and by retention
+  // What opening and running cost in reads: execution states the writer read and decoded since
+  // the engine opened (one per execution a batch touched), and rows the open itself read to
+  // restore what it keeps in memory (the queued tasks and their wait records). A waiting
+  // execution costs neither until something happens to it: opening a store does not read it.
+  uint64_t states_loaded = 0;
+  uint64_t rows_read_at_open = 0;
   // The store's size now: rows of every table and the LMDB pages they use (what retention
   // keeps flat; the file itself never shrinks, LMDB reuses freed pages).
   uint64_t store_rows = 0;
   uint64_t store_pages = 0;
+  // What committed batches wrote: LMDB puts and deletes, and the bytes of keys and values put
+  // (the cost of a step; bench/throughput divides them by the steps).
+  uint64_t store_puts = 0;
+  uint64_t store_deletes = 0;
+  uint64_t store_bytes_written = 0;
 };
 
 // --- Retention ---------------------------------------------------------------------------------
@@ -274,6 +414,60 @@ struct PruneResult {
   uint64_t batches = 0;     // write transactions
 };
 
+// --- Schedules (docs/schedules.md) ------------------------------------------------------------
+
+// What a schedule does with the slots that fell due while the engine was closed (before the
+// engine opened). Stored as a byte: append only.
+enum class CatchUpPolicy : uint8_t {
+  kSkip = 0,    // they are skipped (counted in Schedule::skipped); the next slot runs
+  kRunAll = 1,  // each one runs, in order, as soon as the engine opens
+};
+// What a schedule does with a slot while the execution of its previous slot is still RUNNING
+// or PAUSED. Stored as a byte: append only.
+enum class OverlapPolicy : uint8_t {
+  kAllow = 0,  // start it anyway
+  kSkip = 1,   // skip the slot (counted in Schedule::skipped)
+};
+// "SKIP", "RUN_ALL"; "ALLOW", "SKIP"; and back (case-insensitive), nullopt when unknown.
+std::string_view CatchUpPolicyName(CatchUpPolicy policy);
+std::optional<CatchUpPolicy> ParseCatchUpPolicy(std::string_view name);
+std::string_view OverlapPolicyName(OverlapPolicy policy);
+std::optional<OverlapPolicy> ParseOverlapPolicy(std::string_view name);
+
+// A schedule: a workflow started on the slots of a cron expression in a time zone. The
+// execution of a slot gets the schedule's input plus `_scheduledTime` (the slot, ms since the
+// epoch) and `_scheduleName`, for each of the two the workflow declares as a parameter; its
+// EXECUTION_STARTED event records both whatever it declares.
+struct Schedule {
+  std::string name;      // at most 128 bytes; the key
+  std::string workflow;
+  uint32_t version = 0;  // 0: the latest deployed version at each slot
+  Value input;           // a JSON object (or null: {})
+  std::string cron;      // 6 fields (with seconds) or 5; schedule/cron.h
+  std::string zone = "UTC";  // an IANA time zone
+  int64_t start_ms = 0;  // no slot before this (ms since the epoch); 0: none
+  int64_t end_ms = 0;    // no slot after this; 0: none
+  bool paused = false;
+  CatchUpPolicy catch_up = CatchUpPolicy::kSkip;
+  OverlapPolicy overlap = OverlapPolicy::kAllow;
+  // Kept by the engine; ignored by CreateSchedule.
+  int64_t created_ms = 0;
+  int64_t updated_ms = 0;
+  int64_t next_ms = 0;       // the next slot, its timer set; 0 while paused or once past end_ms
+  int64_t last_slot_ms = 0;  // the last slot that ran or was skipped; 0: none yet
+  std::string last_execution_id;  // the execution of the last slot that ran
+  uint64_t runs = 0;     // slots that started an execution
+  uint64_t skipped = 0;  // slots skipped (catch-up, overlap, or a start that failed)
+  std::string last_error;  // why the last slot could not start; empty when it did
+};
+
+// The next `count` slots of a cron expression in `zone` strictly after `after_ms`, none after
+// `end_ms` (0: no end). InvalidArgument naming what is wrong with the expression or the zone.
+// For previews (`weft schedule next --cron`, Conductor's nextFewSchedules).
+absl::StatusOr<std::vector<int64_t>> NextCronTimes(std::string_view cron, std::string_view zone,
+                                                   int64_t after_ms, size_t count,
+                                                   int64_t end_ms = 0);
+
 class Engine {
  public:
   // Opens (creating when missing) the store at options.path. A read-write engine takes an
@@ -290,21 +484,80 @@ class Engine {
   virtual absl::StatusOr<std::vector<DeployedWorkflow>> DeployFile(const std::string& path) = 0;
   // Oldest first. NotFound when the workflow was never deployed.
   virtual absl::StatusOr<std::vector<VersionInfo>> Versions(std::string_view workflow) = 0;
+  // Compiles registration.source and records its workflow `registration.workflow` as version
+  // `registration.version` (storage/registry.h, RegisterVersionAt): InvalidArgument for
+  // compile errors, AlreadyExists for a version that exists with other content (unless
+  // overwrite). Executions already pinned to an overwritten version keep their bytecode.
+  virtual absl::StatusOr<DeployedWorkflow> RegisterVersion(
+      const VersionRegistration& registration) = 0;
+  // Unregisters a version: new starts of it are refused and it is no longer the latest;
+  // executions pinned to it keep running on its bytecode. NotFound when there is no such live
+  // version.
+  virtual absl::Status RetireVersion(std::string_view workflow, uint32_t version) = 0;
+  // Every version of every workflow, retired ones too, by workflow then version.
+  virtual absl::StatusOr<std::vector<VersionInfo>> AllVersions() = 0;
+
+  // Conductor task definitions (the metadata API). PutTaskDefs writes all of them in one
+  // transaction; GetTaskDef is NotFound for an unknown name; DeleteTaskDef too.
+  virtual absl::Status PutTaskDefs(const std::vector<TaskDefinition>& defs) = 0;
+  virtual absl::StatusOr<TaskDefinition> GetTaskDef(std::string_view name) = 0;
+  virtual absl::StatusOr<std::vector<TaskDefinition>> ListTaskDefs() = 0;
+  virtual absl::Status DeleteTaskDef(std::string_view name) = 0;
+
+  // The latest version of every deployed workflow, by workflow name.
+  virtual absl::StatusOr<std::vector<VersionInfo>> Workflows() = 0;
   // The stored, verified bytecode of a version (for disassembly). version 0 = latest.
   virtual absl::StatusOr<std::string> Bytecode(std::string_view workflow, uint32_t version) = 0;
+  // The .wf source text a version was deployed from (version 0: the latest), the whole file.
+  // NotFound when the version was deployed before store format 6, which kept no source (a
+  // deploy of the same file stores it).
+  virtual absl::StatusOr<std::string> Source(std::string_view workflow, uint32_t version) {
+    return absl::UnimplementedError("this engine does not read stored sources");
+  }
 
   // Starts an execution pinned to a version; returns its id once the start is durable. Input is
   // checked against the workflow's parameters (InvalidArgument with the reason).
   virtual absl::StatusOr<std::string> Start(std::string_view workflow, const Value& input,
                                             const StartOptions& options = {}) = 0;
 
+  // Starts an execution without waiting for the start to be durable: once its input is checked
+  // and bound, returns its id and hands the start to the writer. `on_end` is then called exactly
+  // once (ExecutionCallback), also when the start fails to commit. An error returned here
+  // (unknown workflow, bad input, a stalled or closing engine) means nothing was started and
+  // `on_end` is never called. Needs no thread per execution: thousands may be in flight.
+  virtual absl::StatusOr<std::string> StartAsync(std::string_view workflow, const Value& input,
+                                                 ExecutionCallback on_end,
+                                                 const StartOptions& options = {}) = 0;
+  // Starts one execution of `workflow` per input, handed to the writer in one go so that they
+  // share one commit when the writer's batch has room (EngineOptions::max_batch). Returns once
+  // every start is durable or refused: per input, in order, its id or why it was not started (an
+  // input over max_input_bytes or not matching the parameters fails that input only). When
+  // `on_end` is set, it is called exactly once for each execution that started (never for an
+  // input that failed), possibly before StartBatch returns.
+  virtual std::vector<absl::StatusOr<std::string>> StartBatch(
+      std::string_view workflow, const std::vector<Value>& inputs,
+      ExecutionCallback on_end = nullptr, const StartOptions& options = {}) = 0;
+
   virtual absl::StatusOr<ExecutionInfo> GetExecution(std::string_view id) = 0;
   // Newest first; at most `limit`.
   virtual absl::StatusOr<std::vector<ExecutionInfo>> ListExecutions(
       std::optional<ExecutionStatus> status, size_t limit = 100) = 0;
+  // Executions matching `query`, from the store's indexes (FailedPrecondition on a read-only
+  // engine over a store older than format 6, which has none).
+  virtual absl::StatusOr<ExecutionPage> SearchExecutions(const ExecutionQuery& query) = 0;
+  // Deletes a finished (COMPLETED, FAILED, TERMINATED) execution with every row it owns, in one
+  // transaction, as retention does. NotFound for an unknown id; FailedPrecondition for one that
+  // is RUNNING or PAUSED.
+  virtual absl::Status RemoveExecution(std::string_view id) = 0;
   virtual absl::StatusOr<std::vector<HistoryEvent>> History(std::string_view id) = 0;
   virtual absl::StatusOr<std::vector<TaskInfo>> Tasks(std::string_view execution_id) = 0;
-  // Waits until the execution is no longer RUNNING. DeadlineExceeded on timeout.
+  // Where each waiting fiber of an execution is, from its checkpoint, by fiber id; empty once
+  // it ended. For diagrams (`weft graph --execution`); nothing is run.
+  virtual absl::StatusOr<std::vector<FiberPosition>> FiberPositions(std::string_view id) {
+    return absl::UnimplementedError("this engine does not read checkpoints");
+  }
+  // Waits until the execution is no longer RUNNING. DeadlineExceeded on timeout. Blocks the
+  // calling thread: to follow many executions, use StartAsync's callback instead.
   virtual absl::StatusOr<ExecutionInfo> AwaitExecution(std::string_view id,
                                                        absl::Duration timeout) = 0;
 
@@ -315,21 +568,44 @@ class Engine {
   virtual void StopWorkers() = 0;
 
   // External workers: take a task under a lease (nullopt when none is ready), then report.
-  // A result for a task that already finished is ignored and reported as FailedPrecondition.
+  // A take is a delivery: the task shows IN_PROGRESS (worker, start, lease expiry) once the
+  // writer's next batch commits, and its lease stands across a restart until it expires.
+  // A result is applied only if it answers the task's current delivery: `delivery` is
+  // context.delivery of the LeasedTask; 0 means the delivery `worker_id` holds now. A result
+  // for a task that already finished, or from an earlier delivery (its lease expired and the
+  // task went to another worker), is ignored, recorded as TASK_RESULT_IGNORED, and reported
+  // as FailedPrecondition.
   virtual absl::StatusOr<std::optional<LeasedTask>> PollTask(std::string_view task_type,
                                                              std::string_view worker_id) = 0;
   virtual absl::Status CompleteTask(std::string_view task_id, std::string_view worker_id,
-                                    Value output) = 0;
+                                    Value output, uint32_t delivery = 0) = 0;
   // `terminal`: the failure is final, whatever the task's retry policy says
   // (Conductor's FAILED_WITH_TERMINAL_ERROR).
   virtual absl::Status FailTask(std::string_view task_id, std::string_view worker_id,
                                 std::string reason, Value details = Value(),
-                                bool terminal = false) = 0;
+                                bool terminal = false, uint32_t delivery = 0) = 0;
 
   // Reports progress on a running task: extends its lease and its heartbeat deadline and
-  // records `progress` (partial output) on the task.
+  // records `progress` (partial output) on the task. Only the current delivery's holder may:
+  // `worker_id` must hold the task now and `delivery` (context.delivery; 0: whichever delivery
+  // `worker_id` holds) must be that delivery. A heartbeat from another worker, or from an
+  // earlier delivery whose lease expired, extends nothing and is FailedPrecondition.
   virtual absl::Status Heartbeat(std::string_view task_id, std::string_view worker_id,
-                                 Value progress = Value()) = 0;
+                                 Value progress = Value(), uint32_t delivery = 0) = 0;
+
+  // CompleteTask or FailTask (by `outcome`) without waiting: the result goes to the writer at
+  // once and `done` is told its fate after the commit (ResultCallback), so a thread serving
+  // many remote workers never waits on an fsync. An error that refuses the result before it
+  // reaches the writer (a read-only engine) is passed to `done` at once, on the caller's thread.
+  // An Abandon outcome is not accepted here (InvalidArgument).
+  virtual void SubmitTaskResult(std::string_view task_id, std::string_view worker_id,
+                                TaskOutcome outcome, uint32_t delivery, ResultCallback done) = 0;
+  // Set once, before the first PollTask; replaces any earlier listener (nullptr: none).
+  virtual void SetTaskReadyListener(TaskReadyListener listener) = 0;
+  // One task by its id (NotFound when there is none, e.g. it was pruned with its execution).
+  virtual absl::StatusOr<TaskInfo> GetTask(std::string_view task_id) = 0;
+  // Per task type with any task ready or leased, sorted by type. From memory: O(types + leases).
+  virtual std::vector<QueueDepth> QueueDepths() const = 0;
 
   // --- Talking to running executions. Each is recorded in the history; an operation that
   // makes no sense in the execution's state is FailedPrecondition with the reason.
@@ -352,6 +628,30 @@ class Engine {
   // transactions of at most options.batch_size executions, through the writer. An execution
   // restarted between the scan and its batch's transaction is kept.
   virtual absl::StatusOr<PruneResult> Prune(const PruneOptions& options) = 0;
+
+  // --- Schedules (docs/schedules.md). Each change is one transaction with the schedule's
+  // timer. A slot's firing and its execution's start commit together, so no slot runs twice
+  // or is lost across a crash.
+
+  // Creates `schedule` (its engine-kept fields are ignored) and sets the timer of its first
+  // slot. With `replace`, an existing schedule of that name is replaced (keeping its counters
+  // and last slot); otherwise AlreadyExists. InvalidArgument for a bad name, expression, zone,
+  // bounds or input (checked against the workflow's parameters), NotFound for a workflow or
+  // version not deployed. Returns the schedule as stored.
+  virtual absl::StatusOr<Schedule> CreateSchedule(const Schedule& schedule,
+                                                  bool replace = false) = 0;
+  // By name. NotFound when there is none.
+  virtual absl::StatusOr<Schedule> GetSchedule(std::string_view name) = 0;
+  virtual absl::StatusOr<std::vector<Schedule>> ListSchedules() = 0;
+  // Pausing drops the timer; slots while paused never run. Resuming sets it for the first slot
+  // after now. Either is a no-op on a schedule already so.
+  virtual absl::Status PauseSchedule(std::string_view name) = 0;
+  virtual absl::Status ResumeSchedule(std::string_view name) = 0;
+  // Deletes the schedule and its timer; executions it started are not touched.
+  virtual absl::Status DeleteSchedule(std::string_view name) = 0;
+  // The next `count` slots of the schedule after now (or after its start), none past its end.
+  virtual absl::StatusOr<std::vector<int64_t>> NextScheduleTimes(std::string_view name,
+                                                                 size_t count) = 0;
 
   virtual EngineStats Stats() const = 0;
 };
