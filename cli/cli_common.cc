@@ -1,6 +1,9 @@
 // Shared helpers of the `weft` subcommands; see cli_common.h.
 #include "cli/cli_common.h"
 
+#include "cli/client_mode.h"
+#include "server/client.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,6 +44,7 @@ void Warn(std::string_view message) { std::cerr << "weft: warning: " << message 
 absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only,
                                                    bool virtual_time, int worker_threads,
                                                    absl::Duration retention) {
+  if (!ServerUrl().empty()) return ConnectToServer(ServerUrl());
   struct stat st;
   if (read_only && stat(global.store.c_str(), &st) != 0) {
     return absl::NotFoundError(absl::StrCat(
@@ -57,6 +61,11 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
   if (absl::IsFailedPrecondition(engine.status()) &&
       absl::StrContains(engine.status().message(), "in use")) {
+    // Held by `weft serve`: the same operation goes through its HTTP API.
+    if (std::optional<std::string> url = server::ServedUrl(global.store)) {
+      absl::StatusOr<std::unique_ptr<Engine>> remote = ConnectToServer(*url);
+      if (remote.ok()) return remote;
+    }
     // Only one process may write a store; say which ones hold it for a long time.
     return absl::FailedPreconditionError(
         absl::StrCat(engine.status().message(),

@@ -5,12 +5,14 @@
 #include "absl/strings/str_cat.h"
 #include "cli/cli_common.h"
 #include "compiler/compiler.h"
+#include "weft/value.h"
 
 namespace weft::cli {
 namespace {
 
 struct DeployOptions {
   std::string file;
+  bool json = false;
 };
 
 // True when `source` compiles without errors but declares no workflow (only tasks, or nothing).
@@ -37,6 +39,19 @@ int RunDeploy(const GlobalOptions& global, const DeployOptions& options) {
     return Fail(absl::StrCat("`", options.file, "` has errors; nothing was deployed"));
   }
   if (!deployed.ok()) return Fail(deployed.status());
+  if (options.json) {
+    List items;
+    for (const DeployedWorkflow& w : *deployed) {
+      Object o;
+      o.Set("workflow", Value::String(w.workflow));
+      o.Set("version", Value::Int(w.version));
+      o.Set("hash", Value::String(w.hash));
+      o.Set("created", Value::Bool(w.created));
+      items.push_back(Value::MakeObject(std::move(o)));
+    }
+    std::cout << Value::MakeList(std::move(items)).ToJson() << "\n";
+    return kExitOk;
+  }
   for (const DeployedWorkflow& w : *deployed) {
     std::cout << w.workflow << " v" << w.version << " (" << (w.created ? "created" : "unchanged")
               << ") " << ShortHash(w.hash) << "\n";
@@ -55,6 +70,8 @@ void RegisterDeploy(const CommandContext& context) {
       "of FILE are recorded, or none. Prints one line per workflow: "
       "NAME vVERSION (created|unchanged) sha256:HASH");
   cmd->add_option("FILE", options->file, "the .wf file")->required();
+  cmd->add_flag("--json", options->json,
+                "print one JSON array of {workflow, version, hash, created}");
   cmd->callback([&context, options] {
     context.exit_code = RunDeploy(context.global, *options);
   });

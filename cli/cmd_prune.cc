@@ -23,23 +23,8 @@ struct PruneCliOptions {
   std::string status;
   std::string archive;
   bool dry_run = false;
+  bool json = false;
 };
-
-Value TaskJson(const TaskInfo& t) {
-  Object o;
-  o.Set("id", Value::String(t.id));
-  o.Set("type", Value::String(t.type));
-  o.Set("status", Value::String(std::string(TaskStatusName(t.status))));
-  o.Set("attempt", Value::Int(t.attempt));
-  o.Set("input", t.input);
-  o.Set("output", t.output);
-  o.Set("error", t.error);
-  o.Set("worker_id", t.worker_id.empty() ? Value() : Value::String(t.worker_id));
-  o.Set("scheduled_at", TimeValue(t.scheduled_ms));
-  o.Set("started_at", TimeValue(t.started_ms));
-  o.Set("ended_at", TimeValue(t.ended_ms));
-  return Value::MakeObject(std::move(o));
-}
 
 std::string ArchiveLine(const ExecutionArchive& entry) {
   List history;
@@ -102,6 +87,14 @@ int RunPrune(const GlobalOptions& global, const PruneCliOptions& options) {
       engine.ok() ? (*engine)->Prune(prune) : absl::StatusOr<PruneResult>(engine.status());
   if (fd >= 0) close(fd);
   if (!result.ok()) return Fail(result.status());
+  if (options.json) {
+    Object o;
+    o.Set("executions", Value::Int(static_cast<int64_t>(result->executions)));
+    o.Set("rows", Value::Int(static_cast<int64_t>(result->rows)));
+    o.Set("dryRun", Value::Bool(options.dry_run));
+    std::cout << Value::MakeObject(std::move(o)).ToJson() << "\n";
+    return kExitOk;
+  }
   if (options.dry_run) {
     std::cout << result->executions << " executions would be deleted\n";
   } else {
@@ -127,6 +120,7 @@ void RegisterPrune(const CommandContext& context) {
                   "comma-separated: completed, failed, terminated (default: all three)");
   cmd->add_option("--archive", options->archive, "append deleted executions to this JSONL file");
   cmd->add_flag("--dry-run", options->dry_run, "count what would be deleted; delete nothing");
+  cmd->add_flag("--json", options->json, "print one JSON object {executions, rows, dryRun}");
   cmd->callback([&context, options] { context.exit_code = RunPrune(context.global, *options); });
 }
 

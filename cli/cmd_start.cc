@@ -1,7 +1,9 @@
-// `weft start NAME [--version N] --input JSON`: starts an execution and prints its id. Workers
+// `weft start NAME [--version N] --input JSON [--correlation ID] [--priority P]
+// [--idempotency-key K [--idempotency-strategy S]]`: starts an execution and prints its id. Workers
 // (`weft run`, or an embedding program) take its tasks from the store's queues.
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
 #include "cli/cli_common.h"
 
 namespace weft::cli {
@@ -11,6 +13,10 @@ struct StartCmdOptions {
   std::string workflow;
   uint32_t version = 0;
   std::string input = "{}";
+  std::string correlation;
+  int32_t priority = 0;
+  std::string idempotency_key;
+  std::string idempotency_strategy = "FAIL";
 };
 
 int RunStart(const GlobalOptions& global, const StartCmdOptions& options) {
@@ -20,6 +26,16 @@ int RunStart(const GlobalOptions& global, const StartCmdOptions& options) {
   if (!engine.ok()) return Fail(engine.status());
   StartOptions start;
   if (options.version != 0) start.version = options.version;
+  start.correlation_id = options.correlation;
+  start.priority = options.priority;
+  start.idempotency_key = options.idempotency_key;
+  std::optional<IdempotencyStrategy> strategy =
+      ParseIdempotencyStrategy(options.idempotency_strategy);
+  if (!strategy) {
+    return Fail(absl::StrCat("unknown idempotency strategy `", options.idempotency_strategy,
+                             "` (expected FAIL, RETURN_EXISTING or FAIL_ON_RUNNING)"));
+  }
+  start.idempotency_strategy = *strategy;
   absl::StatusOr<std::string> id = (*engine)->Start(options.workflow, *input, start);
   if (!id.ok()) return Fail(id.status());
   std::cout << *id << "\n";
@@ -39,6 +55,15 @@ void RegisterStart(const CommandContext& context) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--input", options->input,
                   "the input: a JSON object, or @FILE to read it from a file (default: {})");
+  cmd->add_option("--correlation", options->correlation,
+                  "a correlation id, for `weft list --correlation` and search");
+  cmd->add_option("--priority", options->priority, "0..99, shown with the execution")
+      ->check(CLI::Range(0, 99));
+  cmd->add_option("--idempotency-key", options->idempotency_key,
+                  "at most one execution of the workflow holds this key");
+  cmd->add_option("--idempotency-strategy", options->idempotency_strategy,
+                  "when the key is held: FAIL (default), RETURN_EXISTING (print that id) or "
+                  "FAIL_ON_RUNNING (fail only while it runs)");
   cmd->callback([&context, options] {
     context.exit_code = RunStart(context.global, *options);
   });

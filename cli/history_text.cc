@@ -67,7 +67,15 @@ const std::map<std::string, Phrase, std::less<>>& Phrases() {
        [](const Value& d) {
          return absl::StrCat(Text(d, "type"), " ", Attempt(d), " input ", Field(d, "input").ToJson());
        }},
-      {"TASK_STARTED", [](const Value& d) { return absl::StrCat(Attempt(d), " worker ", Text(d, "worker")); }},
+      {"TASK_STARTED",
+       [](const Value& d) {
+         std::string text = absl::StrCat(Attempt(d), " worker ", Text(d, "worker"));
+         if (Int(d, "delivery") > 1) absl::StrAppend(&text, " (delivery ", Int(d, "delivery"), ")");
+         if (Int(d, "lease_expires_ms") > 0) {
+           absl::StrAppend(&text, ", lease until ", FormatTimeMs(Int(d, "lease_expires_ms")));
+         }
+         return text;
+       }},
       {"TASK_COMPLETED",
        [](const Value& d) { return absl::StrCat(Attempt(d), " output ", Field(d, "output").ToJson()); }},
       {"TASK_FAILED", Failure},
@@ -86,11 +94,25 @@ const std::map<std::string, Phrase, std::less<>>& Phrases() {
        [](const Value& d) { return ErrorMessage(Field(d, "error")) + "; the workflow goes on with null"; }},
       {"TASK_RESULT_IGNORED",
        [](const Value& d) {
-         return absl::StrCat("from worker ", Text(d, "worker"), ": the task was already ",
-                             Text(d, "task_status"));
+         const std::string status = Text(d, "task_status");
+         if (status == "SCHEDULED" || status == "IN_PROGRESS") {
+           return absl::StrCat("from worker ", Text(d, "worker"), ": it answers delivery ",
+                               Int(d, "delivery"), ", the task is ", status, " under delivery ",
+                               Int(d, "current_delivery"));
+         }
+         return absl::StrCat("from worker ", Text(d, "worker"), ": the task was already ", status);
        }},
       {"TASK_LEASE_EXPIRED",
-       [](const Value& d) { return absl::StrCat("worker ", Text(d, "worker"), "; handed out again"); }},
+       [](const Value& d) {
+         return absl::StrCat("worker ", Text(d, "worker"), "; handed out again as delivery ",
+                             Int(d, "next_delivery"));
+       }},
+      {"TASK_REDELIVERED",
+       [](const Value& d) {
+         return absl::StrCat(Text(d, "reason"), ": worker ", Text(d, "previous_worker"),
+                             "'s delivery is over; handed out again as delivery ",
+                             Int(d, "delivery"));
+       }},
       {"TIMER_STARTED", [](const Value& d) { return "due " + FormatTimeMs(Int(d, "due_ms")); }},
       {"TIMER_FIRED", [](const Value& d) { return "due " + FormatTimeMs(Int(d, "due_ms")); }},
       {"SIGNAL_RECEIVED",

@@ -4,6 +4,7 @@
 
 #include "CLI/CLI.hpp"
 #include "cli/cli_common.h"
+#include "cli/client_mode.h"
 
 namespace {
 
@@ -30,7 +31,7 @@ int main(int argc, char** argv) {
                  "the store directory (default: $WEFT_STORE, else ./.weft)")
       ->capture_default_str();
   app.add_flag("--nosync", global.nosync,
-               "commit without fsync: faster, and a machine crash may lose the last commits");
+               "commit without fsync: faster; a machine crash may lose the last commits or damage the store");
   std::string map_size_text;
   app.add_option("--map-size", map_size_text,
                  "the store's map: the most it can hold, reserved as address space, e.g. 512M or "
@@ -43,6 +44,14 @@ int main(int argc, char** argv) {
             return "";
           },
           "SIZE"));
+  std::string server_url;
+  if (const char* env = std::getenv("WEFT_SERVER"); env != nullptr) server_url = env;
+  app.add_option("--server", server_url,
+                 "a `weft serve` URL (e.g. http://127.0.0.1:8080; default: $WEFT_SERVER): every "
+                 "command goes through it instead of opening the store. Without it, writing "
+                 "commands on a store that `weft serve` holds go through that server")
+      ->each([](const std::string& url) { SetServerUrl(url); });
+  if (!server_url.empty()) SetServerUrl(server_url);
   int exit_code = kExitOk;
   CommandContext context{app, global, exit_code};
 #define WEFT_COMMAND(Name) Register##Name(context);

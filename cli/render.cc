@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/cli_common.h"
+#include "common/strings.h"
 
 namespace weft::cli {
 
@@ -22,6 +23,9 @@ Value ExecutionJson(const ExecutionInfo& e) {
   o.Set("updated_at", TimeValue(e.updated_ms));
   o.Set("ended_at", TimeValue(e.ended_ms));
   o.Set("parent_id", e.parent_id.empty() ? Value() : Value::String(e.parent_id));
+  if (!e.correlation_id.empty()) o.Set("correlation_id", Value::String(e.correlation_id));
+  if (e.priority != 0) o.Set("priority", Value::Int(e.priority));
+  if (!e.idempotency_key.empty()) o.Set("idempotency_key", Value::String(e.idempotency_key));
   return Value::MakeObject(std::move(o));
 }
 
@@ -36,6 +40,9 @@ std::string ExecutionText(const ExecutionInfo& e) {
       {"input", e.input.ToJson()},
   };
   if (!e.parent_id.empty()) rows.insert(rows.begin() + 2, {"parent", e.parent_id});
+  if (!e.correlation_id.empty()) rows.push_back({"correlation", e.correlation_id});
+  if (e.priority != 0) rows.push_back({"priority", absl::StrCat(e.priority)});
+  if (!e.idempotency_key.empty()) rows.push_back({"idempotency key", e.idempotency_key});
   if (e.status == ExecutionStatus::kCompleted) rows.push_back({"output", e.output.ToJson()});
   if (!e.error.is_null()) rows.push_back({"error", e.error.ToJson()});
   if (e.status == ExecutionStatus::kFailed) {
@@ -47,6 +54,42 @@ std::string ExecutionText(const ExecutionInfo& e) {
     rows.push_back({"hint", absl::StrCat("schedules no new task until `weft resume ", e.id, "`")});
   }
   return FormatTable(rows);
+}
+
+Value TaskJson(const TaskInfo& t) {
+  Object o;
+  o.Set("id", Value::String(t.id));
+  o.Set("type", Value::String(t.type));
+  o.Set("status", Value::String(std::string(TaskStatusName(t.status))));
+  o.Set("attempt", Value::Int(t.attempt));
+  o.Set("delivery", Value::Int(t.delivery));
+  o.Set("input", t.input);
+  o.Set("output", t.output);
+  o.Set("error", t.error);
+  o.Set("worker_id", t.worker_id.empty() ? Value() : Value::String(t.worker_id));
+  o.Set("scheduled_at", TimeValue(t.scheduled_ms));
+  o.Set("started_at", TimeValue(t.started_ms));
+  o.Set("lease_expires_at", TimeValue(t.lease_expires_ms));
+  o.Set("ended_at", TimeValue(t.ended_ms));
+  return Value::MakeObject(std::move(o));
+}
+
+std::string OpenTasksText(const std::vector<TaskInfo>& tasks) {
+  std::vector<std::vector<std::string>> rows;
+  for (const TaskInfo& t : tasks) {
+    if (!IsTaskOpen(t.status)) continue;
+    std::string text = absl::StrCat(t.type, " attempt ", t.attempt, " ",
+                                    ToAbsl(TaskStatusName(t.status)));
+    if (t.status == TaskStatus::kInProgress) {
+      absl::StrAppend(&text, " (delivery ", t.delivery, ") worker ", t.worker_id, " since ",
+                      FormatTimeMs(t.started_ms), ", lease until ",
+                      FormatTimeMs(t.lease_expires_ms));
+    } else {
+      absl::StrAppend(&text, " since ", FormatTimeMs(t.scheduled_ms));
+    }
+    rows.push_back({"task " + t.id, std::move(text)});
+  }
+  return rows.empty() ? std::string() : FormatTable(rows);
 }
 
 Value HistoryEventJson(const HistoryEvent& e) {

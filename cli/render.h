@@ -4,6 +4,7 @@
 #define WEFT_CLI_RENDER_H_
 
 #include <string>
+#include <vector>
 
 #include "weft/engine.h"
 #include "weft/value.h"
@@ -15,6 +16,12 @@ namespace weft::cli {
 Value ExecutionJson(const ExecutionInfo& e);
 // Aligned "key  value" lines for people.
 std::string ExecutionText(const ExecutionInfo& e);
+// {"id", "type", "status", "attempt", "delivery", "input", "output", "error", "worker_id",
+//  "scheduled_at", "started_at", "lease_expires_at", "ended_at"}
+Value TaskJson(const TaskInfo& t);
+// One line per task that has no outcome yet, for `weft status`: its type, attempt and status,
+// and for an IN_PROGRESS one its worker, start time and lease expiry. Empty when none.
+std::string OpenTasksText(const std::vector<TaskInfo>& tasks);
 // {"seq", "time", "type", "task_id", "details"}
 Value HistoryEventJson(const HistoryEvent& e);
 // The end of `weft run` and `weft work`: a COMPLETED execution's output as one JSON line on

@@ -1,0 +1,107 @@
+// Operations: GET /health, GET /metrics (Prometheus text format), and the Conductor endpoints
+// `weft serve` does not serve, which answer 501 with a message naming what to use instead.
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "server/routes.h"
+
+namespace weft::server {
+namespace {
+
+void Counter(std::string& out, absl::string_view name, absl::string_view help, uint64_t value,
+             absl::string_view type = "counter") {
+  absl::StrAppend(&out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n", name, " ",
+                  value, "\n");
+}
+
+std::string LabelValue(absl::string_view v) {
+  return absl::StrReplaceAll(v, {{"\\", "\\\\"}, {"\"", "\\\""}, {"\n", "\\n"}});
+}
+
+std::string Metrics(Service& service) {
+  const EngineStats s = service.engine().Stats();
+  std::string out;
+  Counter(out, "weft_transitions_total", "Transitions applied by the writer.", s.transitions);
+  Counter(out, "weft_commits_total", "Group commits of the writer.", s.commits);
+  Counter(out, "weft_commit_failures_total", "Failed commit attempts (retried).",
+          s.commit_failures);
+  Counter(out, "weft_results_ignored_total", "Task results for finished tasks or stale deliveries.",
+          s.results_ignored);
+  Counter(out, "weft_leases_expired_total", "Task leases that expired without a result.",
+          s.leases_expired);
+  Counter(out, "weft_quarantined_total", "Executions taken out of service after a fault.",
+          s.quarantined);
+  Counter(out, "weft_executions_pruned_total", "Executions deleted by retention.",
+          s.executions_pruned);
+  Counter(out, "weft_store_rows", "Rows in the store.", s.store_rows, "gauge");
+  Counter(out, "weft_store_pages", "LMDB pages in use.", s.store_pages, "gauge");
+  Counter(out, "weft_server_polls_total", "Task polls served.", service.polls());
+  Counter(out, "weft_server_waiting_polls", "Long polls waiting now.", service.waiting_polls(),
+          "gauge");
+  const std::vector<QueueDepth> depths = service.QueueDepths();
+  absl::StrAppend(&out,
+                  "# HELP weft_tasks Open tasks by type and state.\n# TYPE weft_tasks gauge\n");
+  for (const QueueDepth& d : depths) {
+    const std::string t = LabelValue(d.task_type);
+    absl::StrAppend(&out, "weft_tasks{type=\"", t, "\",state=\"SCHEDULED\"} ", d.ready, "\n");
+    absl::StrAppend(&out, "weft_tasks{type=\"", t, "\",state=\"IN_PROGRESS\"} ", d.leased, "\n");
+  }
+  absl::StrAppend(&out, "# HELP weft_queue_depth Tasks waiting for a worker, by type.\n",
+                  "# TYPE weft_queue_depth gauge\n");
+  for (const QueueDepth& d : depths) {
+    absl::StrAppend(&out, "weft_queue_depth{type=\"", LabelValue(d.task_type), "\"} ", d.ready,
+                    "\n");
+  }
+  const LatencyHistogram& h = service.step_latency();
+  absl::StrAppend(&out,
+                  "# HELP weft_step_latency_ms From a remote worker's take of a task to its "
+                  "result, in ms.\n# TYPE weft_step_latency_ms histogram\n");
+  uint64_t cumulative = 0;
+  for (size_t i = 0; i < LatencyHistogram::kBuckets; ++i) {
+    cumulative += h.counts[i].load();
+    absl::StrAppend(&out, "weft_step_latency_ms_bucket{le=\"", LatencyHistogram::kBucketsMs[i],
+                    "\"} ", cumulative, "\n");
+  }
+  cumulative += h.counts[LatencyHistogram::kBuckets].load();
+  absl::StrAppend(&out, "weft_step_latency_ms_bucket{le=\"+Inf\"} ", cumulative, "\n");
+  absl::StrAppend(&out, "weft_step_latency_ms_sum ", static_cast<double>(h.sum_us.load()) / 1000,
+                  "\n");
+  absl::StrAppend(&out, "weft_step_latency_ms_count ", h.total.load(), "\n");
+  return out;
+}
+
+// Conductor endpoints that are not served: (method, pattern, what to do instead).
+struct Unsupported {
+  const char* method;
+  const char* pattern;
+  const char* instead;
+};
+constexpr Unsupported kUnsupported[] = {
+    {"POST", "/api/workflow/{workflowId}/rerun", "use restart or retry"},
+    {"PUT", "/api/workflow/{workflowId}/skiptask/{taskReferenceName}", "not supported"},
+    {"POST", "/api/workflow/{workflowId}/resetcallbacks", "not supported"},
+    {"PUT", "/api/workflow/decide/{workflowId}", "the engine decides on every transition"},
+    {"GET", "/api/tasks/search", "not supported"},
+    {"POST", "/api/tasks/queue/requeue/{taskType}", "tasks are requeued when leases expire"},
+    {"GET", "/api/event", "event handlers are not supported"},
+    {"POST", "/api/event", "event handlers are not supported"},
+};
+
+}  // namespace
+
+void AddOpsRoutes(Router& router, RouteContext& c) {
+  router.Add({"GET", "/health", RunOn::kInline, [](Request&, Reply reply) {
+                reply(Response::Json(200, R"({"healthy":true})"));
+              }});
+  router.Add({"GET", "/metrics", RunOn::kBlocking, [&c](Request&, Reply reply) {
+                reply(Response{200, "text/plain; version=0.0.4", Metrics(c.service), {}});
+              }});
+  for (const Unsupported& u : kUnsupported) {
+    std::string message = absl::StrCat("`", u.method, " ", u.pattern,
+                                       "` is not supported by weft serve: ", u.instead);
+    router.Add({u.method, u.pattern, RunOn::kInline, [message](Request&, Reply reply) {
+                  reply(Response::Error(501, message));
+                }});
+  }
+}
+
+}  // namespace weft::server
