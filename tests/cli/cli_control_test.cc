@@ -398,5 +398,38 @@ TEST_F(CliControlTest, HelpDescribesTheNewCommands) {
   EXPECT_THAT(Weft({"run", "--help"}).out, AllOf(HasSubstr("--virtual-time"), HasSubstr("--signal")));
 }
 
+// `weft start --correlation/--priority/--idempotency-key` store the options (`weft status`
+// shows them); `weft list --workflow --status --correlation` finds executions through the
+// search indexes.
+TEST_F(CliControlTest, StartOptionsAndListFilters) {
+  const std::string first = DeployAndStart("approve", kApprove);
+  ProcessOutput started = Weft({"start", "approve", "--correlation", "order-9", "--priority",
+                                "4", "--idempotency-key", "k9"});
+  ASSERT_EQ(started.exit_code, 0) << started.err;
+  const std::string id = started.out.substr(0, 26);
+  Value status = StatusJson(id);
+  ASSERT_TRUE(status.is_object());
+  EXPECT_EQ(status.as_object().Find("correlation_id")->as_string(), "order-9");
+  EXPECT_EQ(status.as_object().Find("priority")->as_int(), 4);
+  EXPECT_EQ(status.as_object().Find("idempotency_key")->as_string(), "k9");
+  ProcessOutput again = Weft({"start", "approve", "--idempotency-key", "k9"});
+  EXPECT_NE(again.exit_code, 0);
+  EXPECT_THAT(again.err, HasSubstr(id));
+  ProcessOutput existing = Weft({"start", "approve", "--idempotency-key", "k9",
+                                 "--idempotency-strategy", "RETURN_EXISTING"});
+  ASSERT_EQ(existing.exit_code, 0) << existing.err;
+  EXPECT_EQ(existing.out.substr(0, 26), id);
+  ProcessOutput by_corr = Weft({"list", "--correlation", "order-9"});
+  ASSERT_EQ(by_corr.exit_code, 0) << by_corr.err;
+  EXPECT_THAT(by_corr.out, HasSubstr(id));
+  EXPECT_THAT(by_corr.out, Not(HasSubstr(first)));
+  ProcessOutput by_type = Weft({"list", "--workflow", "approve", "--status", "running"});
+  ASSERT_EQ(by_type.exit_code, 0) << by_type.err;
+  EXPECT_THAT(by_type.out, AllOf(HasSubstr(id), HasSubstr(first)));
+  ProcessOutput none = Weft({"list", "--workflow", "other"});
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_THAT(none.out, Not(HasSubstr(id)));
+}
+
 }  // namespace
 }  // namespace weft

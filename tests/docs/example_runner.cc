@@ -1,5 +1,5 @@
-// See example_runner.h. Examples run on the run goldens' in-process engine
-// (tests/golden/run/runner.h), so the docs can show every construct: branches, timers,
+// See example_runner.h. Examples run on the real engine through the run goldens' harness
+// (tests/golden/run/harness.h), so the docs can show every construct: branches, timers,
 // signals, child workflows.
 #include "tests/docs/example_runner.h"
 
@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "compiler/diag/diagnostic.h"
-#include "tests/golden/run/runner.h"
+#include "tests/golden/run/harness.h"
 #include "tests/golden/run/script.h"
 
 namespace weft::docs {
@@ -20,7 +20,8 @@ std::string RenderDiagnostics(const compiler::CompileOutput& out, const std::str
   return diag::RenderAll(out.diagnostics, kExampleFile, source);
 }
 
-std::string RunTranscript(const compiler::CompileOutput& out, const std::string& script_text) {
+std::string RunTranscript(const compiler::CompileOutput& out, const std::string& source,
+                          const std::string& script_text) {
   absl::StatusOr<golden::Script> script = golden::ParseScript(script_text);
   if (!script.ok()) return absl::StrCat("bad script: ", script.status().message(), "\n");
   std::string transcript;
@@ -33,7 +34,7 @@ std::string RunTranscript(const compiler::CompileOutput& out, const std::string&
     }
     for (const Value& input : script->inputs) {
       absl::StrAppend(&transcript, "--- ", program.workflow_name, " ", input.ToJson(), "\n");
-      transcript += golden::RunWorkflow(out.workflows, program, *script, input);
+      transcript += golden::RunOnEngine(kExampleFile, source, program.workflow_name, *script, input);
     }
   }
   return transcript;

@@ -16,13 +16,14 @@ compiler::CompileOutput CompileExample(const std::string& source);
 // The rendered diagnostics of `out` (compiled from `source`), as `weft check` prints them.
 std::string RenderDiagnostics(const compiler::CompileOutput& out, const std::string& source);
 
-// Runs every workflow of a cleanly compiled example once per input of `script` (the text of
-// `//!` lines, tests/golden/run/script.h; empty means one run with input {}). The transcript
-// has, per run, a `--- NAME INPUT` line, a line per task call and its scripted result, and
-// the end: `COMPLETED OUTPUT`, `FAILED ERROR` or `input rejected: MESSAGE`. Scripted task
-// failures (`!>`) are refused: the engine's error for them carries ids a page cannot pin.
-// Every suspension goes through a checkpoint round trip, as in the engine.
-std::string RunTranscript(const compiler::CompileOutput& out, const std::string& script);
+// Runs every workflow of a cleanly compiled example (`out`, compiled from `source`) once per
+// input of `script` (the text of `//!` lines, tests/golden/run/script.h; empty means one run
+// with input {}) on the real engine, through the run goldens' harness
+// (tests/golden/run/harness.h), whose transcript it returns: per run, a `--- NAME INPUT` line,
+// then what happened (task calls and their scripted results, timers, signals, children) and
+// the end: `COMPLETED OUTPUT`, `FAILED ERROR` or `input rejected: MESSAGE`.
+std::string RunTranscript(const compiler::CompileOutput& out, const std::string& source,
+                          const std::string& script);
 
 }  // namespace weft::docs
 

@@ -100,7 +100,7 @@ TEST_P(DocExample, DoesWhatTheDocSays) {
   std::string actual;
   if (block.info == "weft") {
     ASSERT_TRUE(out.diagnostics.all().empty()) << where << ": expected no diagnostics\n" << rendered;
-    actual = RunTranscript(out, block.script.value_or(""));
+    actual = RunTranscript(out, block.body, block.script.value_or(""));
   } else {
     // Errors, or warnings for the few kinds that are warnings (E0108).
     ASSERT_FALSE(out.diagnostics.all().empty()) << where << ": a weft-error block compiles cleanly";

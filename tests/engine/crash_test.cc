@@ -102,8 +102,10 @@ int64_t Field(const Value& v, const char* name) { return v.as_object().Find(name
     }
   }
   if (!engine || !engine->Deploy("crash.wf", scenario.source).ok()) _exit(3);
+  // A run must last long enough for the kills to land in its middle however fast the engine
+  // is: the workers, not the engine, set its pace (2 threads, 1 ms per add_one).
   engine->RegisterWorker("add_one", [](const TaskContext& t) {
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
     return TaskOutcome::Complete(Value::MakeObject(Object({{"value", Value::Int(Field(t.input, "x") + 1)}})));
   });
   engine->RegisterWorker("double", [](const TaskContext& t) {

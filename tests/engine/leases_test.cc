@@ -43,6 +43,54 @@ TEST_F(EngineTest, ExpiredLeaseIsHandedOutAgainAndTheLateResultIgnored) {
   EXPECT_EQ(engine_->GetExecution(*id)->output.ToJson(), "\"second\"");
 }
 
+// A heartbeat is fenced like a result: only the worker holding the current delivery extends
+// the lease. A worker whose delivery had expired used to extend the new holder's lease and
+// write its progress over the new holder's.
+TEST_F(EngineTest, AHeartbeatFromAnExpiredDeliveryExtendsNothing) {
+  EngineOptions options;
+  options.lease = absl::Seconds(2);
+  Reopen(options);
+  Deploy("task t\nworkflow w() { let r = t()\n return r }\n");
+  ASSERT_TRUE(engine_->StartWorkers().ok());  // its sweeper expires leases
+  auto id = engine_->Start("w", Json("{}"));
+  ASSERT_TRUE(id.ok()) << id.status();
+  auto poll = [&](const char* worker, int tries) {
+    std::optional<LeasedTask> taken;
+    for (int i = 0; i < tries && !taken; ++i) {
+      auto p = engine_->PollTask("t", worker);
+      EXPECT_TRUE(p.ok()) << p.status();
+      if (p.ok()) taken = *p;
+      if (!taken) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return taken;
+  };
+  std::optional<LeasedTask> first = poll("a", 1000);
+  ASSERT_TRUE(first);
+  // The next delivery goes to b once a's lease has expired.
+  std::optional<LeasedTask> second = poll("b", 2000);
+  ASSERT_TRUE(second);
+  const std::string task = first->context.task_id;
+  ASSERT_EQ(second->context.task_id, task);
+  ASSERT_EQ(second->context.delivery, first->context.delivery + 1);
+
+  absl::Status stale = engine_->Heartbeat(task, "a", Json(R"({"from":"a"})"));
+  EXPECT_TRUE(absl::IsFailedPrecondition(stale)) << stale;
+  absl::Status earlier = engine_->Heartbeat(task, "b", Value(), first->context.delivery);
+  EXPECT_TRUE(absl::IsFailedPrecondition(earlier)) << earlier;
+  // b's heartbeat is committed when it returns (after b's take, which the writer got first).
+  absl::Status current = engine_->Heartbeat(task, "b", Json(R"({"from":"b"})"),
+                                            second->context.delivery);
+  ASSERT_TRUE(current.ok()) << current;
+  auto tasks = engine_->Tasks(*id);
+  ASSERT_TRUE(tasks.ok()) << tasks.status();
+  ASSERT_EQ(tasks->size(), 1u);
+  EXPECT_EQ((*tasks)[0].worker_id, "b");
+  EXPECT_EQ((*tasks)[0].delivery, second->context.delivery);
+  EXPECT_EQ((*tasks)[0].output.ToJson(), R"({"from":"b"})");
+  ASSERT_TRUE(engine_->CompleteTask(task, "b", Value::String("done")).ok());
+  EXPECT_EQ(Await(*id).output.ToJson(), R"("done")");
+}
+
 TEST_F(EngineTest, ConcurrencyLimitIsRespected) {
   Deploy("task t\nworkflow w(i: int) { return t(i: i) }\n");
   std::atomic<int> running{0}, peak{0};

@@ -342,8 +342,10 @@ TEST_F(TimeoutTest, HeartbeatsKeepAnAttemptAliveAndRecordProgress) {
   }
   std::vector<TaskInfo> tasks = TasksOf(id);
   ASSERT_EQ(tasks.size(), 1u);
-  EXPECT_EQ(tasks[0].status, TaskStatus::kScheduled);
+  EXPECT_EQ(tasks[0].status, TaskStatus::kInProgress);  // out with the worker
   EXPECT_EQ(tasks[0].output.ToJson(), R"({"done":15})");  // partial output
+  // Each heartbeat records the lease it extended, counted from then.
+  EXPECT_GT(tasks[0].lease_expires_ms, tasks[0].started_ms + 1000);
   ASSERT_TRUE(engine_->CompleteTask(t->context.task_id, "ext", Value::String("all")).ok());
   ExecutionInfo info = Await(id);
   ASSERT_EQ(ExecutionStatusName(info.status), "COMPLETED") << info.error.ToJson();

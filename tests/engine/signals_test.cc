@@ -158,5 +158,28 @@ TEST_F(SignalsTest, BufferedSignalsSurviveAReopen) {
                                             "EXECUTION_COMPLETED"));
 }
 
+// Opening a store reads none of its waiting executions: a million of them (bench/suspended)
+// must cost nothing at open. A signal then loads exactly the execution it reaches.
+TEST_F(EngineTest, ReopeningDoesNotReadWaitingExecutions) {
+  Deploy(kSignals);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 300; ++i) ids.push_back(StartOk("approve"));
+  // One that waits on a task, so the open has something to read: its queued task.
+  Deploy("task t\nworkflow one() {\n    return t()\n}\n");
+  StartOk("one");
+  Reopen();
+  EngineStats stats = engine_->Stats();
+  EXPECT_EQ(stats.states_loaded, 0u);
+  // The queue row, the task row and its wait record of the one queued task; nothing per
+  // waiting execution.
+  EXPECT_EQ(stats.rows_read_at_open, 3u);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(engine_->Signal(ids[i], "approved", Value::Int(i)).ok());
+    EXPECT_EQ(Await(ids[i]).status, ExecutionStatus::kCompleted);
+  }
+  EXPECT_EQ(engine_->Stats().states_loaded, 10u);
+  EXPECT_EQ(engine_->GetExecution(ids[10])->status, ExecutionStatus::kRunning);
+}
+
 }  // namespace
 }  // namespace weft::testing

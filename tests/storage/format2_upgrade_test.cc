@@ -1,5 +1,5 @@
 // A store written by the format-2 release (tests/storage/fixtures/format2, see its README) is
-// read as it is by a read-only open, upgraded in place to format 3 by a read-write open, reads
+// read as it is by a read-only open, upgraded in place (to format 3, then 4) by a read-write open, reads
 // back the same, and its RUNNING executions run to completion. And a deploy that fills a small
 // map grows it and succeeds.
 #include <gtest/gtest.h>
@@ -13,12 +13,14 @@
 #include "storage/lmdb.h"
 #include "storage/upgrade.h"
 #include "storage/verify.h"
+#include "tests/storage/fixture_store.h"
 #include "tests/storage/temp_dir.h"
 #include "weft/engine.h"
 
 namespace weft {
 namespace {
 
+using ::weft::testing::FixtureStoreTest;
 using ::weft::testing::TempDir;
 
 constexpr char kCompleted[] = "01M8Y4GBND1DEHDXY72MC9354E";
@@ -26,35 +28,9 @@ constexpr char kFailed[] = "01M8Y4GBW4SM084442GPR6MMWW";
 constexpr char kRunningUps[] = "01M8Y4GC0AG0KE9SS0JSQ7Q8HQ";
 constexpr char kRunningDhl[] = "01M8Y4GC1P4DYE9P4DENSZG2CJ";
 
-class Format2Store : public ::testing::Test {
+class Format2Store : public FixtureStoreTest {
  protected:
-  void SetUp() override {
-    std::filesystem::create_directory(store_);
-    std::filesystem::copy_file("tests/storage/fixtures/format2/data.mdb", store_ + "/data.mdb");
-  }
-
-  std::unique_ptr<storage::Env> OpenEnv(bool read_only) {
-    storage::Env::Options options;
-    options.path = store_;
-    options.read_only = read_only;
-    options.map_size_bytes = 64 << 20;
-    options.log = [this](std::string_view line) { log_.emplace_back(line); };
-    auto env = storage::Env::Open(options);
-    EXPECT_TRUE(env.ok()) << env.status();
-    return env.ok() ? *std::move(env) : nullptr;
-  }
-
-  std::unique_ptr<Engine> OpenEngine(bool read_only) {
-    EngineOptions options;
-    options.path = store_;
-    options.read_only = read_only;
-    options.durability = Durability::kNoSync;
-    options.map_size_bytes = 64 << 20;
-    options.worker_threads = 2;
-    auto engine = Engine::Open(options);
-    EXPECT_TRUE(engine.ok()) << engine.status();
-    return engine.ok() ? *std::move(engine) : nullptr;
-  }
+  Format2Store() : FixtureStoreTest("format2") {}
 
   // What the fixture's README says it holds.
   void ExpectFixtureContents(Engine& engine) {
@@ -86,10 +62,6 @@ class Format2Store : public ::testing::Test {
     EXPECT_EQ((*tasks)[0].type, "shipping_info");
     EXPECT_EQ((*tasks)[0].status, TaskStatus::kScheduled);
   }
-
-  TempDir dir_;
-  std::string store_ = dir_.path() + "/store";
-  std::vector<std::string> log_;
 };
 
 TEST_F(Format2Store, ReadOnlyOpensReadItWithoutUpgrading) {
@@ -138,7 +110,7 @@ TEST_F(Format2Store, AReadWriteOpenUpgradesInPlaceAndTheRunningOnesFinish) {
             R"({"tracking":"DHL-1","vendor":"dhl"})");
   engine.reset();
 
-  // Format 3 now: every record carries its checksum, and the store verifies clean.
+  // The current format now: every record carries its checksum, and the store verifies clean.
   auto env = OpenEnv(/*read_only=*/true);
   ASSERT_NE(env, nullptr);
   EXPECT_EQ(env->format(), storage::kStoreFormat);
@@ -157,14 +129,18 @@ TEST_F(Format2Store, TheUpgradeLogsFirstAndSuggestsABackup) {
   ASSERT_NE(env, nullptr);
   ASSERT_TRUE(log_.empty());
   ASSERT_TRUE(storage::UpgradeStore(*env).ok());
-  ASSERT_EQ(log_.size(), 2u);
+  ASSERT_EQ(log_.size(), storage::kStoreFormat - 1);  // the note, then each step's line
   EXPECT_TRUE(absl::StrContains(log_[0], "upgrading the store")) << log_[0];
-  EXPECT_TRUE(absl::StrContains(log_[0], "from format 2 to 3")) << log_[0];
+  EXPECT_TRUE(absl::StrContains(log_[0], absl::StrCat("from format 2 to ", storage::kStoreFormat)))
+      << log_[0];
   EXPECT_TRUE(absl::StrContains(log_[0], "data.mdb")) << log_[0];
   EXPECT_TRUE(absl::StrContains(log_[1], "is at format 3")) << log_[1];
-  EXPECT_EQ(env->format(), 3u);
+  EXPECT_TRUE(absl::StrContains(log_[2], "is at format 4")) << log_[2];
+  EXPECT_TRUE(absl::StrContains(log_[3], "is at format 5")) << log_[3];
+  EXPECT_TRUE(absl::StrContains(log_[4], "is at format 6")) << log_[4];
+  EXPECT_EQ(env->format(), storage::kStoreFormat);
   ASSERT_TRUE(storage::UpgradeStore(*env).ok());
-  EXPECT_EQ(log_.size(), 2u) << "a second call has nothing to do";
+  EXPECT_EQ(log_.size(), storage::kStoreFormat - 1) << "a second call has nothing to do";
 }
 
 // A deploy that does not fit the map grows it and succeeds (no need to pass --map-size).

@@ -27,6 +27,36 @@ TEST(Records, TaskRoundTrip) {
   EXPECT_EQ(back->info.ended_ms, 3);
 }
 
+// A taken task: its delivery, lease and holder round-trip; a row without them (as written
+// before deliveries were recorded) reads as never delivered.
+TEST(Records, InProgressTaskKeepsItsDelivery) {
+  TaskRow row;
+  row.info.execution_id = "E1";
+  row.info.type = "t";
+  row.info.status = TaskStatus::kInProgress;
+  row.info.worker_id = "remote-1";
+  row.info.started_ms = 100;
+  row.info.delivery = 3;
+  row.info.lease_expires_ms = 60100;
+  row.delivery_kind = DeliveryKind::kExternal;
+  auto back = DecodeTask(EncodeTask(row));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->info.status, TaskStatus::kInProgress);
+  EXPECT_EQ(TaskStatusName(back->info.status), "IN_PROGRESS");
+  EXPECT_TRUE(IsTaskOpen(back->info.status));
+  EXPECT_EQ(back->info.delivery, 3u);
+  EXPECT_EQ(back->info.lease_expires_ms, 60100);
+  EXPECT_EQ(back->delivery_kind, DeliveryKind::kExternal);
+
+  TaskRow plain;
+  plain.info.status = TaskStatus::kScheduled;
+  auto old = DecodeTask(EncodeTask(plain));
+  ASSERT_TRUE(old.ok()) << old.status();
+  EXPECT_EQ(old->info.delivery, 0u);
+  EXPECT_EQ(old->info.lease_expires_ms, 0);
+  EXPECT_EQ(old->delivery_kind, DeliveryKind::kNone);
+}
+
 TEST(Records, ExecutionAndStateRoundTrip) {
   ExecutionInfo info;
   info.workflow = "shipping";

@@ -66,5 +66,55 @@ TEST_F(RegistryTest, UncommittedDeployLeavesRegistryUnchanged) {
   EXPECT_FALSE(GetBytecode(*txn, "h2")->has_value());
 }
 
+TEST_F(RegistryTest, AnExplicitVersionConflictsUnlessOverwrittenAndKeepsTheOldBytecode) {
+  auto at = [&](uint32_t version, std::string_view hash, std::string_view def, bool overwrite) {
+    auto txn = Txn::BeginWrite(*env_);
+    auto r = RegisterVersionAt(*txn, "ship", version, hash, std::string("code-") + std::string(hash),
+                               "ship.json", def, overwrite, 2000);
+    if (r.ok()) EXPECT_TRUE(txn->Commit().ok());
+    return r;
+  };
+  auto v5 = at(5, "h1", R"({"v":1})", false);
+  ASSERT_TRUE(v5.ok()) << v5.status();
+  EXPECT_EQ(v5->version, 5u);
+  EXPECT_TRUE(v5->created);
+  auto same = at(5, "h1", R"({"v":1})", false);
+  ASSERT_TRUE(same.ok());
+  EXPECT_FALSE(same->created);
+  EXPECT_TRUE(absl::IsAlreadyExists(at(5, "h2", R"({"v":2})", false).status()));
+  EXPECT_TRUE(absl::IsAlreadyExists(at(5, "h1", R"({"v":2})", false).status()));
+  ASSERT_TRUE(at(5, "h2", R"({"v":2})", true).ok());
+  auto txn = Txn::BeginRead(*env_);
+  auto row = GetVersion(*txn, "ship", 5);
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*row)->hash, "h2");
+  EXPECT_EQ((*row)->definition, R"({"v":2})");
+  EXPECT_EQ(**GetBytecode(*txn, "h1"), "code-h1") << "an overwritten version's bytecode stays";
+}
+
+TEST_F(RegistryTest, ARetiredVersionIsNotTheLatestButKeepsItsNumberAndBytecode) {
+  Register("ship", "h1");
+  Register("ship", "h2");
+  {
+    auto txn = Txn::BeginWrite(*env_);
+    ASSERT_TRUE(RetireVersion(*txn, "ship", 2).ok());
+    EXPECT_TRUE(absl::IsNotFound(RetireVersion(*txn, "ship", 2)));
+    EXPECT_TRUE(absl::IsNotFound(RetireVersion(*txn, "ship", 9)));
+    ASSERT_TRUE(txn->Commit().ok());
+  }
+  {
+    auto txn = Txn::BeginRead(*env_);
+    EXPECT_EQ((*LatestVersion(*txn, "ship"))->version, 1u);
+    EXPECT_TRUE((*GetVersion(*txn, "ship", 2))->retired);
+    EXPECT_EQ(**GetBytecode(*txn, "h2"), "code-h2");
+    auto all = ListAllVersions(*txn);
+    ASSERT_TRUE(all.ok());
+    ASSERT_EQ(all->size(), 2u);
+    EXPECT_EQ((*all)[1].first, "ship");
+  }
+  // A .wf deploy numbers after the highest version, retired or not: no number is reused.
+  EXPECT_EQ(Register("ship", "h2").version, 3u);
+}
+
 }  // namespace
 }  // namespace weft::storage

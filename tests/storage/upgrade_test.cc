@@ -52,7 +52,7 @@ TEST(Upgrade, EveryRecordGainsItsChecksum) {
     EXPECT_EQ((*raw)->size(), 2000u) << "format 2 values are read as they are";
   }
   ASSERT_TRUE(UpgradeStore(**env).ok());
-  EXPECT_EQ((*env)->format(), 3u);
+  EXPECT_EQ((*env)->format(), kStoreFormat);
   auto txn = Txn::BeginRead(**env);
   int rows = 0;
   ASSERT_TRUE(txn->ScanStored(Table::kBytecode, "", [&](std::string_view key, std::string_view v) {
@@ -69,7 +69,7 @@ TEST(Upgrade, EveryRecordGainsItsChecksum) {
   env->reset();
   auto reopened = Env::Open(StoreOptions(store, /*read_only=*/true));
   ASSERT_TRUE(reopened.ok()) << reopened.status();
-  EXPECT_EQ((*reopened)->format(), 3u);
+  EXPECT_EQ((*reopened)->format(), kStoreFormat);
   EXPECT_TRUE(VerifyStore(**reopened)->clean());
 }
 
@@ -85,7 +85,7 @@ TEST(Upgrade, ARewriteThatFillsTheMapGrowsItAndFinishes) {
   ASSERT_TRUE(env.ok()) << env.status();
   const uint64_t before = (*env)->map_size();
   ASSERT_TRUE(UpgradeStore(**env).ok());
-  EXPECT_EQ((*env)->format(), 3u);
+  EXPECT_EQ((*env)->format(), kStoreFormat);
   EXPECT_GT((*env)->map_size(), before);
   bool grew = false;
   for (const std::string& line : log) grew = grew || absl::StrContains(line, "grew it to");

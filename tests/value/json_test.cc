@@ -144,6 +144,54 @@ TEST(JsonTest, InvalidUtf8InStringsPrintsReplacementCharacter) {
   }
 }
 
+// Found by fuzz_json: RapidJSON 1.1.0 turned a lone low surrogate escape into three bytes of
+// invalid UTF-8, so the string printed as U+FFFD and its JSON no longer round-tripped.
+TEST(JsonTest, LoneSurrogateEscapesAreRejected) {
+  for (const char* text : {R"("\udc00")", R"("a\ude00b")", R"({"\udfff": 1})", R"("\ud83d")",
+                           R"("\ud83dx")"}) {
+    absl::StatusOr<Value> v = Value::FromJson(text);
+    EXPECT_FALSE(v.ok()) << text << " gave " << v->ToJson();
+    if (!v.ok()) EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument) << text;
+  }
+  absl::StatusOr<Value> pair = Value::FromJson(R"("\ud83d\ude00")");
+  ASSERT_TRUE(pair.ok());
+  EXPECT_EQ(pair->as_string(), "\xf0\x9f\x98\x80");
+}
+
+// Found by fuzz_json: RapidJSON's full-precision conversion asserted (aborting the process) on
+// some numbers past the double range, and read others as infinity (which prints as null).
+TEST(JsonTest, NumbersThatTripRapidJsonAssertionsAreInvalid) {
+  for (const char* text : {"-3723.5685e309", "[3723.5685e309]", R"({"a": -3723.5685e309})",
+                           "2e308", "-1e400", "[1, 18e307]"}) {
+    absl::StatusOr<Value> v = Value::FromJson(text);
+    EXPECT_FALSE(v.ok()) << text;
+    if (!v.ok()) EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument) << text;
+  }
+  EXPECT_TRUE(Value::FromJson("[1.5e308, -2e-320]").ok());
+}
+
+// Found by a 10M-input run of fuzz_json: RapidJSON's full-precision conversion read out of
+// bounds (SEGV) on a number of a few hundred digits with an exponent
+// (tests/fuzz/corpus/json/crash-long-number-segv.json). Numbers past 64 characters are refused
+// before RapidJSON reads them; a string of digits is not a number.
+TEST(JsonTest, OverlongNumbersAreInvalidAndNeverReachTheConverter) {
+  const std::string digits(300, '7');
+  for (const std::string& text :
+       {"[9291," + digits + "." + digits + "E-368]", digits, "-" + digits, "1." + digits,
+        R"({"a": )" + digits + "}", "1e" + digits}) {
+    absl::StatusOr<Value> v = Value::FromJson(text);
+    ASSERT_FALSE(v.ok()) << text;
+    EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(v.status().message().find("a number longer than 64 characters"), std::string::npos)
+        << v.status();
+  }
+  const std::string just_fits = "0." + std::string(62, '1');
+  ASSERT_EQ(just_fits.size(), 64u);
+  EXPECT_TRUE(Value::FromJson(just_fits).ok());
+  EXPECT_TRUE(Value::FromJson("[\"" + digits + "\", \"\\\"" + digits + "\"]").ok());
+  EXPECT_TRUE(Value::FromJson("-9223372036854775808").ok());
+}
+
 TEST(JsonTest, PrettyJson) {
   Value v = Parse(R"({"a":[1,{"b":null}],"c":{},"d":[]})");
   EXPECT_EQ(v.ToPrettyJson(),

@@ -113,7 +113,8 @@ class Simulator {
       return true;
     }
     if (!signals.empty()) {
-      auto [name, payload] = signals.front();
+      auto name = signals.front().first;  // not bound: clang 15 cannot capture a binding
+      auto payload = signals.front().second;
       signals.pop_front();
       event = [this, name, payload](ExecState& s) {
         return DeliverSignal(p_, s, name, payload, Ctx());

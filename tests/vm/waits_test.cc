@@ -135,10 +135,20 @@ TEST(Signals, TheOldestWaiterGetsTheSignal) {
   ExecState s = NewExecState(p, {}, 1);
   RunResult r = Start(p, s, {});
   EXPECT_THAT(Describe(p, r.requests), ElementsAre("signal#1 go @0", "signal#2 go @0"));
-  DeliverSignal(p, s, "go", Int(1), {});
+  // Each delivery says which wait it ended, so the engine drops that wait's record.
+  EXPECT_EQ(DeliverSignal(p, s, "go", Int(1), {}).closed_wait, 1u);
   r = DeliverSignal(p, s, "go", Int(2), {});
+  EXPECT_EQ(r.closed_wait, 2u);
   ASSERT_EQ(r.status, RunStatus::kCompleted);
   EXPECT_EQ(r.output.ToJson(), "[1,2]");
+}
+
+TEST(Signals, ASignalIntoTheMailboxClosesNoWait) {
+  const Program p = SignalsProgram();
+  ExecState s = NewExecState(p, {Value()}, 1);
+  Start(p, s, At(100));
+  EXPECT_EQ(DeliverSignal(p, s, "nope", Int(0), {}).closed_wait, 0u);
+  EXPECT_EQ(DeliverSignal(p, s, "go", Int(0), {}).closed_wait, 1u);
 }
 
 TEST(Signals, ZeroTimeoutRaisesTimeoutWhenNothingIsBuffered) {

@@ -5,13 +5,14 @@
 //   //! run: shipping                                  run only these workflows (repeatable;
 //                                                       default: every workflow in the file)
 //   //! task shipping_info => {"address": "1 Main St"}  results for a task type, in call order;
-//   //! task ship_ups !> "out of labels"                  `!>` fails the call with that reason
+//   //! task ship_ups !> "out of labels"                  `!>` fails the attempt with that
+//                                                       reason (its retry policy applies)
 //   //! signal approved => {"by": "ann"}                 a signal for the run's top execution,
-//                                                       delivered (in order) when it next waits
+//                                                       sent (in order) right after the start
 //   //! now: 1700000000000                               the virtual clock's start (default 0)
 //
-// When a task type's results run out, its last result is reused. The order in which the
-// runner answers requests is documented in runner.h.
+// When a task type's results run out, its last result is reused. How the harness plays the
+// script on the engine is documented in harness.h.
 #ifndef WEFT_TESTS_GOLDEN_RUN_SCRIPT_H_
 #define WEFT_TESTS_GOLDEN_RUN_SCRIPT_H_
 

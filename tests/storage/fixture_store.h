@@ -1,0 +1,80 @@
+// The base of the tests of tests/storage/fixtures/formatN (a store written by an earlier
+// release, see each README): each test works on a copy in a temporary directory, opens it
+// with storage::Env (read-only unless told, logging what an upgrade says) or with the engine,
+// and checks that `weft verify` finds nothing damaged.
+#ifndef WEFT_TESTS_STORAGE_FIXTURE_STORE_H_
+#define WEFT_TESTS_STORAGE_FIXTURE_STORE_H_
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "storage/lmdb.h"
+#include "storage/verify.h"
+#include "tests/storage/temp_dir.h"
+#include "weft/engine.h"
+
+namespace weft::testing {
+
+class FixtureStoreTest : public ::testing::Test {
+ protected:
+  // `fixture`: the directory under tests/storage/fixtures, e.g. "format3".
+  explicit FixtureStoreTest(std::string fixture) : fixture_(std::move(fixture)) {}
+
+  void SetUp() override {
+    std::filesystem::create_directory(store_);
+    std::filesystem::copy_file("tests/storage/fixtures/" + fixture_ + "/data.mdb",
+                               store_ + "/data.mdb");
+  }
+
+  std::unique_ptr<storage::Env> OpenEnv(bool read_only = true) {
+    storage::Env::Options options;
+    options.path = store_;
+    options.read_only = read_only;
+    options.map_size_bytes = 64 << 20;
+    options.log = [this](std::string_view line) { log_.emplace_back(line); };
+    auto env = storage::Env::Open(options);
+    EXPECT_TRUE(env.ok()) << env.status();
+    return env.ok() ? *std::move(env) : nullptr;
+  }
+
+  void ExpectNoDamage() {
+    auto env = OpenEnv();
+    ASSERT_NE(env, nullptr);
+    auto report = storage::VerifyStore(*env);
+    ASSERT_TRUE(report.ok()) << report.status();
+    for (const storage::Damage& d : report->damage) ADD_FAILURE() << storage::DescribeDamage(d);
+  }
+
+  // The store's format, once `weft verify` found nothing damaged in it.
+  uint32_t Format() {
+    ExpectNoDamage();
+    auto env = OpenEnv();
+    return env != nullptr ? env->format() : 0;
+  }
+
+  std::unique_ptr<Engine> OpenEngine(bool read_only, bool virtual_time = false) {
+    EngineOptions options;
+    options.path = store_;
+    options.read_only = read_only;
+    options.virtual_time = virtual_time;
+    options.durability = Durability::kNoSync;
+    options.map_size_bytes = 64 << 20;
+    options.worker_threads = 2;
+    auto engine = Engine::Open(options);
+    EXPECT_TRUE(engine.ok()) << engine.status();
+    return engine.ok() ? *std::move(engine) : nullptr;
+  }
+
+  const std::string fixture_;
+  TempDir dir_;
+  std::string store_ = dir_.path() + "/store";
+  std::vector<std::string> log_;  // what storage::Env logged (the upgrade's lines)
+};
+
+}  // namespace weft::testing
+
+#endif  // WEFT_TESTS_STORAGE_FIXTURE_STORE_H_
