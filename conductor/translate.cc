@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
+#include "conductor/task_fields.h"
 #include "conductor/translator.h"
 #include "conductor/wf_text.h"
 #include "common/rapidjson.h"
@@ -48,12 +49,7 @@ absl::Status TaskError(absl::string_view ref, absl::string_view field, absl::str
 
 namespace {
 
-absl::string_view Str(const rapidjson::Value& obj, const char* key) {
-  if (!obj.IsObject()) return {};
-  auto it = obj.FindMember(key);
-  if (it == obj.MemberEnd() || !it->value.IsString()) return {};
-  return {it->value.GetString(), it->value.GetStringLength()};
-}
+using task_fields::Str;
 
 // Every `${root.` in the strings of `v`: the roots a reference starts from, and the input
 // keys and variable names read through `workflow.input.` and `workflow.variables.`.
