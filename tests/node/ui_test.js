@@ -7,13 +7,10 @@
 //     that node shows the error;
 //   - the retry button retries the execution, and it completes;
 //   - the definitions page shows the source and starts an execution, which completes.
-// The diagrams and the stored sources come with the graph branch (server/routes_graph.cc,
-// Engine::Source): with --with-graph they are required; without it the test checks that the
-// pages say there is no diagram and no source, and opens the failed task from the task table.
 // Screenshots of each page are saved in the artifacts folder. Every wait is on an event or a
 // condition (waitForSelector / waitForFunction / a poll of the server), never a fixed sleep.
 //
-// node ui_test.js --weft PATH --artifacts DIR [--chromium PATH] [--with-graph]
+// node ui_test.js --weft PATH --artifacts DIR [--chromium PATH]
 'use strict';
 
 const { spawn } = require('child_process');
@@ -29,7 +26,6 @@ function arg(name, fallback) {
 const WEFT = arg('--weft');
 const ARTIFACTS = arg('--artifacts', path.join(os.tmpdir(), 'weft-ui-artifacts'));
 const CHROMIUM = arg('--chromium', '/usr/bin/chromium');
-const WITH_GRAPH = process.argv.includes('--with-graph');
 const WAIT = { timeout: 60000 };
 
 const SOURCE = `// The UI test's workflows.
@@ -207,26 +203,18 @@ async function main() {
   await page.waitForFunction((id) => location.pathname === `/executions/${id}`, WAIT, bad);
   await page.waitForSelector('#execution-status [data-status="failed"]', WAIT);
   await page.waitForSelector('#diagram[data-state]', WAIT);
-  if (WITH_GRAPH) {
-    const failedNode = await page.waitForSelector('#diagram g.node[data-status="failed"][data-task="charge"]', WAIT);
-    // Coloured as failed: the node's shape is drawn in the legend's failed colour, the same
-    // colour as a completed node is not.
-    const colours = await page.evaluate(() => {
-      const fill = (g) => { const s = g && g.querySelector('polygon, ellipse, path, rect'); return s ? (s.getAttribute('fill') + '|' + s.getAttribute('stroke')) : ''; };
-      return { failed: fill(document.querySelector('#diagram g.node[data-status="failed"]')),
-               completed: fill(document.querySelector('#diagram g.node[data-status="completed"]')) };
-    });
-    if (!colours.failed || colours.failed === colours.completed) {
-      throw new Error(`the failed node is not coloured apart from completed ones: ${JSON.stringify(colours)}`);
-    }
-    await failedNode.click();
-  } else {
-    await page.waitForSelector('#diagram-missing', WAIT);
-    await page.evaluate(() => {
-      const row = [...document.querySelectorAll('#tasks tr[data-task-id]')].find((r) => r.querySelector('[data-status="failed_with_terminal_error"], [data-status="failed"]'));
-      row.click();
-    });
+  const failedNode = await page.waitForSelector('#diagram g.node[data-status="failed"][data-task="charge"]', WAIT);
+  // Coloured as failed: the node's shape is drawn in the legend's failed colour, the same
+  // colour as a completed node is not.
+  const colours = await page.evaluate(() => {
+    const fill = (g) => { const s = g && g.querySelector('polygon, ellipse, path, rect'); return s ? (s.getAttribute('fill') + '|' + s.getAttribute('stroke')) : ''; };
+    return { failed: fill(document.querySelector('#diagram g.node[data-status="failed"]')),
+             completed: fill(document.querySelector('#diagram g.node[data-status="completed"]')) };
+  });
+  if (!colours.failed || colours.failed === colours.completed) {
+    throw new Error(`the failed node is not coloured apart from completed ones: ${JSON.stringify(colours)}`);
   }
+  await failedNode.click();
   await page.waitForFunction(() => {
     const e = document.querySelector('#task-panel .task-error');
     return e && e.textContent.includes('card declined');
@@ -234,7 +222,7 @@ async function main() {
   await page.waitForFunction(() => document.querySelector('#task-panel').textContent.includes('charging the card'), WAIT);
   await page.waitForSelector('#history li[data-type="TASK_FAILED"]', WAIT);
   await shot(page, 'execution-failed');
-  log('failed execution page, diagram', WITH_GRAPH ? 'checked' : 'absent (degraded)', ', error shown: ok');
+  log('failed execution page, diagram checked, error shown: ok');
 
   // 3. Retry: confirm, see the result, and the execution completes.
   await page.click('#action-retry');
@@ -243,10 +231,8 @@ async function main() {
   await page.waitForFunction(() => document.querySelector('#flash').textContent.includes('Retry: done'), WAIT);
   await page.waitForSelector('#execution-status [data-status="completed"]', WAIT);
   await awaitStatus(bad, 'COMPLETED');
-  if (WITH_GRAPH) {
-    await page.waitForFunction(() => !document.querySelector('#diagram g.node[data-status="failed"]') ||
-                                     document.querySelector('#diagram g.node[data-status="completed"][data-task="charge"]'), WAIT);
-  }
+  await page.waitForFunction(() => !document.querySelector('#diagram g.node[data-status="failed"]') ||
+                                   document.querySelector('#diagram g.node[data-status="completed"][data-task="charge"]'), WAIT);
   await shot(page, 'execution-retried');
   log('retry: ok');
 
@@ -255,15 +241,11 @@ async function main() {
   await page.waitForSelector('#definitions tr[data-workflow="checkout"]', WAIT);
   await shot(page, 'definitions');
   await page.click('#definitions tr[data-workflow="checkout"] a');
-  if (WITH_GRAPH) {
-    await page.waitForFunction(() => {
-      const s = document.querySelector('#source');
-      return s && s.textContent.includes('workflow checkout(order_id: string, amount: int = 10)');
-    }, WAIT);
-  } else {
-    await page.waitForSelector('#source-missing', WAIT);
-  }
-  // The parameters, from the version's bytecode, whichever build.
+  await page.waitForFunction(() => {
+    const s = document.querySelector('#source');
+    return s && s.textContent.includes('workflow checkout(order_id: string, amount: int = 10)');
+  }, WAIT);
+  // The parameters, from the version's bytecode.
   await page.waitForFunction(() => document.querySelector('#start-form').textContent.includes('default 10'), WAIT);
   await page.waitForSelector('#diagram[data-state]', WAIT);
   // A bad input is refused in the page, naming the parameter.
@@ -281,7 +263,7 @@ async function main() {
     throw new Error(`the started execution is not the one asked for: ${JSON.stringify(w)}`);
   }
   await shot(page, 'execution-started');
-  log('definition page:', WITH_GRAPH ? 'source shown' : 'no source (degraded)', ', start ok');
+  log('definition page: source shown, start ok');
 
   // 5. Task queues: the worker is listed with its last poll.
   await page.goto(base + '/queues');
