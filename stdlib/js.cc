@@ -1,24 +1,14 @@
-// RunJs (js.h): a forked child runs Duktape on a capped heap and writes back one message,
-// 'o' + the result's JSON or 'e' + the error; the parent reads it until the deadline, then
-// kills the child if it is still running.
+// RunJs (js.h): a bounded child process (stdlib/bounded_child.h) runs Duktape on a capped heap
+// and writes back one message, 'o' + the result's JSON or 'e' + the error.
 #include "stdlib/js.h"
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "common/fork_guard.h"
 #include "duktape.h"
+#include "stdlib/bounded_child.h"
 
 namespace weft::stdlib {
 namespace {
@@ -67,17 +57,6 @@ void* HeapRealloc(void* udata, void* ptr, duk_size_t size) {
 
 [[noreturn]] void Fatal(void*, const char*) { _exit(3); }
 
-bool WriteAll(int fd, const std::string& data) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<size_t>(n);
-  }
-  return true;
-}
-
 // Runs the program; 'o' + JSON or 'e' + message.
 std::string Evaluate(const std::string& source, const std::string& input_json, size_t cap) {
   Heap heap{0, cap};
@@ -102,22 +81,6 @@ std::string Evaluate(const std::string& source, const std::string& input_json, s
   return absl::StrCat("o", duk_safe_to_string(ctx, -1));
 }
 
-[[noreturn]] void ChildMain(int out, pid_t parent, const std::string& source, const std::string& input,
-                            const JsBudget& budget) {
-  (void)prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (getppid() != parent) _exit(1);
-  if (out <= STDERR_FILENO) out = fcntl(out, F_DUPFD, STDERR_FILENO + 1);
-  if (out < 0) _exit(1);
-  if (out > 3) (void)syscall(SYS_close_range, 3u, static_cast<unsigned>(out - 1), 0u);
-  (void)syscall(SYS_close_range, static_cast<unsigned>(out + 1), ~0u, 0u);
-  struct rlimit core = {0, 0};
-  setrlimit(RLIMIT_CORE, &core);
-  const rlim_t seconds = static_cast<rlim_t>(absl::ToInt64Seconds(budget.time)) + 2;
-  struct rlimit cpu = {seconds, seconds};
-  setrlimit(RLIMIT_CPU, &cpu);
-  _exit(WriteAll(out, Evaluate(source, input, budget.memory_bytes)) ? 0 : 1);
-}
-
 std::string Seconds(absl::Duration d) { return absl::StrCat(absl::ToDoubleSeconds(d), " s"); }
 
 }  // namespace
@@ -125,54 +88,28 @@ std::string Seconds(absl::Duration d) { return absl::StrCat(absl::ToDoubleSecond
 JsResult RunJs(const std::string& source, const Value& input, const JsBudget& budget) {
   JsResult result;
   const std::string input_json = input.ToJson();
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) {
-    result.message = absl::StrCat("js() could not start: pipe2: ", std::strerror(errno));
-    return result;
+  ChildBudget child;
+  child.time = budget.time;
+  ChildOutcome outcome =
+      RunBoundedChild(child, [&] { return Evaluate(source, input_json, budget.memory_bytes); });
+  switch (outcome.end) {
+    case ChildEnd::kOk:
+      break;
+    case ChildEnd::kTime:
+      result.message = absl::StrCat("js() ran past its time budget of ", Seconds(budget.time));
+      return result;
+    case ChildEnd::kNotStarted:
+      result.message = absl::StrCat("js() could not start its process: ", outcome.detail);
+      return result;
+    case ChildEnd::kTooLarge:
+    case ChildEnd::kNoMemory:
+    case ChildEnd::kCrash:
+      result.message = absl::StrCat("js() crashed: its process ended without a result (",
+                                    outcome.end == ChildEnd::kCrash ? outcome.detail : "out of memory", ")");
+      return result;
   }
-  const absl::Time deadline = absl::Now() + budget.time;
-  const pid_t parent = getpid();
-  ForkGuard guard;
-  const pid_t pid = fork();
-  guard.Release();
-  if (pid == 0) {
-    close(fds[0]);
-    ChildMain(fds[1], parent, source, input_json, budget);
-  }
-  close(fds[1]);
-  if (pid < 0) {
-    close(fds[0]);
-    result.message = absl::StrCat("js() could not start its process: ", std::strerror(errno));
-    return result;
-  }
-  std::string data;
-  bool eof = false;
-  char buf[65536];
-  while (!eof) {
-    const int64_t left_ms = absl::ToInt64Milliseconds(deadline - absl::Now());
-    if (left_ms <= 0) break;
-    struct pollfd p = {fds[0], POLLIN, 0};
-    const int ready = poll(&p, 1, static_cast<int>(left_ms));
-    if (ready < 0 && errno == EINTR) continue;
-    if (ready <= 0) break;
-    const ssize_t n = read(fds[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      eof = true;
-    } else {
-      data.append(buf, static_cast<size_t>(n));
-    }
-  }
-  close(fds[0]);
-  if (!eof) kill(pid, SIGKILL);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (!eof || (WIFSIGNALED(status) && WTERMSIG(status) == SIGXCPU)) {
-    result.message = absl::StrCat("js() ran past its time budget of ", Seconds(budget.time));
-    return result;
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || data.empty()) {
+  const std::string& data = outcome.data;
+  if (data.empty()) {
     result.message = "js() crashed: its process ended without a result";
     return result;
   }
