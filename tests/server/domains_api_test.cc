@@ -63,7 +63,8 @@ TEST_F(DomainsApiTest, ATaskInADomainGoesOnlyToPollsOfThatDomain) {
   auto pd = client_->Get("/api/tasks/queue/polldata?taskType=a");
   ASSERT_TRUE(pd);
   bool saw_blue = false;
-  for (const Value& d : ParseJson(pd->body).as_list()) {
+  const Value poll_data = ParseJson(pd->body);
+  for (const Value& d : poll_data.as_list()) {
     if (Get(d, "domain").is_string() && Get(d, "domain").as_string() == "blue") {
       saw_blue = true;
       EXPECT_EQ(Get(d, "queueName").as_string(), "blue:a");
