@@ -28,11 +28,14 @@ void Dispatcher::Enqueue(std::vector<ReadyTask> tasks) {
     activity_.fetch_add(1);
     for (ReadyTask& t : tasks) {
       if (leases_.contains(t.task_id)) continue;  // already out: recovery raced a live lease
-      std::string name = TaskQueueName(t.type, t.domain);
+      // The plain path names its queue by the type itself: no string is built.
+      std::string named;
+      if (!t.domain.empty()) named = TaskQueueName(t.type, t.domain);
+      const std::string& name = t.domain.empty() ? t.type : named;
       if (ready_hook_ && std::find(queues.begin(), queues.end(), name) == queues.end()) {
         queues.push_back(name);
       }
-      std::deque<ReadyTask>& queue = ready_[std::move(name)];
+      std::deque<ReadyTask>& queue = ready_[name];
       if (queue.empty() || !Outranks(t, queue.back())) {
         queue.push_back(std::move(t));
         continue;

@@ -65,7 +65,8 @@ std::vector<TaskInfo> Service::TakeNow(std::string_view type, std::string_view d
   });
   if (count == 0) return out;
   // Tasks handed back by callbackAfterSeconds come first: they have waited longest.
-  if (auto it = callbacks_.find(TaskQueueName(type, domain)); it != callbacks_.end()) {
+  if (auto it = callbacks_.empty() ? callbacks_.end() : callbacks_.find(TaskQueueName(type, domain));
+      it != callbacks_.end()) {
     while (!it->second.empty() && static_cast<int>(out.size()) < count) {
       TaskInfo t = std::move(it->second.front());
       it->second.pop_front();
