@@ -35,6 +35,18 @@ std::string ArchiveLine(const ExecutionArchive& entry) {
   o.Set("execution", ExecutionJson(entry.info));
   o.Set("history", Value::MakeList(std::move(history)));
   o.Set("tasks", Value::MakeList(std::move(tasks)));
+  if (!entry.task_logs.empty()) {  // by task id: [{log, createdTime}, ...]
+    Object logs;
+    for (const auto& [task_id, lines] : entry.task_logs) {
+      List items;
+      for (const TaskLog& l : lines) {
+        items.push_back(Value::MakeObject(
+            Object({{"log", Value::String(l.log)}, {"createdTime", Value::Int(l.created_ms)}})));
+      }
+      logs.Set(task_id, Value::MakeList(std::move(items)));
+    }
+    o.Set("task_logs", Value::MakeObject(std::move(logs)));
+  }
   return absl::StrCat(Value::MakeObject(std::move(o)).ToJson(), "\n");
 }
 

@@ -39,6 +39,7 @@ struct StartCommand {
   int32_t priority = 0;
   std::string idempotency_key;  // empty: none
   IdempotencyStrategy idempotency_strategy = IdempotencyStrategy::kFail;
+  TaskToDomain task_to_domain;  // StartOptions; a SUB_WORKFLOW child's is its parent's
   // kReturnExisting: set to the id of the execution that holds the key when one does (and
   // nothing starts). Written by the writer before the start's answer.
   std::shared_ptr<std::string> existing;
@@ -107,9 +108,11 @@ struct ReadyTask {
   std::string type;
   uint32_t attempt = 1;
   Value input;
-  int64_t priority = 0;      // higher first
+  int64_t priority = 0;      // the task policy's; higher first, after workflow_priority
   int64_t heartbeat_ms = 0;  // 0: none
   uint32_t delivery = 0;     // deliveries so far; the next take is delivery + 1
+  std::string domain;        // its domain (taskToDomain): it waits in TaskQueueName(type, domain)
+  int32_t workflow_priority = 0;  // its execution's priority: higher first (Conductor's)
 };
 
 // A delivery ended without a result: its lease expired while the engine ran, or the engine

@@ -2,37 +2,52 @@
 #include "engine/dispatcher.h"
 
 #include <algorithm>
-
 #include <chrono>
+#include <tuple>
 
 #include "common/strings.h"
 
 namespace weft::engine {
 
+namespace {
+
+// Whether `a` goes before `b` in a queue: its execution's priority first (Conductor's
+// workflow priority), then its task policy's; FIFO among equals (neither goes before).
+bool Outranks(const ReadyTask& a, const ReadyTask& b) {
+  if (a.workflow_priority != b.workflow_priority) return a.workflow_priority > b.workflow_priority;
+  return a.priority > b.priority;
+}
+
+}  // namespace
+
 void Dispatcher::Enqueue(std::vector<ReadyTask> tasks) {
   if (tasks.empty()) return;
-  std::vector<std::string> types;
+  std::vector<std::string> queues;
   {
     std::lock_guard<std::mutex> lock(mu_);
     activity_.fetch_add(1);
     for (ReadyTask& t : tasks) {
       if (leases_.contains(t.task_id)) continue;  // already out: recovery raced a live lease
-      if (ready_hook_ && std::find(types.begin(), types.end(), t.type) == types.end()) {
-        types.push_back(t.type);
+      // The plain path names its queue by the type itself: no string is built.
+      std::string named;
+      if (!t.domain.empty()) named = TaskQueueName(t.type, t.domain);
+      const std::string& name = t.domain.empty() ? t.type : named;
+      if (ready_hook_ && std::find(queues.begin(), queues.end(), name) == queues.end()) {
+        queues.push_back(name);
       }
-      std::deque<ReadyTask>& queue = ready_[t.type];
-      if (queue.empty() || queue.back().priority >= t.priority) {
+      std::deque<ReadyTask>& queue = ready_[name];
+      if (queue.empty() || !Outranks(t, queue.back())) {
         queue.push_back(std::move(t));
         continue;
       }
       // Higher priority first; FIFO among equals.
       auto at = std::find_if(queue.begin(), queue.end(),
-                             [&](const ReadyTask& q) { return q.priority < t.priority; });
+                             [&](const ReadyTask& q) { return Outranks(t, q); });
       queue.insert(at, std::move(t));
     }
   }
   cv_.notify_all();
-  if (ready_hook_ && !types.empty()) ready_hook_(types);
+  if (ready_hook_ && !queues.empty()) ready_hook_(queues);
 }
 
 void Dispatcher::Restore(Lease lease) {
@@ -63,13 +78,28 @@ std::optional<Lease> Dispatcher::TakeLocked(std::deque<ReadyTask>& queue,
   return lease;
 }
 
-std::optional<Lease> Dispatcher::TryTake(std::string_view type, std::string_view worker_id,
-                                         storage::DeliveryKind kind, const Clock& clock,
-                                         int64_t lease_ms) {
+std::optional<Lease> Dispatcher::TryTake(std::string_view type, std::string_view domain,
+                                         std::string_view worker_id, storage::DeliveryKind kind,
+                                         const Clock& clock, int64_t lease_ms) {
+  const int64_t now_ms = clock.NowMs();
   std::lock_guard<std::mutex> lock(mu_);
-  auto it = ready_.find(ToAbsl(type));
+  if (domain.empty()) {  // the plain path: the queue's name is the type
+    auto it = ready_.find(ToAbsl(type));
+    if (it == ready_.end()) return std::nullopt;
+    return TakeLocked(it->second, worker_id, kind, now_ms, lease_ms);
+  }
+  std::string name = TaskQueueName(type, domain);
+  auto it = ready_.find(name);
+  last_poll_ms_[std::move(name)] = now_ms;
   if (it == ready_.end()) return std::nullopt;
-  return TakeLocked(it->second, worker_id, kind, clock.NowMs(), lease_ms);
+  return TakeLocked(it->second, worker_id, kind, now_ms, lease_ms);
+}
+
+bool Dispatcher::DomainActive(std::string_view type, std::string_view domain,
+                              int64_t now_ms) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = last_poll_ms_.find(TaskQueueName(type, domain));
+  return it != last_poll_ms_.end() && it->second > now_ms - kActiveDomainWindowMs;
 }
 
 std::optional<Lease> Dispatcher::TakeAny(const absl::flat_hash_map<std::string, int>& limits,
@@ -196,19 +226,26 @@ size_t Dispatcher::ReadyCount() const {
 
 std::vector<QueueDepth> Dispatcher::Depths() const {
   std::lock_guard<std::mutex> lock(mu_);
-  absl::flat_hash_map<std::string, QueueDepth> by_type;
-  for (const auto& [type, q] : ready_) {
-    if (!q.empty()) by_type[type].ready = q.size();
+  absl::flat_hash_map<std::string, QueueDepth> by_queue;
+  for (const auto& [name, q] : ready_) {
+    if (q.empty()) continue;
+    QueueDepth& d = by_queue[name];
+    d.ready = q.size();
+    d.task_type = q.front().type;
+    d.domain = q.front().domain;
   }
-  for (const auto& [id, lease] : leases_) ++by_type[lease.task.type].leased;
+  for (const auto& [id, lease] : leases_) {
+    QueueDepth& d = by_queue[TaskQueueName(lease.task.type, lease.task.domain)];
+    ++d.leased;
+    d.task_type = lease.task.type;
+    d.domain = lease.task.domain;
+  }
   std::vector<QueueDepth> out;
-  out.reserve(by_type.size());
-  for (auto& [type, depth] : by_type) {
-    depth.task_type = type;
-    out.push_back(std::move(depth));
-  }
-  std::sort(out.begin(), out.end(),
-            [](const QueueDepth& a, const QueueDepth& b) { return a.task_type < b.task_type; });
+  out.reserve(by_queue.size());
+  for (auto& [name, depth] : by_queue) out.push_back(std::move(depth));
+  std::sort(out.begin(), out.end(), [](const QueueDepth& a, const QueueDepth& b) {
+    return std::tie(a.task_type, a.domain) < std::tie(b.task_type, b.domain);
+  });
   return out;
 }
 

@@ -55,9 +55,15 @@ class Dispatcher {
   void Enqueue(std::vector<ReadyTask> tasks);
   // Puts back a delivery found IN_PROGRESS when the engine opened, under its stored lease.
   void Restore(Lease lease);
-  // Takes the oldest ready task of `type` under a lease; nullopt when none is ready.
-  std::optional<Lease> TryTake(std::string_view type, std::string_view worker_id,
-                               storage::DeliveryKind kind, const Clock& clock, int64_t lease_ms);
+  // Takes the first ready task of `type` queued in `domain` (empty: none) under a lease;
+  // nullopt when none is ready. Higher workflow priority first, then task priority, then FIFO.
+  // A take with a domain marks that domain active for the type (DomainActive), task or not.
+  std::optional<Lease> TryTake(std::string_view type, std::string_view domain,
+                               std::string_view worker_id, storage::DeliveryKind kind,
+                               const Clock& clock, int64_t lease_ms);
+  // Whether a take named `domain` for `type` within kActiveDomainWindowMs before `now_ms`.
+  // Kept in memory: after a restart no domain is active until its workers poll again.
+  bool DomainActive(std::string_view type, std::string_view domain, int64_t now_ms) const;
   // Like TryTake, over every type in `types` whose running count is below its limit; blocks up
   // to `wait_ms` for one to appear. Used by the in-process worker pool.
   std::optional<Lease> TakeAny(const absl::flat_hash_map<std::string, int>& limits,
@@ -89,7 +95,7 @@ class Dispatcher {
   // Moves on every change of the queues or leases (see EngineImpl::Idle).
   uint64_t activity() const { return activity_.load(std::memory_order_seq_cst); }
   size_t ReadyCount() const;
-  // Per task type: tasks ready and tasks out under a lease (Engine::QueueDepths).
+  // Per task type and domain: tasks ready and tasks out under a lease (Engine::QueueDepths).
   std::vector<QueueDepth> Depths() const;
 
  private:
@@ -99,7 +105,10 @@ class Dispatcher {
   mutable std::mutex mu_;
   std::atomic<uint64_t> activity_{0};
   std::condition_variable cv_;
+  // By queue name (TaskQueueName): the type, or "domain:type". The in-process pool (TakeAny)
+  // takes only from the domain-less queues.
   absl::flat_hash_map<std::string, std::deque<ReadyTask>> ready_;
+  absl::flat_hash_map<std::string, int64_t> last_poll_ms_;  // by queue name, domains only
   absl::flat_hash_map<std::string, Lease> leases_;        // by task id
   absl::flat_hash_map<std::string, int> running_by_type_;
   std::function<void(const Lease&)> take_hook_;

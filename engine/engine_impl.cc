@@ -64,6 +64,9 @@ absl::Status EngineImpl::Init() {
   hooks.after_commit = [this](Effects& effects) { AfterCommit(effects); };
   hooks.is_started = [this](std::string_view task_id) { return dispatcher_.IsLeased(task_id); };
   hooks.grow_map = [this] { return env_->GrowMap(); };
+  hooks.domain_active = [this](std::string_view type, std::string_view domain) {
+    return dispatcher_.DomainActive(type, domain, clock_->NowMs());
+  };
   writer_ = std::make_unique<Writer>(*env_, *clock_, programs_, ids_, options_.max_batch,
                                      options_.limits,
                                      std::move(hooks));
@@ -121,7 +124,8 @@ absl::Status EngineImpl::LoadPendingTasks() {
           return true;
         }
         ReadyTask r{std::string(task_id), task->info.execution_id, task->info.type,
-                    task->info.attempt, task->info.input};
+                    task->info.attempt, task->info.input, 0, 0, 0, task->info.domain,
+                    task->info.workflow_priority};
         // Its priority and heartbeat timeout come from the policy in its wait record.
         auto wait = txn.Get(storage::Table::kWaits,
                             storage::WaitKey(task->info.execution_id, task->wait_id));

@@ -65,7 +65,8 @@ class EngineImpl final : public Engine {
   absl::Status StartWorkers() override;
   void StopWorkers() override;
   absl::StatusOr<std::optional<LeasedTask>> PollTask(std::string_view task_type,
-                                                     std::string_view worker_id) override;
+                                                     std::string_view worker_id,
+                                                     std::string_view domain = {}) override;
   absl::Status CompleteTask(std::string_view task_id, std::string_view worker_id, Value output,
                             uint32_t delivery) override;
   absl::Status FailTask(std::string_view task_id, std::string_view worker_id, std::string reason,
@@ -77,6 +78,8 @@ class EngineImpl final : public Engine {
   void SetTaskReadyListener(TaskReadyListener listener) override;
   absl::StatusOr<TaskInfo> GetTask(std::string_view task_id) override;
   std::vector<QueueDepth> QueueDepths() const override;
+  absl::Status AddTaskLogs(std::string_view task_id, std::vector<std::string> lines) override;
+  absl::StatusOr<std::vector<TaskLog>> TaskLogs(std::string_view task_id) override;
   absl::Status Signal(std::string_view id, std::string_view name, Value payload) override;
   absl::Status Terminate(std::string_view id, std::string_view reason) override;
   absl::Status Pause(std::string_view id) override;

@@ -12,28 +12,12 @@
 #include "compiler/compiler.h"
 #include "compiler/diag/diagnostic.h"
 #include "engine/engine_impl.h"
+#include "engine/write_with_growth.h"
 #include "storage/registry.h"
 #include "storage/taskdefs.h"
 
 namespace weft::engine {
 namespace {
-
-// Runs `change` in a write transaction and commits it, growing a full map and trying again.
-template <typename T, typename F>
-absl::StatusOr<T> WriteWithGrowth(storage::Env& env, F change) {
-  auto attempt = [&]() -> absl::StatusOr<T> {
-    WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginWrite(env));
-    WEFT_ASSIGN_OR_RETURN(T result, change(txn));
-    WEFT_RETURN_IF_ERROR(txn.Commit());
-    return result;
-  };
-  absl::StatusOr<T> result = attempt();
-  while (!result.ok() && storage::IsMapFull(result.status())) {
-    WEFT_RETURN_IF_ERROR(env.GrowMap());
-    result = attempt();
-  }
-  return result;
-}
 
 VersionInfo ToInfo(std::string workflow, storage::VersionRow r) {
   return {std::move(workflow), r.version,         std::move(r.hash), r.deployed_at_ms,

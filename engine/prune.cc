@@ -84,6 +84,10 @@ absl::StatusOr<PruneResult> EngineImpl::Prune(const PruneOptions& options) {
         WEFT_ASSIGN_OR_RETURN(entry.info, GetExecution(id));
         WEFT_ASSIGN_OR_RETURN(entry.history, History(id));
         WEFT_ASSIGN_OR_RETURN(entry.tasks, Tasks(id));
+        for (const TaskInfo& t : entry.tasks) {
+          WEFT_ASSIGN_OR_RETURN(std::vector<TaskLog> logs, TaskLogs(t.id));
+          if (!logs.empty()) entry.task_logs[t.id] = std::move(logs);
+        }
         archive.push_back(std::move(entry));
       }
       WEFT_RETURN_IF_ERROR(options.archive(archive));

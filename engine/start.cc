@@ -46,6 +46,26 @@ absl::Status CheckIndexedField(std::string_view what, std::string_view value) {
   return absl::OkStatus();
 }
 
+// Conductor's taskToDomain: bounded, and no ':' in a domain (it separates the queue name).
+absl::Status CheckTaskToDomain(const TaskToDomain& map) {
+  if (map.size() > kMaxTaskToDomainEntries) {
+    return absl::InvalidArgumentError(absl::StrCat("taskToDomain has ", map.size(),
+                                                   " entries; at most ",
+                                                   kMaxTaskToDomainEntries, " are accepted"));
+  }
+  for (const auto& [type, domains] : map) {
+    WEFT_RETURN_IF_ERROR(CheckIndexedField("a taskToDomain task type", type));
+    WEFT_RETURN_IF_ERROR(CheckIndexedField(absl::StrCat("the taskToDomain of `", type, "`"), domains));
+    if (type.empty()) return absl::InvalidArgumentError("taskToDomain has an empty task type");
+    if (domains.find(':') != std::string::npos) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "the taskToDomain of `", type, "` is `", domains,
+          "`: a domain must not contain ':' (it separates domain and type in a queue name)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckStartOptions(const StartOptions& options) {
   WEFT_RETURN_IF_ERROR(CheckIndexedField("the correlation id", options.correlation_id));
   WEFT_RETURN_IF_ERROR(CheckIndexedField("the idempotency key", options.idempotency_key));
@@ -53,7 +73,7 @@ absl::Status CheckStartOptions(const StartOptions& options) {
     return absl::InvalidArgumentError(
         absl::StrCat("priority must be within 0..99, got ", options.priority));
   }
-  return absl::OkStatus();
+  return CheckTaskToDomain(options.task_to_domain);
 }
 
 void CopyStartOptions(const StartOptions& options, StartCommand& cmd) {
@@ -61,6 +81,7 @@ void CopyStartOptions(const StartOptions& options, StartCommand& cmd) {
   cmd.priority = options.priority;
   cmd.idempotency_key = options.idempotency_key;
   cmd.idempotency_strategy = options.idempotency_strategy;
+  cmd.task_to_domain = options.task_to_domain;
 }
 
 absl::Status RefuseIdempotencyKey(const StartOptions& options, std::string_view method) {

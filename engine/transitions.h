@@ -60,6 +60,8 @@ struct TransitionEnv {
   std::string primary;
   // When the engine opened: a schedule's slot before it was missed (CatchUpPolicy).
   int64_t opened_ms = 0;
+  // Whether a worker polled `domain` for tasks of `type` lately (TaskDomainFor); empty: none did.
+  std::function<bool(std::string_view type, std::string_view domain)> domain_active;
 };
 
 // Writes every execution state the batch changed (one checkpoint encoding each). The cache

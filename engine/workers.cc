@@ -205,13 +205,14 @@ void EngineImpl::SweepLeases() {
 }
 
 absl::StatusOr<std::optional<LeasedTask>> EngineImpl::PollTask(std::string_view task_type,
-                                                               std::string_view worker_id) {
+                                                               std::string_view worker_id,
+                                                               std::string_view domain) {
   WEFT_RETURN_IF_ERROR(RequireWritable());
   // External workers may poll without a running pool; expire their stale leases here too.
   if (!workers_running_) ExpireLeases();
   if (writer_->stalled()) return std::optional<LeasedTask>();  // no new work (see WorkerLoop)
   std::optional<Lease> lease =
-      dispatcher_.TryTake(task_type, worker_id, storage::DeliveryKind::kExternal, *clock_,
+      dispatcher_.TryTake(task_type, domain, worker_id, storage::DeliveryKind::kExternal, *clock_,
                           absl::ToInt64Milliseconds(options_.lease));
   if (!lease) return std::optional<LeasedTask>();
   LeasedTask leased;
@@ -219,6 +220,8 @@ absl::StatusOr<std::optional<LeasedTask>> EngineImpl::PollTask(std::string_view 
                                lease->task.attempt, lease->task.input, nullptr,
                                lease->task.delivery};
   leased.lease_expires_ms = lease->expires_ms;
+  leased.domain = std::move(lease->task.domain);
+  leased.workflow_priority = lease->task.workflow_priority;
   return std::optional<LeasedTask>(std::move(leased));
 }
 

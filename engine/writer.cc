@@ -211,7 +211,8 @@ Writer::Attempt Writer::TryBatch(std::vector<Pending>& batch, const std::vector<
   }
   storage::ExecutionStore store(*txn, &effects.timers);
   TransitionEnv tenv{*txn, store, clock_.NowMs(), programs_, ids_, effects, hooks_.is_started,
-                     live_.get(), &limits_, &quarantined_ids_, {}, opened_ms_};
+                     live_.get(), &limits_, &quarantined_ids_, {}, opened_ms_,
+                     hooks_.domain_active};
   for (size_t i = 0; i < batch.size(); ++i) {
     if (refused[i]) continue;
     tenv.primary.clear();
@@ -383,7 +384,8 @@ absl::Status Writer::CommitAlone(const std::function<absl::Status(TransitionEnv&
       auto cache = NewLiveCache();
       storage::ExecutionStore store(*txn, &effects.timers);
       TransitionEnv tenv{*txn, store, clock_.NowMs(), programs_, ids_, effects,
-                         hooks_.is_started, cache.get(), &limits_, &quarantined_ids_, {}};
+                         hooks_.is_started, cache.get(), &limits_, &quarantined_ids_, {},
+                         0, hooks_.domain_active};
       s = apply(tenv);
       if (!s.ok() && !IsStorageFailureWhileApplying(s)) return s;  // not the machine's fault
       if (s.ok()) s = FlushLiveCache(tenv);

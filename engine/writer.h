@@ -53,6 +53,8 @@ struct WriterHooks {
   std::function<void(Effects&)> after_commit;
   // Whether a worker currently holds a task (see TransitionEnv::is_started).
   std::function<bool(std::string_view task_id)> is_started;
+  // Whether a domain has an active worker (see TransitionEnv::domain_active).
+  std::function<bool(std::string_view type, std::string_view domain)> domain_active;
   // Grows the store's map after MDB_MAP_FULL; runs on the writer thread with no transaction
   // open. Empty: a full map is retried with backoff like any other commit failure.
   std::function<absl::Status()> grow_map;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/strings.h"
+#include "server/conductor_json.h"
 #include "server/conductor_schedule.h"
 
 namespace weft::server {
@@ -189,6 +190,9 @@ class RemoteEngine final : public Engine {
       o.Set("correlationId", Value::String(options.correlation_id));
     }
     if (options.priority != 0) o.Set("priority", Value::Int(options.priority));
+    if (!options.task_to_domain.empty()) {
+      o.Set("taskToDomain", TaskToDomainJson(options.task_to_domain));
+    }
     if (!options.idempotency_key.empty()) {
       o.Set("idempotencyKey", Value::String(options.idempotency_key));
       constexpr const char* kNames[] = {"FAIL", "RETURN_EXISTING", "FAIL_ON_RUNNING"};
@@ -295,7 +299,8 @@ class RemoteEngine final : public Engine {
   void RegisterWorker(std::string, TaskHandler, int) override {}
   absl::Status StartWorkers() override { return Remote("running workers"); }
   void StopWorkers() override {}
-  absl::StatusOr<std::optional<LeasedTask>> PollTask(std::string_view, std::string_view) override {
+  absl::StatusOr<std::optional<LeasedTask>> PollTask(std::string_view, std::string_view,
+                                                     std::string_view = {}) override {
     return Remote("polling");
   }
   absl::Status CompleteTask(std::string_view, std::string_view, Value, uint32_t) override {
@@ -319,6 +324,12 @@ class RemoteEngine final : public Engine {
     return TaskFrom(*t);
   }
   std::vector<QueueDepth> QueueDepths() const override { return {}; }
+  absl::Status AddTaskLogs(std::string_view, std::vector<std::string>) override {
+    return Remote("adding task logs");
+  }
+  absl::StatusOr<std::vector<TaskLog>> TaskLogs(std::string_view) override {
+    return Remote("reading task logs");
+  }
   absl::Status Signal(std::string_view id, std::string_view name, Value payload) override {
     return CallOk("POST", "/api/weft/workflow/" + Escape(id) + "/signal/" + Escape(name),
                   payload.ToJson());
@@ -432,6 +443,10 @@ class RemoteEngine final : public Engine {
     info.correlation_id = StringField(w, "correlationId");
     info.priority = static_cast<int32_t>(IntField(w, "priority"));
     info.idempotency_key = StringField(w, "idempotencyKey");
+    const Value domains = Field(w, "taskToDomain");
+    if (absl::StatusOr<TaskToDomain> d = ParseTaskToDomain(&domains); d.ok()) {
+      info.task_to_domain = *std::move(d);
+    }
     return info;
   }
 
@@ -454,6 +469,8 @@ class RemoteEngine final : public Engine {
     info.ended_ms = IntField(t, "endTime");
     info.output = Field(t, "outputData");
     info.delivery = static_cast<uint32_t>(IntField(t, "pollCount"));
+    info.domain = StringField(t, "domain");
+    info.workflow_priority = static_cast<int32_t>(IntField(t, "workflowPriority"));
     return info;
   }
 

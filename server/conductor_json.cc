@@ -86,7 +86,8 @@ Value TaskToConductor(const TaskInfo& t, std::string_view workflow_type) {
   if (!t.worker_id.empty()) o.Set("workerId", Value::String(t.worker_id));
   const std::string reason = ErrorMessage(t.error);
   if (!reason.empty()) o.Set("reasonForIncompletion", Value::String(reason));
-  o.Set("workflowPriority", Value::Int(0));
+  o.Set("workflowPriority", Value::Int(t.workflow_priority));
+  o.Set("domain", t.domain.empty() ? Value() : Value::String(t.domain));
   o.Set("rateLimitPerFrequency", Value::Int(0));
   o.Set("rateLimitFrequencyInSeconds", Value::Int(0));
   o.Set("iteration", Value::Int(0));
@@ -95,6 +96,28 @@ Value TaskToConductor(const TaskInfo& t, std::string_view workflow_type) {
   o.Set("queueWaitTime", Value::Int(t.started_ms > 0 ? t.started_ms - t.scheduled_ms : 0));
   o.Set("taskDefinition", Value());
   return Value::MakeObject(std::move(o));
+}
+
+Value TaskToDomainJson(const TaskToDomain& map) {
+  Object o;
+  for (const auto& [type, domain] : map) o.Set(type, Value::String(domain));
+  return Value::MakeObject(std::move(o));
+}
+
+absl::StatusOr<TaskToDomain> ParseTaskToDomain(const Value* v) {
+  TaskToDomain out;
+  if (v == nullptr || v->is_null()) return out;
+  if (!v->is_object()) {
+    return absl::InvalidArgumentError("`taskToDomain` must be an object of task type -> domain");
+  }
+  for (const auto& [type, domain] : v->as_object()) {
+    if (!domain.is_string()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("`taskToDomain.", type, "` must be a string (a domain, or a list of them separated by commas)"));
+    }
+    out[type] = domain.as_string();
+  }
+  return out;
 }
 
 Value ExecutionToConductor(const ExecutionInfo& info, const std::vector<TaskInfo>* tasks) {
@@ -117,6 +140,7 @@ Value ExecutionToConductor(const ExecutionInfo& info, const std::vector<TaskInfo
   if (!info.idempotency_key.empty()) {
     o.Set("idempotencyKey", Value::String(info.idempotency_key));
   }
+  o.Set("taskToDomain", TaskToDomainJson(info.task_to_domain));
   o.Set("variables", Value::MakeObject(Object()));
   o.Set("failedReferenceTaskNames", Value::MakeList({}));
   if (tasks != nullptr) {
@@ -153,7 +177,7 @@ Value ExecutionSummaryToConductor(const ExecutionInfo& info) {
   o.Set("failedReferenceTaskNames", Value::String(""));
   o.Set("failedTaskNames", Value::MakeList({}));
   o.Set("priority", Value::Int(info.priority));
-  o.Set("taskToDomain", Value::MakeObject(Object()));
+  o.Set("taskToDomain", TaskToDomainJson(info.task_to_domain));
   if (!info.idempotency_key.empty()) {
     o.Set("idempotencyKey", Value::String(info.idempotency_key));
   }

@@ -25,6 +25,10 @@ std::string_view ConductorWorkflowStatus(const ExecutionInfo& info);
 
 // Conductor's Task JSON. `workflow_type` may be empty when not known.
 Value TaskToConductor(const TaskInfo& task, std::string_view workflow_type);
+// Conductor's taskToDomain as JSON, and back: InvalidArgument unless an object of strings
+// (absent or null: empty). Engine::Start checks the sizes and domains.
+Value TaskToDomainJson(const TaskToDomain& map);
+absl::StatusOr<TaskToDomain> ParseTaskToDomain(const Value* v);
 // Conductor's Workflow JSON; `tasks` is included when set.
 Value ExecutionToConductor(const ExecutionInfo& info, const std::vector<TaskInfo>* tasks);
 // Conductor's WorkflowSummary JSON (a search result): times as "yyyy-MM-ddTHH:mm:ss.SSSZ"

@@ -19,7 +19,6 @@ struct ServerLimits {
   int64_t idle_timeout_ms = 120000;          // a keep-alive connection with no request
   int64_t read_timeout_ms = 30000;           // reading one request once it started
   size_t max_connections = 10000;            // more are accepted and closed at once
-  size_t max_task_logs = 1000;               // log lines kept per task (in memory)
 };
 
 inline constexpr ServerLimits kDefaultServerLimits{};

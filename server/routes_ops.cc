@@ -40,16 +40,21 @@ std::string Metrics(Service& service) {
   const std::vector<QueueDepth> depths = service.QueueDepths();
   absl::StrAppend(&out,
                   "# HELP weft_tasks Open tasks by type and state.\n# TYPE weft_tasks gauge\n");
+  // A queue of a domain (taskToDomain) has a `domain` label too.
+  auto labels = [](const QueueDepth& d) {
+    std::string l = absl::StrCat("type=\"", LabelValue(d.task_type), "\"");
+    if (!d.domain.empty()) absl::StrAppend(&l, ",domain=\"", LabelValue(d.domain), "\"");
+    return l;
+  };
   for (const QueueDepth& d : depths) {
-    const std::string t = LabelValue(d.task_type);
-    absl::StrAppend(&out, "weft_tasks{type=\"", t, "\",state=\"SCHEDULED\"} ", d.ready, "\n");
-    absl::StrAppend(&out, "weft_tasks{type=\"", t, "\",state=\"IN_PROGRESS\"} ", d.leased, "\n");
+    const std::string l = labels(d);
+    absl::StrAppend(&out, "weft_tasks{", l, ",state=\"SCHEDULED\"} ", d.ready, "\n");
+    absl::StrAppend(&out, "weft_tasks{", l, ",state=\"IN_PROGRESS\"} ", d.leased, "\n");
   }
-  absl::StrAppend(&out, "# HELP weft_queue_depth Tasks waiting for a worker, by type.\n",
+  absl::StrAppend(&out, "# HELP weft_queue_depth Tasks waiting for a worker, by type and domain.\n",
                   "# TYPE weft_queue_depth gauge\n");
   for (const QueueDepth& d : depths) {
-    absl::StrAppend(&out, "weft_queue_depth{type=\"", LabelValue(d.task_type), "\"} ", d.ready,
-                    "\n");
+    absl::StrAppend(&out, "weft_queue_depth{", labels(d), "} ", d.ready, "\n");
   }
   const LatencyHistogram& h = service.step_latency();
   absl::StrAppend(&out,

@@ -1,5 +1,6 @@
 // Conductor's task API (/api/tasks/...): polls, results, logs, queues. Same paths, parameters,
 // status codes and text/plain answers as conductor-oss's TaskResource.
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "server/conductor_json.h"
 #include "server/routes.h"
@@ -16,9 +17,15 @@ Value TaskList(const std::vector<TaskInfo>& tasks) {
   return Value::MakeList(std::move(items));
 }
 
+// The `domain` of a poll or a queue size: blank is none, as in Conductor (QueueUtils).
+std::string DomainOf(Request& r) {
+  std::string domain = r.Query("domain").value_or("");
+  return std::string(absl::StripAsciiWhitespace(domain));
+}
+
 void Poll(RouteContext& c, Request& r, Reply reply) {
   std::string worker = r.Query("workerid").value_or("");
-  c.service.Poll(r.Param("tasktype"), std::move(worker), 1, kSinglePollTimeoutMs,
+  c.service.Poll(r.Param("tasktype"), DomainOf(r), std::move(worker), 1, kSinglePollTimeoutMs,
                  [reply](absl::StatusOr<std::vector<TaskInfo>> tasks) {
                    if (!tasks.ok()) return reply(Response::FromStatus(tasks.status()));
                    if (tasks->empty()) return reply(Response::NoContent());
@@ -34,7 +41,7 @@ void BatchPoll(RouteContext& c, Request& r, Reply reply) {
   if (*count < 1) return reply(Response::Error(400, "`count` must be at least 1"));
   if (*timeout < 0) return reply(Response::Error(400, "`timeout` must not be negative"));
   std::string worker = r.Query("workerid").value_or("");
-  c.service.Poll(r.Param("tasktype"), std::move(worker),
+  c.service.Poll(r.Param("tasktype"), DomainOf(r), std::move(worker),
                  static_cast<int>(std::min<int64_t>(*count, 1 << 20)), *timeout,
                  [reply](absl::StatusOr<std::vector<TaskInfo>> tasks) {
                    if (!tasks.ok()) return reply(Response::FromStatus(tasks.status()));
@@ -76,8 +83,8 @@ void UpdateV2(RouteContext& c, Request& r, Reply reply) {
                                          absl::StatusOr<UpdateResult> result) {
     if (!result.ok()) return reply(Response::FromStatus(result.status()));
     if (!result->terminal || result->task_type.empty()) return reply(Response::NoContent());
-    // The next task of the same type, without waiting (Conductor polls once).
-    service.Poll(result->task_type, worker, 1, 0,
+    // The next task of the same type and domain, without waiting (Conductor polls once).
+    service.Poll(result->task_type, result->domain, worker, 1, 0,
                  [reply](absl::StatusOr<std::vector<TaskInfo>> tasks) {
                    if (!tasks.ok() || tasks->empty()) return reply(Response::NoContent());
                    reply(JsonOk(TaskToConductor(tasks->front(), "")));
@@ -100,6 +107,8 @@ void UpdateByRefName(RouteContext& c, Request& r, Reply reply) {
   reply(Response::Text(200, r.Param("taskRefName")));
 }
 
+// The log of an unknown task is 404; a line over the engine's size limit 413, one past the
+// per-task count limit 409 (EngineLimits::max_task_log_bytes, max_task_log_entries).
 void AddLog(RouteContext& c, Request& r, Reply reply) {
   std::string line = r.body;
   // Conductor's clients send the log as a JSON string.
@@ -107,19 +116,21 @@ void AddLog(RouteContext& c, Request& r, Reply reply) {
     line = v->as_string();
   }
   if (!IsValidUtf8(line)) return reply(Response::Error(400, "the log is not valid UTF-8"));
-  c.service.AddTaskLog(r.Param("taskId"), std::move(line));
+  absl::Status s = c.service.AddTaskLog(r.Param("taskId"), std::move(line));
+  if (!s.ok()) return reply(Response::FromStatus(s));
   reply(Response{200, "", "", {}});
 }
 
 void GetLogs(RouteContext& c, Request& r, Reply reply) {
-  std::vector<std::string> lines = c.service.TaskLogs(r.Param("taskId"));
-  if (lines.empty()) return reply(Response::NoContent());
+  absl::StatusOr<std::vector<TaskLog>> logs = c.service.TaskLogs(r.Param("taskId"));
+  if (!logs.ok()) return reply(Response::FromStatus(logs.status()));
+  if (logs->empty()) return reply(Response::NoContent());
   List items;
-  for (std::string& line : lines) {
+  for (TaskLog& entry : *logs) {
     Object o;
-    o.Set("log", Value::String(std::move(line)));
+    o.Set("log", Value::String(std::move(entry.log)));
     o.Set("taskId", Value::String(r.Param("taskId")));
-    o.Set("createdTime", Value::Int(0));
+    o.Set("createdTime", Value::Int(entry.created_ms));
     items.push_back(Value::MakeObject(std::move(o)));
   }
   reply(JsonOk(Value::MakeList(std::move(items))));
@@ -141,9 +152,10 @@ void GetTask(RouteContext& c, Request& r, Reply reply) {
 void QueueSize(RouteContext& c, Request& r, Reply reply) {
   std::optional<std::string> type = r.Query("taskType");
   if (!type) return reply(Response::Error(400, "query parameter `taskType` is required"));
+  const std::string domain = DomainOf(r);
   uint64_t n = 0;
   for (const QueueDepth& d : c.service.QueueDepths()) {
-    if (d.task_type == *type) n = d.ready;
+    if (d.task_type == *type && d.domain == domain) n = d.ready;
   }
   reply(Response::Json(200, absl::StrCat(n)));
 }
@@ -151,7 +163,7 @@ void QueueSize(RouteContext& c, Request& r, Reply reply) {
 void QueueAll(RouteContext& c, Request& r, Reply reply) {
   Object o;
   for (const QueueDepth& d : c.service.QueueDepths()) {
-    o.Set(d.task_type, Value::Int(static_cast<int64_t>(d.ready)));
+    o.Set(TaskQueueName(d.task_type, d.domain), Value::Int(static_cast<int64_t>(d.ready)));
   }
   reply(JsonOk(Value::MakeObject(std::move(o))));
 }
@@ -160,8 +172,8 @@ void PollDataList(RouteContext& c, std::string_view type, Reply reply) {
   List items;
   for (const PollData& d : c.service.PollDataFor(type)) {
     Object o;
-    o.Set("queueName", Value::String(d.task_type));
-    o.Set("domain", Value());
+    o.Set("queueName", Value::String(TaskQueueName(d.task_type, d.domain)));
+    o.Set("domain", d.domain.empty() ? Value() : Value::String(d.domain));
     o.Set("workerId", Value::String(d.worker_id));
     o.Set("lastPollTime", Value::Int(d.last_poll_ms));
     items.push_back(Value::MakeObject(std::move(o)));
@@ -187,8 +199,8 @@ void AddTaskRoutes(Router& router, RouteContext& c) {
   inline_route("POST", "/api/tasks", Update);
   inline_route("POST", "/api/tasks/update-v2", UpdateV2);
   blocking_route("POST", "/api/tasks/{workflowId}/{taskRefName}/{status}", UpdateByRefName);
-  inline_route("POST", "/api/tasks/{taskId}/log", AddLog);
-  inline_route("GET", "/api/tasks/{taskId}/log", GetLogs);
+  blocking_route("POST", "/api/tasks/{taskId}/log", AddLog);
+  blocking_route("GET", "/api/tasks/{taskId}/log", GetLogs);
   blocking_route("GET", "/api/tasks/{taskId}", GetTask);
   inline_route("GET", "/api/tasks/queue/size", QueueSize);
   inline_route("GET", "/api/tasks/queue/all", QueueAll);

@@ -144,12 +144,14 @@ void GetDefinition(RouteContext& c, Request& r, Reply reply) {
   reply(JsonOk(Value::MakeObject(std::move(out))));
 }
 
-// GET /api/weft/queues: each task type with its tasks waiting and out under a lease.
+// GET /api/weft/queues: each task type (and domain) with its tasks waiting and out under a
+// lease.
 void Queues(RouteContext& c, Request&, Reply reply) {
   List items;
   for (const QueueDepth& d : c.service.QueueDepths()) {
     Object o;
     o.Set("taskType", Value::String(d.task_type));
+    if (!d.domain.empty()) o.Set("domain", Value::String(d.domain));
     o.Set("waiting", Value::Int(static_cast<int64_t>(d.ready)));
     o.Set("inProgress", Value::Int(static_cast<int64_t>(d.leased)));
     items.push_back(Value::MakeObject(std::move(o)));

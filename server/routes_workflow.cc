@@ -57,7 +57,8 @@ absl::StatusOr<int32_t> PriorityOf(const Value* v) {
 }
 
 // POST /api/workflow with a StartWorkflowRequest: name, version, input, correlationId,
-// priority, idempotencyKey and idempotencyStrategy (FAIL by default, as Conductor's).
+// priority, taskToDomain, idempotencyKey and idempotencyStrategy (FAIL by default, as
+// Conductor's).
 void StartRequest(RouteContext& c, Request& r, Reply reply) {
   absl::StatusOr<Value> body = ParseJsonBody(r, c.limits);
   if (!body.ok()) return reply(Response::FromStatus(body.status()));
@@ -78,6 +79,9 @@ void StartRequest(RouteContext& c, Request& r, Reply reply) {
   absl::StatusOr<int32_t> priority = PriorityOf(o.Find("priority"));
   if (!priority.ok()) return reply(Response::FromStatus(priority.status()));
   options.priority = *priority;
+  absl::StatusOr<TaskToDomain> domains = ParseTaskToDomain(o.Find("taskToDomain"));
+  if (!domains.ok()) return reply(Response::FromStatus(domains.status()));
+  options.task_to_domain = *std::move(domains);
   std::string strategy;
   for (absl::Status s : {OptionalString(o, "correlationId", options.correlation_id),
                          OptionalString(o, "idempotencyKey", options.idempotency_key),

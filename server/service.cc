@@ -52,19 +52,21 @@ Service::~Service() {
 
 // --- Tasks -------------------------------------------------------------------------------------
 
-std::vector<TaskInfo> Service::TakeNow(std::string_view type, std::string_view worker_id,
-                                       int count) {
+std::vector<TaskInfo> Service::TakeNow(std::string_view type, std::string_view domain,
+                                       std::string_view worker_id, int count) {
   std::vector<TaskInfo> out;
   const int64_t now = NowMs();
   count = poll_limits_.Allow(type, count, now, [&] {
+    int64_t leased = 0;  // a TaskDef's limits hold over all the type's domains
     for (const QueueDepth& d : engine_.QueueDepths()) {
-      if (d.task_type == type) return static_cast<int64_t>(d.leased);
+      if (d.task_type == type) leased += static_cast<int64_t>(d.leased);
     }
-    return int64_t{0};
+    return leased;
   });
   if (count == 0) return out;
   // Tasks handed back by callbackAfterSeconds come first: they have waited longest.
-  if (auto it = callbacks_.find(ToAbsl(type)); it != callbacks_.end()) {
+  if (auto it = callbacks_.empty() ? callbacks_.end() : callbacks_.find(TaskQueueName(type, domain));
+      it != callbacks_.end()) {
     while (!it->second.empty() && static_cast<int>(out.size()) < count) {
       TaskInfo t = std::move(it->second.front());
       it->second.pop_front();
@@ -75,7 +77,7 @@ std::vector<TaskInfo> Service::TakeNow(std::string_view type, std::string_view w
     if (it->second.empty()) callbacks_.erase(it);
   }
   while (static_cast<int>(out.size()) < count) {
-    absl::StatusOr<std::optional<LeasedTask>> taken = engine_.PollTask(type, worker_id);
+    absl::StatusOr<std::optional<LeasedTask>> taken = engine_.PollTask(type, worker_id, domain);
     if (!taken.ok() || !taken->has_value()) break;
     LeasedTask& leased = **taken;
     TaskInfo t;
@@ -89,6 +91,8 @@ std::vector<TaskInfo> Service::TakeNow(std::string_view type, std::string_view w
     t.started_ms = now;
     t.delivery = leased.context.delivery;
     t.lease_expires_ms = leased.lease_expires_ms;
+    t.domain = std::move(leased.domain);
+    t.workflow_priority = leased.workflow_priority;
     out.push_back(std::move(t));
   }
   poll_limits_.Refund(type, count - static_cast<int>(out.size()));
@@ -96,32 +100,37 @@ std::vector<TaskInfo> Service::TakeNow(std::string_view type, std::string_view w
     std::lock_guard<std::mutex> lock(mu_);
     // Bounded: entries of tasks whose result never came (lease expired) are dropped in bulk.
     if (taken_.size() > 1000000) taken_.clear();
-    for (const TaskInfo& t : out) taken_[t.id] = Taken{now, t.type, t.delivery};
+    for (const TaskInfo& t : out) taken_[t.id] = Taken{now, t.type, t.delivery, t.domain};
   }
   return out;
 }
 
-void Service::NotePoll(std::string_view type, std::string_view worker_id) {
+void Service::NotePoll(std::string_view type, std::string_view domain,
+                       std::string_view worker_id) {
   polls_.fetch_add(1, std::memory_order_relaxed);
   std::lock_guard<std::mutex> lock(mu_);
-  PollData& d = poll_data_[absl::StrCat(ToAbsl(type), std::string(1, '\0'), ToAbsl(worker_id))];
+  const std::string sep(1, '\0');
+  PollData& d =
+      poll_data_[absl::StrCat(ToAbsl(type), sep, ToAbsl(domain), sep, ToAbsl(worker_id))];
   d.task_type = std::string(type);
+  d.domain = std::string(domain);
   d.worker_id = std::string(worker_id);
   d.last_poll_ms = NowMs();
 }
 
-void Service::Poll(std::string type, std::string worker_id, int count, int64_t timeout_ms,
-                   TasksCallback done) {
+void Service::Poll(std::string type, std::string domain, std::string worker_id, int count,
+                   int64_t timeout_ms, TasksCallback done) {
   count = std::clamp(count, 1, limits_.max_poll_count);
   timeout_ms = std::clamp<int64_t>(timeout_ms, 0, limits_.max_poll_timeout_ms);
-  NotePoll(type, worker_id);
-  std::vector<TaskInfo> now = TakeNow(type, worker_id, count);
+  NotePoll(type, domain, worker_id);
+  std::vector<TaskInfo> now = TakeNow(type, domain, worker_id, count);
   if (!now.empty() || timeout_ms == 0 || draining_) {
     done(std::move(now));
     return;
   }
   auto waiter = std::make_shared<Waiter>();
   waiter->type = std::move(type);
+  waiter->domain = std::move(domain);
   waiter->worker_id = std::move(worker_id);
   waiter->count = count;
   waiter->done = std::move(done);
@@ -131,7 +140,7 @@ void Service::Poll(std::string type, std::string worker_id, int count, int64_t t
   waiter->timer->async_wait([this, weak](const boost::system::error_code&) {
     if (WaiterPtr w = weak.lock()) Answer(w, {});
   });
-  waiters_[waiter->type].push_back(waiter);
+  waiters_[TaskQueueName(waiter->type, waiter->domain)].push_back(waiter);
   waiting_.fetch_add(1);
 }
 
@@ -140,7 +149,7 @@ void Service::Answer(const WaiterPtr& waiter, std::vector<TaskInfo> tasks) {
   waiter->answered = true;
   waiting_.fetch_sub(1);
   waiter->timer->cancel();
-  auto it = waiters_.find(waiter->type);
+  auto it = waiters_.find(TaskQueueName(waiter->type, waiter->domain));
   if (it != waiters_.end()) {
     std::deque<WaiterPtr>& list = it->second;
     list.erase(std::remove(list.begin(), list.end(), waiter), list.end());
@@ -150,14 +159,14 @@ void Service::Answer(const WaiterPtr& waiter, std::vector<TaskInfo> tasks) {
   done(std::move(tasks));
 }
 
-void Service::OnTasksReady(const std::vector<std::string>& types) {
-  for (const std::string& type : types) {
+void Service::OnTasksReady(const std::vector<std::string>& queues) {
+  for (const std::string& queue : queues) {
     // Oldest waiter first; stop as soon as the queue runs dry.
     while (true) {
-      auto it = waiters_.find(type);
+      auto it = waiters_.find(queue);
       if (it == waiters_.end() || it->second.empty()) break;
       WaiterPtr w = it->second.front();
-      std::vector<TaskInfo> tasks = TakeNow(type, w->worker_id, w->count);
+      std::vector<TaskInfo> tasks = TakeNow(w->type, w->domain, w->worker_id, w->count);
       if (tasks.empty()) break;
       Answer(w, std::move(tasks));
     }
@@ -175,8 +184,14 @@ void Service::Drain() {
 }
 
 void Service::Update(TaskUpdate update, UpdateCallback done) {
-  for (std::string& line : update.logs) AddTaskLog(update.task_id, std::move(line));
   std::shared_ptr<std::atomic<bool>> alive = alive_;
+  if (!update.logs.empty()) {
+    // A TaskResult's logs are written beside its result, on the blocking pool: they never hold
+    // the result back, and logs the engine refuses (past its limits) are dropped.
+    boost::asio::post(blocking_, [this, id = update.task_id, logs = std::move(update.logs)] {
+      engine_.AddTaskLogs(id, logs).IgnoreError();
+    });
+  }
   if (update.kind == UpdateKind::kInProgress) {
     boost::asio::post(blocking_, [this, alive, update = std::move(update),
                                   done = std::move(done)]() mutable {
@@ -200,7 +215,7 @@ void Service::Update(TaskUpdate update, UpdateCallback done) {
                               seconds = update.callback_after_s, done = std::move(done)] {
         if (!s.ok()) return done(s);
         if (seconds > 0 && alive->load() && !draining_) ScheduleCallback(task_id, seconds);
-        done(UpdateResult{true, false, ""});
+        done(UpdateResult{true, false, "", ""});
       });
     });
     return;
@@ -216,9 +231,10 @@ void Service::Update(TaskUpdate update, UpdateCallback done) {
   }
   if (taken.ms > 0) latency_.Observe(static_cast<double>(NowMs() - taken.ms));
   if (taken.type.empty()) {
-    // Taken before a restart: the type is on the task's row.
+    // Taken before a restart: the type and domain are on the task's row.
     if (absl::StatusOr<TaskInfo> row = engine_.GetTask(update.task_id); row.ok()) {
       taken.type = row->type;
+      taken.domain = row->domain;
     }
   }
   TaskOutcome outcome =
@@ -231,17 +247,17 @@ void Service::Update(TaskUpdate update, UpdateCallback done) {
   // another worker); else the one the worker holds.
   engine_.SubmitTaskResult(
       update.task_id, update.worker_id, std::move(outcome), taken.delivery,
-      [this, alive, type = std::move(taken.type),
+      [this, alive, type = std::move(taken.type), domain = std::move(taken.domain),
        done = std::move(done)](const absl::Status& s) mutable {
         // On the writer thread: hand the answer to the executor at once.
         boost::asio::post(io_, [this, alive, s, type = std::move(type),
-                                done = std::move(done)] {
+                                domain = std::move(domain), done = std::move(done)] {
           if (absl::IsFailedPrecondition(s)) {
             if (alive->load()) updates_ignored_.fetch_add(1);
-            return done(UpdateResult{false, true, type});
+            return done(UpdateResult{false, true, type, domain});
           }
           if (!s.ok()) return done(s);
-          done(UpdateResult{true, true, type});
+          done(UpdateResult{true, true, type, domain});
         });
       });
 }
@@ -268,25 +284,21 @@ void Service::CallbackDue(const std::string& task_id) {
     std::lock_guard<std::mutex> lock(mu_);
     taken_.erase(task_id);
   }
-  const std::string type = task->type;
-  callbacks_[type].push_back(std::move(*task));
-  OnTasksReady({type});
+  const std::string queue = TaskQueueName(task->type, task->domain);
+  callbacks_[queue].push_back(std::move(*task));
+  OnTasksReady({queue});
 }
 
 absl::StatusOr<TaskInfo> Service::GetTask(std::string_view task_id) {
   return engine_.GetTask(task_id);
 }
 
-std::vector<std::string> Service::TaskLogs(std::string_view task_id) {
-  std::lock_guard<std::mutex> lock(mu_);
-  auto it = logs_.find(ToAbsl(task_id));
-  return it == logs_.end() ? std::vector<std::string>() : it->second;
+absl::StatusOr<std::vector<TaskLog>> Service::TaskLogs(std::string_view task_id) {
+  return engine_.TaskLogs(task_id);
 }
 
-void Service::AddTaskLog(std::string_view task_id, std::string line) {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::vector<std::string>& lines = logs_[ToAbsl(task_id)];
-  if (lines.size() < limits_.max_task_logs) lines.push_back(std::move(line));
+absl::Status Service::AddTaskLog(std::string_view task_id, std::string line) {
+  return engine_.AddTaskLogs(task_id, {std::move(line)});
 }
 
 std::vector<PollData> Service::PollDataFor(std::string_view type) {
@@ -296,7 +308,8 @@ std::vector<PollData> Service::PollDataFor(std::string_view type) {
     if (type.empty() || d.task_type == type) out.push_back(d);
   }
   std::sort(out.begin(), out.end(), [](const PollData& a, const PollData& b) {
-    return std::tie(a.task_type, a.worker_id) < std::tie(b.task_type, b.worker_id);
+    return std::tie(a.task_type, a.domain, a.worker_id) <
+           std::tie(b.task_type, b.domain, b.worker_id);
   });
   return out;
 }

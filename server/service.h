@@ -56,10 +56,12 @@ struct UpdateResult {
   bool applied = true;
   bool terminal = false;  // the task reached an end state (not IN_PROGRESS)
   std::string task_type;
+  std::string domain;  // the task's domain: update-v2 polls the same queue for the next one
 };
 
 struct PollData {
   std::string task_type;
+  std::string domain;  // empty: a poll without a domain
   std::string worker_id;
   int64_t last_poll_ms = 0;
 };
@@ -103,17 +105,20 @@ class Service {
   Engine& engine() { return engine_; }
 
   // --- Tasks --------------------------------------------------------------------------------
-  // Takes up to `count` tasks of `type` for `worker_id`, waiting up to `timeout_ms` (clamped
-  // to ServerLimits::max_poll_timeout_ms) for the first one. A type at its TaskDef's
-  // concurrentExecLimit or rateLimitPerFrequency gets nothing more (poll_limits.h). Answers with what it got, maybe
+  // Takes up to `count` tasks of `type` queued in `domain` (empty: those without a domain)
+  // for `worker_id`, waiting up to `timeout_ms` (clamped to ServerLimits::max_poll_timeout_ms)
+  // for the first one. A type at its TaskDef's concurrentExecLimit or rateLimitPerFrequency
+  // (over all its domains) gets nothing more (poll_limits.h). Answers with what it got, maybe
   // nothing. Call on the executor's thread.
-  void Poll(std::string type, std::string worker_id, int count, int64_t timeout_ms,
-            TasksCallback done);
+  void Poll(std::string type, std::string domain, std::string worker_id, int count,
+            int64_t timeout_ms, TasksCallback done);
   // Applies a worker's report without blocking; `done` runs on the executor.
   void Update(TaskUpdate update, UpdateCallback done);
   absl::StatusOr<TaskInfo> GetTask(std::string_view task_id);
-  std::vector<std::string> TaskLogs(std::string_view task_id);
-  void AddTaskLog(std::string_view task_id, std::string line);
+  // Task logs, kept in the store (Engine::AddTaskLogs, TaskLogs; EngineLimits bound them).
+  // Both block on the store: call them on the blocking pool.
+  absl::StatusOr<std::vector<TaskLog>> TaskLogs(std::string_view task_id);
+  absl::Status AddTaskLog(std::string_view task_id, std::string line);
   std::vector<PollData> PollDataFor(std::string_view type);
   std::vector<QueueDepth> QueueDepths() const { return engine_.QueueDepths(); }
 
@@ -206,6 +211,7 @@ class Service {
  private:
   struct Waiter {
     std::string type;
+    std::string domain;
     std::string worker_id;
     int count = 1;
     TasksCallback done;
@@ -215,10 +221,12 @@ class Service {
   using WaiterPtr = std::shared_ptr<Waiter>;
 
   // Takes up to `count` tasks now (never blocks).
-  std::vector<TaskInfo> TakeNow(std::string_view type, std::string_view worker_id, int count);
-  void OnTasksReady(const std::vector<std::string>& types);  // on the executor
+  std::vector<TaskInfo> TakeNow(std::string_view type, std::string_view domain,
+                                std::string_view worker_id, int count);
+  // `queues`: queue names (TaskQueueName). On the executor.
+  void OnTasksReady(const std::vector<std::string>& queues);
   void Answer(const WaiterPtr& waiter, std::vector<TaskInfo> tasks);
-  void NotePoll(std::string_view type, std::string_view worker_id);
+  void NotePoll(std::string_view type, std::string_view domain, std::string_view worker_id);
   // callbackAfterSeconds: after `seconds`, the task (if it is still out under the same
   // delivery) goes to the front of its type's callback list, which polls take from first.
   void ScheduleCallback(std::string task_id, int64_t seconds);
@@ -228,10 +236,10 @@ class Service {
   boost::asio::io_context& io_;
   boost::asio::thread_pool& blocking_;
   const ServerLimits limits_;
-  // Touched only on the executor's thread.
+  // Touched only on the executor's thread. By queue name (TaskQueueName).
   absl::flat_hash_map<std::string, std::deque<WaiterPtr>> waiters_;
   bool draining_ = false;
-  // Tasks whose callbackAfterSeconds came, by type, oldest first; and their timers.
+  // Tasks whose callbackAfterSeconds came, by queue name, oldest first; and their timers.
   absl::flat_hash_map<std::string, std::deque<TaskInfo>> callbacks_;
   std::vector<std::unique_ptr<boost::asio::steady_timer>> callback_timers_;
 
@@ -240,10 +248,10 @@ class Service {
     int64_t ms = 0;  // when it was taken
     std::string type;
     uint32_t delivery = 0;  // the delivery handed out (a callback hands the same one again)
+    std::string domain;
   };
   absl::flat_hash_map<std::string, Taken> taken_;  // by task id, until its result
-  absl::flat_hash_map<std::string, std::vector<std::string>> logs_;
-  absl::flat_hash_map<std::string, PollData> poll_data_;  // by type + '\0' + worker
+  absl::flat_hash_map<std::string, PollData> poll_data_;  // by type \0 domain \0 worker
   std::atomic<size_t> waiting_{0};
 
   // concurrentExecLimit and rateLimitPerFrequency of the types whose TaskDef sets them.

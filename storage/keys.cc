@@ -47,6 +47,10 @@ std::string QueuePrefix(std::string_view type) { return Join({type, kSep}); }
 std::string QueueKey(std::string_view type, std::string_view task_id) {
   return Join({type, kSep, task_id});
 }
+std::string TaskLogPrefix(std::string_view task_id) { return Join({task_id, kSep}); }
+std::string TaskLogKey(std::string_view task_id, uint32_t seq) {
+  return Join({task_id, kSep, BigEndian32(seq)});
+}
 std::string StatusPrefix(uint8_t status) { return std::string(1, static_cast<char>(status)); }
 std::string StatusKey(uint8_t status, std::string_view id) {
   return Join({StatusPrefix(status), id});

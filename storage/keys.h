@@ -58,6 +58,10 @@ std::string IdempotencyPrefix(std::string_view workflow, std::string_view key);
 std::string IdempotencyKey(std::string_view workflow, std::string_view key,
                            std::string_view execution_id);
 
+// task_logs (format 7): task id \0 seq(u32 BE)
+std::string TaskLogPrefix(std::string_view task_id);
+std::string TaskLogKey(std::string_view task_id, uint32_t seq);
+
 // meta keys. `checksum` names the checksum algorithm of records ("crc32c"); it is present
 // exactly when the format is kChecksumFormat or later, so a damaged format number is caught.
 inline constexpr std::string_view kMetaFormatVersion = "format_version";
@@ -79,7 +83,8 @@ inline constexpr std::string_view kChecksumAlgorithm = "crc32c";
 // execution record's correlation id, priority and idempotency key (storage/search_index.h).
 // Format 6: the program hash once per execution, in the `executions` row; the `sources`
 // table, the .wf source of each deployed bytecode (for `weft graph`).
-inline constexpr uint32_t kStoreFormat = 6;
+// Format 7: the `task_logs` table (storage/task_logs.h), task logs kept in the store.
+inline constexpr uint32_t kStoreFormat = 7;
 inline constexpr uint32_t kMinStoreFormat = 2;
 inline constexpr uint32_t kChecksumFormat = 3;
 inline constexpr uint32_t kTypedWaitsFormat = 4;
@@ -87,6 +92,7 @@ inline constexpr uint32_t kSchedulesFormat = 5;
 inline constexpr uint32_t kTaskDefsFormat = 6;
 inline constexpr uint32_t kSearchIndexFormat = 6;
 inline constexpr uint32_t kSourcesFormat = 6;
+inline constexpr uint32_t kTaskLogsFormat = 7;
 
 }  // namespace weft::storage
 

@@ -11,6 +11,7 @@
 #include "storage/keys.h"
 #include "storage/records.h"
 #include "storage/search_index.h"
+#include "storage/task_logs.h"
 
 namespace weft::storage {
 namespace {
@@ -129,7 +130,8 @@ absl::StatusOr<uint64_t> DeleteExecutions(Txn& txn, const std::vector<std::strin
     WEFT_ASSIGN_OR_RETURN(std::optional<ExecutionRow> row, ReadRow(txn, id));
     if (!row) continue;
     gone.insert(id);
-    // Tasks: the row, its queue entry (a finished execution should have none) and the index.
+    // Tasks: the row, its queue entry (a finished execution should have none), the index and
+    // the task's log.
     const std::string task_prefix = ExecTaskPrefix(id);
     WEFT_ASSIGN_OR_RETURN(auto exec_tasks, KeysWithPrefix(txn, Table::kExecTasks, task_prefix));
     for (const std::string& key : exec_tasks) {
@@ -140,6 +142,8 @@ absl::StatusOr<uint64_t> DeleteExecutions(Txn& txn, const std::vector<std::strin
         if (task.ok()) WEFT_RETURN_IF_ERROR(txn.Delete(Table::kQueue, QueueKey(task->info.type, task_id)));
         WEFT_RETURN_IF_ERROR(del(Table::kTasks, task_id));
       }
+      WEFT_ASSIGN_OR_RETURN(const uint64_t log_rows, TaskLogStore(txn).DeleteFor(task_id));
+      rows += log_rows;
       WEFT_RETURN_IF_ERROR(del(Table::kExecTasks, key));
     }
     for (Table t : {Table::kHistory, Table::kWaits}) {

@@ -136,11 +136,21 @@ std::string EncodeExecution(const ExecutionRow& row) {
   auto parent = fbb.CreateString(info.parent_id);
   auto correlation = info.correlation_id.empty() ? 0 : fbb.CreateString(info.correlation_id);
   auto idempotency = info.idempotency_key.empty() ? 0 : fbb.CreateString(info.idempotency_key);
+  flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::TaskDomain>>> domains;
+  if (!info.task_to_domain.empty()) {
+    std::vector<flatbuffers::Offset<fb::TaskDomain>> entries;
+    entries.reserve(info.task_to_domain.size());
+    for (const auto& [type, domain] : info.task_to_domain) {
+      entries.push_back(
+          fb::CreateTaskDomain(fbb, fbb.CreateString(type), fbb.CreateString(domain)));
+    }
+    domains = fbb.CreateVector(entries);
+  }
   fbb.Finish(fb::CreateExecutionRecord(fbb, workflow, info.version, hash, input,
                                        static_cast<uint8_t>(info.status), output, error,
                                        info.created_ms, info.updated_ms, info.ended_ms, parent,
                                        row.parent_wait, row.child_depth, correlation,
-                                       info.priority, idempotency),
+                                       info.priority, idempotency, domains),
              fb::ExecutionRecordIdentifier());
   return Finish(fbb);
 }
@@ -175,6 +185,12 @@ absl::StatusOr<ExecutionRow> DecodeExecution(std::string_view bytes) {
     info.correlation_id = Str(r->correlation_id());
     info.priority = r->priority();
     info.idempotency_key = Str(r->idempotency_key());
+    if (r->task_to_domain() != nullptr) {
+      for (const fb::TaskDomain* d : *r->task_to_domain()) {
+        if (d == nullptr) return absl::DataLossError("corrupt execution record: null task domain");
+        info.task_to_domain[Str(d->task_type())] = Str(d->domains());
+      }
+    }
     return row;
   });
 }
@@ -229,11 +245,13 @@ std::string EncodeTask(const TaskRow& row) {
   auto worker = fbb.CreateString(t.worker_id);
   auto output = ValueBlob(fbb, t.output);
   auto error = ValueBlob(fbb, t.error);
+  auto domain = t.domain.empty() ? 0 : fbb.CreateString(t.domain);
   fbb.Finish(fb::CreateTaskRecord(fbb, exec, type, input, t.attempt,
                                   static_cast<uint8_t>(t.status), worker, t.scheduled_ms,
                                   t.started_ms, t.ended_ms, output, error, row.seq,
                                   row.wait_id, t.delivery, t.lease_expires_ms,
-                                  static_cast<uint8_t>(row.delivery_kind)),
+                                  static_cast<uint8_t>(row.delivery_kind), domain,
+                                  t.workflow_priority),
              fb::TaskRecordIdentifier());
   return Finish(fbb);
 }
@@ -267,6 +285,8 @@ absl::StatusOr<TaskRow> DecodeTask(std::string_view bytes) {
     row.wait_id = r->wait_id();
     t.delivery = r->delivery();
     t.lease_expires_ms = r->lease_expires_ms();
+    t.domain = Str(r->domain());
+    t.workflow_priority = r->workflow_priority();
     if (r->delivery_kind() > static_cast<uint8_t>(DeliveryKind::kExternal)) {
       return absl::DataLossError("corrupt task record: unknown delivery kind");
     }

@@ -13,6 +13,7 @@
 #include "storage/keys.h"
 #include "storage/records.h"
 #include "storage/schedules.h"
+#include "storage/task_logs.h"
 #include "value/value_codec.h"
 #include "weft/value.h"
 
@@ -163,6 +164,12 @@ class Verifier {
         return CheckSearchIndex(t, key);
       case Table::kSources:
         Require(t, key, Table::kBytecode, key, "the source of a bytecode the store does not hold");
+        return;
+      case Table::kTaskLogs:
+        // task id \0 seq: the log of a task the store holds.
+        if (Decodes(t, key, DecodeTaskLog(key, value)) && key.size() > 5) {
+          Require(t, key, Table::kTasks, key.substr(0, key.size() - 5), "its task is missing");
+        }
         return;
     }
   }

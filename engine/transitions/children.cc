@@ -53,6 +53,9 @@ absl::StatusOr<StartCommand> PrepareStart(TransitionEnv& env, std::string_view w
                                                        it != env.cache->lives.end()) {
     cmd.correlation_id = it->second->info.correlation_id;
     cmd.priority = it->second->info.priority;
+    // Its taskToDomain too when it is a child the parent waits on (SUB_WORKFLOW); a detached
+    // start (START_WORKFLOW) takes none, as Conductor's StartWorkflow task.
+    if (parent_wait != 0) cmd.task_to_domain = it->second->info.task_to_domain;
   }
   return cmd;
 }
@@ -136,6 +139,7 @@ absl::Status ApplyStartImpl(TransitionEnv& env, const StartCommand& cmd) {
   info.correlation_id = cmd.correlation_id;
   info.priority = cmd.priority;
   info.idempotency_key = cmd.idempotency_key;
+  info.task_to_domain = cmd.task_to_domain;
   live.parent_wait = cmd.parent_wait;
   live.child_depth = cmd.child_depth;
   live.header_dirty = true;

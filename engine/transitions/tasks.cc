@@ -64,6 +64,9 @@ absl::Status ScheduleAttempt(TransitionEnv& env, Live& live, uint64_t wait_id, W
   task.info.attempt = attempt;
   task.info.status = TaskStatus::kScheduled;
   task.info.scheduled_ms = env.now_ms;
+  // Each attempt picks its domain anew, as Conductor does for every task it schedules.
+  task.info.domain = TaskDomainFor(live.info.task_to_domain, task.info.type, env.domain_active);
+  task.info.workflow_priority = live.info.priority;
   task.seq = live.row.next_task_seq++;
   task.wait_id = wait_id;
   std::string task_id = env.ids.Next(env.now_ms);
@@ -82,7 +85,8 @@ absl::Status ScheduleAttempt(TransitionEnv& env, Live& live, uint64_t wait_id, W
   WEFT_RETURN_IF_ERROR(env.store.PutWait(live.id, wait_id, wait, before));
   env.effects.ready.push_back(ReadyTask{std::move(task_id), live.id, std::move(task.info.type),
                                         attempt, std::move(task.info.input), policy.priority,
-                                        policy.heartbeat_ms});
+                                        policy.heartbeat_ms, 0, std::move(task.info.domain),
+                                        task.info.workflow_priority});
   return absl::OkStatus();
 }
 

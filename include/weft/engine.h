@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +77,8 @@ struct EngineLimits {
   uint64_t max_output_bytes = 4ull << 20;       // an execution's output
   uint64_t max_checkpoint_bytes = 64ull << 20;  // an execution's whole state
   uint32_t max_history_events = 1000000;        // events in one execution's history
+  uint32_t max_task_log_entries = 1000;         // log lines kept per task (AddTaskLogs)
+  uint64_t max_task_log_bytes = 32ull << 10;    // one log line
 };
 inline constexpr EngineLimits kDefaultLimits{};
 
@@ -144,6 +147,30 @@ struct TaskDefinition {
 
 // --- Executions ------------------------------------------------------------------------------
 
+// Conductor's taskToDomain: task type (or "*", every task type) -> a domain, or a
+// comma-separated list of them tried in order (TaskDomainFor). A task with a domain is queued
+// under its queue name (TaskQueueName) and only a poll naming that domain gets it.
+using TaskToDomain = std::map<std::string, std::string>;
+inline constexpr std::string_view kAnyTaskType = "*";
+// A domain list entry that means "no domain" when no listed domain has an active worker.
+inline constexpr std::string_view kNoDomain = "NO_DOMAIN";
+// A domain counts as active while a worker has polled it within this window (Conductor's
+// activeWorkerLastPollTimeout).
+inline constexpr int64_t kActiveDomainWindowMs = 10'000;
+// At most this many entries, each key and value at most kMaxCorrelationIdBytes.
+inline constexpr size_t kMaxTaskToDomainEntries = 256;
+
+// The queue a task of `type` in `domain` waits in: the type, or "domain:type" (Conductor's
+// QueueUtils.getQueueName). A type never holds ':', so the name says both.
+std::string TaskQueueName(std::string_view type, std::string_view domain);
+
+// The domain a task of `type` is queued in under `map` (Conductor's setTaskDomains and
+// getActiveDomain): the "*" entry applies to every type, the type's own entry overrides it;
+// of a comma-separated list the first domain with an active worker (`active(type, domain)`),
+// else the last one, or none when the last is NO_DOMAIN. System tasks get none.
+std::string TaskDomainFor(const TaskToDomain& map, std::string_view type,
+                          const std::function<bool(std::string_view, std::string_view)>& active);
+
 struct ExecutionInfo {
   std::string id;  // time-sortable (ULID)
   std::string workflow;
@@ -162,6 +189,7 @@ struct ExecutionInfo {
   std::string correlation_id;
   int32_t priority = 0;
   std::string idempotency_key;
+  TaskToDomain task_to_domain;  // Conductor's taskToDomain (StartOptions); empty: none
 };
 
 // One entry of an execution's append-only history. It is for inspection only; it is never
@@ -194,6 +222,8 @@ struct TaskInfo {
   // answering an earlier delivery is ignored and recorded as TASK_RESULT_IGNORED.
   uint32_t delivery = 0;
   int64_t lease_expires_ms = 0;  // IN_PROGRESS: when the delivery's lease ends
+  std::string domain;             // the domain it is queued in (taskToDomain); empty: none
+  int32_t workflow_priority = 0;  // its execution's priority (0..99) when it was scheduled
 };
 
 // What a start with an idempotency key does when an execution of the same workflow already
@@ -226,6 +256,8 @@ struct StartOptions {
   // Only Start takes a key (StartAsync and StartBatch refuse one: InvalidArgument).
   std::string idempotency_key;
   IdempotencyStrategy idempotency_strategy = IdempotencyStrategy::kFail;
+  // Conductor's taskToDomain; a child execution inherits its parent's (as SUB_WORKFLOW does).
+  TaskToDomain task_to_domain;
 };
 
 // A search over executions (Engine::SearchExecutions), answered from the store's indexes
@@ -336,13 +368,16 @@ using TaskHandler = std::function<TaskOutcome(const TaskContext&)>;
 struct LeasedTask {
   TaskContext context;
   int64_t lease_expires_ms = 0;
+  std::string domain;             // TaskInfo::domain
+  int32_t workflow_priority = 0;  // TaskInfo::workflow_priority
 };
 
 // Tells a transport that tasks of these types were queued and PollTask may now find one (the
 // long polls of `weft serve`). Runs on the engine thread that queued them (the writer, after
 // a commit, or a lease sweep), under no lock of the engine: it must return quickly and not
 // call back into the engine.
-using TaskReadyListener = std::function<void(const std::vector<std::string>& task_types)>;
+// The names are queue names (TaskQueueName): the type, or "domain:type".
+using TaskReadyListener = std::function<void(const std::vector<std::string>& queue_names)>;
 
 // Told the outcome of a result handed over with SubmitTaskResult, once it is durable (OK), was
 // ignored (FailedPrecondition: the task had finished, or the delivery was stale) or failed.
@@ -352,6 +387,7 @@ using ResultCallback = std::function<void(const absl::Status& status)>;
 // How many tasks of a type wait for a worker and how many are out under a lease.
 struct QueueDepth {
   std::string task_type;
+  std::string domain;  // one entry per type and domain; empty: the type's domain-less queue
   uint64_t ready = 0;
   uint64_t leased = 0;
 };
@@ -387,11 +423,19 @@ struct EngineStats {
 
 // --- Retention ---------------------------------------------------------------------------------
 
+// One line of a task's log (Conductor's TaskExecLog).
+struct TaskLog {
+  std::string log;
+  int64_t created_ms = 0;  // wall clock when it was added, ms since the epoch
+};
+
 // One deleted execution as it was, for an archive (`weft prune --archive`).
 struct ExecutionArchive {
   ExecutionInfo info;
   std::vector<HistoryEvent> history;
   std::vector<TaskInfo> tasks;
+  // The logs of its tasks that have any (Engine::TaskLogs), by task id.
+  std::map<std::string, std::vector<TaskLog>> task_logs;
 };
 
 struct PruneOptions {
@@ -575,8 +619,11 @@ class Engine {
   // for a task that already finished, or from an earlier delivery (its lease expired and the
   // task went to another worker), is ignored, recorded as TASK_RESULT_IGNORED, and reported
   // as FailedPrecondition.
+  // `domain`: only tasks queued in that domain (empty: only tasks without a domain). Every
+  // poll marks the domain active for the type (TaskDomainFor), task or not.
   virtual absl::StatusOr<std::optional<LeasedTask>> PollTask(std::string_view task_type,
-                                                             std::string_view worker_id) = 0;
+                                                             std::string_view worker_id,
+                                                             std::string_view domain = {}) = 0;
   virtual absl::Status CompleteTask(std::string_view task_id, std::string_view worker_id,
                                     Value output, uint32_t delivery = 0) = 0;
   // `terminal`: the failure is final, whatever the task's retry policy says
@@ -604,7 +651,15 @@ class Engine {
   virtual void SetTaskReadyListener(TaskReadyListener listener) = 0;
   // One task by its id (NotFound when there is none, e.g. it was pruned with its execution).
   virtual absl::StatusOr<TaskInfo> GetTask(std::string_view task_id) = 0;
-  // Per task type with any task ready or leased, sorted by type. From memory: O(types + leases).
+  // Task logs (Conductor's TaskExecLog): lines kept in the store with the task, deleted with
+  // its execution (Prune, RemoveExecution). AddTaskLogs adds all the lines or none, in one
+  // commit, each stamped with the wall clock: NotFound for an unknown task, ResourceExhausted
+  // for a line over EngineLimits::max_task_log_bytes, FailedPrecondition when the task would
+  // hold more than max_task_log_entries. TaskLogs gives them oldest first.
+  virtual absl::Status AddTaskLogs(std::string_view task_id, std::vector<std::string> lines) = 0;
+  virtual absl::StatusOr<std::vector<TaskLog>> TaskLogs(std::string_view task_id) = 0;
+  // Per task type and domain with any task ready or leased, sorted by type then domain. From
+  // memory: O(queues + leases).
   virtual std::vector<QueueDepth> QueueDepths() const = 0;
 
   // --- Talking to running executions. Each is recorded in the history; an operation that
