@@ -108,7 +108,8 @@ TEST_F(CliMigrationTest, UnmappablePointsPrintDiagnosticsAndExitOne) {
 }
 
 TEST_F(CliMigrationTest, NothingRunningIsNothingToMigrate) {
-  ProcessOutput r = Weft({"deploy", dir_.Write("order.wf", kV1), "--check-migration"});
+  DeployV1AndStart(0);
+  ProcessOutput r = Weft({"deploy", dir_.Write("order_v2.wf", kV2Unmappable), "--check-migration"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("no running executions of the workflows of"));
   EXPECT_THAT(r.out, HasSubstr("nothing to migrate"));
