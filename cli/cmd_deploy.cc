@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "cli/cli_common.h"
+#include "cli/migration_check.h"
 #include "compiler/compiler.h"
 #include "weft/value.h"
 
@@ -13,6 +14,7 @@ namespace {
 struct DeployOptions {
   std::string file;
   bool json = false;
+  bool check_migration = false;
 };
 
 // True when `source` compiles without errors but declares no workflow (only tasks, or nothing).
@@ -24,6 +26,7 @@ bool DeclaresNoWorkflow(const std::string& path, const std::string& source) {
 int RunDeploy(const GlobalOptions& global, const DeployOptions& options) {
   absl::StatusOr<std::string> source = ReadFile(options.file);
   if (!source.ok()) return Fail(source.status());
+  if (options.check_migration) return RunCheckMigration(global, options.file, *source);
   absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(global, /*read_only=*/false);
   if (!engine.ok()) return Fail(engine.status());
   absl::StatusOr<std::vector<DeployedWorkflow>> deployed = (*engine)->Deploy(options.file, *source);
@@ -72,6 +75,10 @@ void RegisterDeploy(const CommandContext& context) {
   cmd->add_option("FILE", options->file, "the .wf file")->required();
   cmd->add_flag("--json", options->json,
                 "print one JSON array of {workflow, version, hash, created}");
+  cmd->add_flag("--check-migration", options->check_migration,
+                "deploy nothing; for each older version with running executions, print which "
+                "of its points map onto FILE's version (docs/migration.md). Exit status 1 when "
+                "any does not");
   cmd->callback([&context, options] {
     context.exit_code = RunDeploy(context.global, *options);
   });

@@ -52,6 +52,10 @@ KW_LIMIT      : 'limit' ;
 KW_UNTIL      : 'until' ;
 KW_SIGNAL     : 'signal' ;
 KW_START      : 'start' ;
+// Issue 12: `call(...) as "label"` names a suspension point; `migrate w { ... }` gives values
+// to a new version's variables when running executions move onto it (docs/migration.md).
+KW_AS         : 'as' ;
+KW_MIGRATE    : 'migrate' ;
 
 // Not a keyword: other languages' spelling of `else if`. The parser accepts it wherever a name
 // may appear, and after an `if` body it matches the friendly `elif` rule.

@@ -18,6 +18,7 @@ declaration
   : taskDecl
   | workflowDecl
   | misspelledWorkflowDecl
+  | migrateDecl
   | statement                 // friendly: a statement outside any workflow
   ;
 
@@ -27,6 +28,12 @@ taskDecl : KW_TASK taskItem (COMMA taskItem)* ;
 taskItem : bindingName withClause? ;
 
 workflowDecl : KW_WORKFLOW bindingName LPAREN paramList? RPAREN withClause? block ;
+
+// `migrate w { x = old_name }`: values for the new version's variables, computed from the old
+// frame's variables, when a running execution of `w` moves to this version (docs/migration.md).
+migrateDecl : KW_MIGRATE bindingName LBRACE migrateEntry* RBRACE ;
+
+migrateEntry : bindingName ASSIGN expression ;
 
 // A task policy, a call-site override or workflow options; validated by the checker.
 withClause : KW_WITH objectLiteral ;
@@ -151,7 +158,7 @@ expression
   | expression QDOT fieldName                                        #optionalFieldExpr
   | expression QDOT? LBRACK expression RBRACK                        #indexExpr
   | expression (AT version=INT)? LPAREN argumentList? RPAREN
-    withClause? compensateClause?                                    #callExpr
+    labelClause? withClause? compensateClause?                       #callExpr
   | MINUS expression                                                 #negateExpr
   | expression op=(STAR | SLASH | PERCENT) expression                #multiplyExpr
   | expression op=(PLUS | MINUS) expression                          #addExpr
@@ -198,6 +205,9 @@ armValue
 // `ship(o: o) compensate cancel(o: o)`: the checker requires task calls on both sides.
 compensateClause : KW_COMPENSATE expression ;
 
+// `ship(o: o) as "ship"`: the call's stable identity for live migration (docs/migration.md).
+labelClause : KW_AS stringLiteral ;
+
 // `start billing@2(id: x)`: a detached child workflow.
 startExpr : KW_START ident (AT version=INT)? LPAREN argumentList? RPAREN ;
 
@@ -240,7 +250,7 @@ stringPart
 // ---------------------------------------------------------------------------------------------
 // Names
 
-ident : IDENT | ELIF_WORD | KW_LIMIT | KW_UNTIL | KW_SIGNAL | KW_START ;
+ident : IDENT | ELIF_WORD | KW_LIMIT | KW_UNTIL | KW_SIGNAL | KW_START | KW_AS | KW_MIGRATE ;
 
 // Field names, object keys and argument names are JSON keys, so keywords are fine there.
 fieldName : ident | keyword ;

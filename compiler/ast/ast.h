@@ -110,6 +110,8 @@ struct Expr {
   SourceRange version_range;               // kCall: the `@N`
   ExprPtr policy;                          // kCall: the `with { ... }` object, or null
   ExprPtr compensation;                    // kCall: the `compensate` expression, or null
+  std::string label;                       // kCall: `as "label"` (live migration), or empty
+  SourceRange label_range;                 // kCall: the label's string, when present
   ExprPtr iterable, limit;                 // kParallelFor (limit may be null)
   std::unique_ptr<Block> body;             // kParallelFor
   uint32_t slot = 0;                       // kParallelFor: the item's slot (checker)
@@ -217,11 +219,30 @@ struct WorkflowDecl {
   uint32_t num_locals = 0;  // set by the checker: params, named locals and hidden slots
 };
 
+// One `name = expr` of a migrate section: a value for the new version's variable `name`,
+// computed from the old frame's variables (the names in `value` are the old version's).
+struct MigrateEntry {
+  std::string name;
+  SourceRange name_range;
+  ExprPtr value;
+};
+
+// `migrate w { ... }`: how running executions of an older version of workflow `w` fill in
+// variables of this version they have no value for (docs/migration.md). The checker checks
+// the names and that the values are pure; compiler/migrate/ uses them.
+struct MigrateDecl {
+  std::string workflow;
+  SourceRange range;
+  SourceRange name_range;
+  std::vector<MigrateEntry> entries;
+};
+
 // One parsed .wf file.
 struct Module {
   std::string path;
   std::vector<TaskDecl> tasks;
   std::vector<WorkflowDecl> workflows;
+  std::vector<MigrateDecl> migrations;
 };
 
 }  // namespace weft::ast

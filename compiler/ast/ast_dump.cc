@@ -63,6 +63,13 @@ class Dumper {
       Labeled(2, "with", t.policy);
     }
     for (const WorkflowDecl& w : m.workflows) Workflow(w);
+    for (const MigrateDecl& d : m.migrations) {
+      Line(1, "migrate " + d.workflow + " " + RangeText(d.range));
+      for (const MigrateEntry& e : d.entries) {
+        Line(2, "set " + e.name + " " + RangeText(e.name_range));
+        if (e.value != nullptr) Expr(3, *e.value);
+      }
+    }
   }
 
  private:
@@ -324,7 +331,8 @@ class Dumper {
 
   void Call(int depth, const ast::Expr& e, const std::string& r) {
     const std::string version = e.has_version ? "@" + std::to_string(e.version) : "";
-    Line(depth, "call " + e.name + version + r + Resolved(e));
+    const std::string label = e.label_range.line != 0 ? " as " + QuoteForDump(e.label) : "";
+    Line(depth, "call " + e.name + version + label + r + Resolved(e));
     for (const Argument& arg : e.args) {
       Line(depth + 1, arg.name.empty() ? "arg" : "arg " + arg.name + ":");
       Child(depth + 2, arg.value);

@@ -6,6 +6,7 @@
 #define WEFT_COMPILER_CHECK_BODY_CHECKER_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -80,6 +81,7 @@ class BodyChecker {
   void CheckStart(ast::Expr& e);
   void CheckCallOptions(ast::Expr& e);  // version, `with`, `compensate`
   void CheckCompensation(ast::Expr& e);
+  void CheckLabel(const ast::Expr& e);  // `as "label"`
 
   // Switch arms of both forms (check_switch.cc): distinct case values, at most one default.
   // Returns true when there is a default arm.
@@ -116,6 +118,7 @@ class BodyChecker {
   };
   std::vector<ParallelScope> parallels_;
   std::vector<std::string> task_table_;  // this workflow's tasks, in first-call order
+  std::map<std::string, diag::SourceRange> labels_;  // `as` labels seen, at their first use
 };
 
 }  // namespace weft::check

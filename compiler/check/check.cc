@@ -2,6 +2,7 @@
 #include "compiler/check/check.h"
 
 #include "compiler/check/body_checker.h"
+#include "compiler/check/check_migrate.h"
 #include "compiler/check/declarations.h"
 #include "compiler/check/options.h"
 
@@ -17,6 +18,7 @@ void Check(ast::Module& module, diag::DiagnosticList& diags) {
     if (workflow.options != nullptr) CheckWorkflowOptions(*workflow.options, names, diags);
     BodyChecker(names, diags).Run(workflow);
   }
+  CheckMigrations(module, names, diags);
 }
 
 }  // namespace weft::check

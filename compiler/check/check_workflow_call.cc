@@ -123,6 +123,32 @@ void BodyChecker::CheckCallOptions(ast::Expr& e) {
     }
   }
   CheckCompensation(e);
+  CheckLabel(e);
+}
+
+// `call(...) as "label"`: a plain, non-empty string on a task or workflow call, at most once
+// per workflow, since it is the call's identity when executions move between versions.
+void BodyChecker::CheckLabel(const ast::Expr& e) {
+  if (e.label_range.line == 0 || e.resolution.kind == Kind::kUnresolved) return;
+  if (e.resolution.kind != Kind::kTask && e.resolution.kind != Kind::kWorkflow) {
+    diags_.Add(DiagnosticKind::kBadCallLabel, e.label_range,
+               "`as` labels a task or workflow call; `" + e.name + "` is " +
+                   KindName(e.resolution.kind))
+        .hints.push_back("a builtin runs at once: it is no point an execution can wait at");
+    return;
+  }
+  if (e.label.empty()) {
+    diags_.Add(DiagnosticKind::kBadCallLabel, e.label_range,
+               "a call's label must be a plain, non-empty string")
+        .hints.push_back("write `as \"name\"`, without `${}`");
+    return;
+  }
+  auto [it, inserted] = labels_.emplace(e.label, e.label_range);
+  if (inserted) return;
+  diags_.Add(DiagnosticKind::kBadCallLabel, e.label_range,
+             "the label \"" + e.label + "\" is already used in this workflow")
+      .hints.push_back("the first is at line " + std::to_string(it->second.line) +
+                       "; a label names one call");
 }
 
 // `main compensate comp`: both must be task calls; the compensation runs with its task's

@@ -134,6 +134,17 @@ std::string Render(const Diagnostic& d, std::string_view path, std::string_view 
   return out;
 }
 
+std::string RenderNote(std::string_view message, const SourceRange& range, std::string_view path,
+                       std::string_view source) {
+  std::string out = EscapeText(path);
+  if (range.line != 0) {
+    out += ":" + std::to_string(range.line) + ":" + std::to_string(range.column);
+  }
+  out += ": note: " + EscapeText(message) + "\n";
+  AppendSnippet(out, range, source);
+  return out;
+}
+
 std::string RenderAll(const DiagnosticList& list, std::string_view path,
                       std::string_view source) {
   std::string out;

@@ -55,6 +55,10 @@ class DiagnosticList {
 //       |             ^~~~~~~
 //   hint: did you mean `ship_ups`?
 std::string Render(const Diagnostic& d, std::string_view path, std::string_view source);
+// A note about a place in another file (live migration names a point of the old and of the
+// new version): "path:line:col: note: message" and the snippet of `range` in `source`.
+std::string RenderNote(std::string_view message, const SourceRange& range, std::string_view path,
+                       std::string_view source);
 // Renders all, in order, followed by a summary line ("2 errors generated") when non-empty.
 // After kMaxRenderedErrors errors it stops with "PATH: too many errors; stopping after N"
 // (the summary still counts them all). Every line is escaped and bounded (display.h), so

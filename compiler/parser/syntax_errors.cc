@@ -12,7 +12,7 @@ namespace {
 constexpr size_t kMaxExpectedItems = 4;
 constexpr size_t kMaxShownTokenChars = 24;
 
-// Reserved words; the contextual ones (KW_LIMIT..KW_START) are names to the user.
+// Reserved words; the contextual ones (KW_LIMIT..KW_MIGRATE) are names to the user.
 bool IsKeyword(size_t type) {
   return (type >= P::KW_TASK && type <= P::KW_NOT) || (type >= P::KW_PARALLEL && type <= P::KW_DO);
 }
@@ -20,7 +20,8 @@ bool IsKeyword(size_t type) {
 // Tokens that are names wherever a name may appear.
 const std::vector<size_t>& NameTokens() {
   static const std::vector<size_t> kNames = {P::ELIF_WORD, P::KW_LIMIT, P::KW_UNTIL,
-                                             P::KW_SIGNAL, P::KW_START};
+                                             P::KW_SIGNAL, P::KW_START, P::KW_AS,
+                                             P::KW_MIGRATE};
   return kNames;
 }
 
@@ -30,7 +31,7 @@ const std::vector<size_t>& ExpressionStarts() {
       P::KW_NULL, P::KW_TRUE, P::KW_FALSE, P::INT, P::FLOAT, P::DURATION, P::STRING_OPEN,
       P::SQ_STRING, P::IDENT, P::ELIF_WORD, P::LPAREN, P::LBRACK, P::LBRACE, P::KW_SWITCH,
       P::MINUS, P::KW_NOT, P::BANG, P::KW_PARALLEL, P::KW_AWAIT, P::KW_LIMIT, P::KW_UNTIL,
-      P::KW_SIGNAL, P::KW_START};
+      P::KW_SIGNAL, P::KW_START, P::KW_AS, P::KW_MIGRATE};
   return kStarts;
 }
 

@@ -30,6 +30,22 @@ void Transformer::TransformDeclaration(P::DeclarationContext* ctx, ast::Module& 
   if (auto* m = As<P::MisspelledWorkflowDeclContext>(first)) {
     TransformMisspelledWorkflowDecl(m, module);
   }
+  if (auto* m = As<P::MigrateDeclContext>(first)) TransformMigrateDecl(m, module);
+}
+
+void Transformer::TransformMigrateDecl(P::MigrateDeclContext* ctx, ast::Module& module) {
+  ast::MigrateDecl decl;
+  decl.workflow = TransformBindingName(ctx->bindingName());
+  decl.range = ContextRange(ctx);
+  decl.name_range = ctx->bindingName() ? ContextRange(ctx->bindingName()) : decl.range;
+  for (P::MigrateEntryContext* entry : ctx->migrateEntry()) {
+    ast::MigrateEntry e;
+    e.name = TransformBindingName(entry->bindingName());
+    e.name_range = entry->bindingName() ? ContextRange(entry->bindingName()) : decl.range;
+    e.value = ExprOrPlaceholder(entry->expression(), EndOf(ContextRange(entry)));
+    decl.entries.push_back(std::move(e));
+  }
+  module.migrations.push_back(std::move(decl));
 }
 
 void Transformer::TransformTaskDecl(P::TaskDeclContext* ctx, ast::Module& module) {

@@ -107,6 +107,13 @@ ast::ExprPtr Transformer::TransformCallExpr(P::CallExprContext* ctx) {
   e->name_range = ContextRange(name);
   e->args = TransformArgumentList(ctx->argumentList());
   TransformVersion(ctx->AT() != nullptr ? ctx->AT()->getSymbol() : nullptr, ctx->version, *e);
+  if (P::LabelClauseContext* l = ctx->labelClause()) {
+    ast::ExprPtr text = l->stringLiteral() ? TransformStringLiteral(l->stringLiteral()) : nullptr;
+    e->label_range = ContextRange(l);
+    if (text != nullptr && text->parts.size() == 1 && text->parts[0].expr == nullptr) {
+      e->label = text->parts[0].text;
+    }
+  }
   e->policy = TransformWithClause(ctx->withClause());
   if (P::CompensateClauseContext* c = ctx->compensateClause()) {
     e->compensation = ExprOrPlaceholder(c->expression(), EndOf(ContextRange(c)));

@@ -56,6 +56,7 @@ class Transformer {
   void TransformMisspelledWorkflowDecl(P::MisspelledWorkflowDeclContext* ctx,
                                        ast::Module& module);
   void TransformTopLevelStatement(P::StatementContext* ctx);
+  void TransformMigrateDecl(P::MigrateDeclContext* ctx, ast::Module& module);
   ast::WorkflowDecl BuildWorkflow(antlr4::ParserRuleContext* ctx, P::BindingNameContext* name,
                                   P::ParamListContext* params, P::BlockContext* body);
   // The object of `with { ... }`, or null when there is no with clause.

@@ -19,14 +19,23 @@ namespace {
 
 constexpr char kDoc[] = "docs/diagnostics.md";
 
-// Kinds whose trigger cannot be written in a Markdown file: invalid UTF-8 would make the page
-// itself invalid. Their section must name the golden test that shows them instead.
+// Kinds whose trigger cannot be written as one file in a Markdown page: invalid UTF-8 would
+// make the page itself invalid, and a state map's diagnostics need two versions of a workflow.
+// Their section must name the golden test that shows them instead.
 struct Unshowable {
   diag::DiagnosticKind kind;
   const char* golden;
 };
 constexpr Unshowable kUnshowable[] = {
     {diag::DiagnosticKind::kInvalidUtf8, "tests/golden/parse/fail_invalid_utf8.wf"},
+    {diag::DiagnosticKind::kMigrateNoCounterpart, "tests/golden/migrate/fail_task_removed.old.wf"},
+    {diag::DiagnosticKind::kMigrateUnsetVariable,
+     "tests/golden/migrate/fail_renamed_variable.old.wf"},
+    {diag::DiagnosticKind::kMigrateNestingDiffers,
+     "tests/golden/migrate/fail_parallel_new_branch.old.wf"},
+    {diag::DiagnosticKind::kMigrateTypeChanged, "tests/golden/migrate/fail_type_changed.old.wf"},
+    {diag::DiagnosticKind::kMigrateValueUnavailable,
+     "tests/golden/migrate/fail_migrate_value_unavailable.old.wf"},
 };
 
 const char* GoldenInsteadOfExample(diag::DiagnosticKind kind) {

@@ -232,6 +232,10 @@ const KindCase kKindCases[] = {
     {DiagnosticKind::kMissingWorkflowArg,
      "workflow w() { return v() }\nworkflow v(a) { return a }"},
     {DiagnosticKind::kBadVersionSuffix, "task t\nworkflow w() { return t@2(a: 1) }"},
+    {DiagnosticKind::kBadCallLabel, "workflow w(a) { return len(a) as \"l\" }"},
+    {DiagnosticKind::kBadMigrateEntry, "workflow w() { return 1 }\nmigrate w { x = 1 }"},
+    {DiagnosticKind::kMigrateValueNotPure,
+     "task t\nworkflow w(a) { return a }\nmigrate w { a = t(b: 1) }"},
 };
 
 class CheckKind : public ::testing::TestWithParam<KindCase> {};
@@ -268,6 +272,8 @@ TEST(CheckKind, TheTableCoversEverySemanticKind) {
   for (DiagnosticKind kind : kinds) {
     const std::string_view code = diag::InfoOf(kind).code;
     if (code.substr(0, 3) == "E00") continue;  // syntax: the parser's
+    // a state map's, found between two versions (tests/golden/migrate)
+    if (code >= "E0401" && code <= "E0405") continue;
     const bool covered = std::any_of(std::begin(kKindCases), std::end(kKindCases),
                                      [&](const KindCase& c) { return c.kind == kind; });
     EXPECT_TRUE(covered) << code << " " << diag::InfoOf(kind).name << " has no unit case";
