@@ -11,6 +11,7 @@
 #include "common/strings.h"
 #include "server/conductor_schedule.h"
 #include "server/event_json.h"
+#include "weft/event_message.h"
 
 namespace weft::server {
 namespace {

@@ -1,6 +1,6 @@
-// Event handlers and message records as JSON for `weft serve` (docs/server.md, "Event
-// handlers"): what /api/event and /api/weft/events/{name}/messages answer, and what the CLI's
-// client mode (client.cc) reads back.
+// Event handlers as JSON for `weft serve` (docs/server.md, "Event handlers"): what the CLI's
+// client mode (client.cc) reads back from /api/event. Message records have their JSON in
+// weft/event_message.h.
 #ifndef WEFT_SERVER_EVENT_JSON_H_
 #define WEFT_SERVER_EVENT_JSON_H_
 
@@ -9,11 +9,6 @@
 #include "weft/value.h"
 
 namespace weft::server {
-
-// {"handler", "messageId", "subject", "time", "delivered", "status", "error"?, "actions": [
-//   {"action", "ok", "executions": [...], "error"?}]}
-Value EventMessageToJson(const EventMessage& message);
-absl::StatusOr<EventMessage> EventMessageFromJson(const Value& json);
 
 // A handler from its Conductor JSON (as GET /api/event answers), for the client.
 absl::StatusOr<EventHandlerInfo> EventHandlerFromJson(const Value& json);

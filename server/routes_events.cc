@@ -6,6 +6,7 @@
 // records of the messages it received).
 #include "absl/strings/str_cat.h"
 #include "server/event_json.h"
+#include "weft/event_message.h"
 #include "server/routes.h"
 
 namespace weft::server {

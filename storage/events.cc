@@ -5,6 +5,7 @@
 #include "common/status_macros.h"
 #include "common/strings.h"
 #include "storage/keys.h"
+#include "weft/event_message.h"
 
 namespace weft::storage {
 namespace {
@@ -26,11 +27,11 @@ int64_t IntField(const Value& o, std::string_view key) {
 }
 
 absl::StatusOr<EventActionOutcome> DecodeOutcome(const Value& v) {
-  if (!v.is_object()) return absl::DataLossError("an action's outcome is not an object");
+  if (!v.is_object()) return absl::InvalidArgumentError("an action's outcome is not an object");
   EventActionOutcome o;
   o.action = StringField(v, "action");
   const Value* ok = Field(v, "ok");
-  if (ok == nullptr || !ok->is_bool()) return absl::DataLossError("an outcome has no `ok`");
+  if (ok == nullptr || !ok->is_bool()) return absl::InvalidArgumentError("an outcome has no `ok`");
   o.ok = ok->as_bool();
   o.error = StringField(v, "error");
   if (const Value* ids = Field(v, "executions"); ids != nullptr && ids->is_list()) {
@@ -43,57 +44,17 @@ absl::StatusOr<EventActionOutcome> DecodeOutcome(const Value& v) {
 
 }  // namespace
 
-std::string EncodeEventMessage(const EventMessage& m) {
-  Object o;
-  o.Set("id", Value::String(m.message_id));  // the key holds a long id shortened
-  o.Set("time", Value::Int(m.time_ms));
-  o.Set("status", Value::String(std::string(EventMessageStatusName(m.status))));
-  o.Set("subject", Value::String(m.subject));
-  o.Set("delivered", Value::Int(static_cast<int64_t>(m.delivered)));
-  if (!m.error.empty()) o.Set("error", Value::String(m.error));
-  List actions;
-  for (const EventActionOutcome& a : m.actions) {
-    Object out;
-    out.Set("action", Value::String(a.action));
-    out.Set("ok", Value::Bool(a.ok));
-    List ids;
-    for (const std::string& id : a.executions) ids.push_back(Value::String(id));
-    out.Set("executions", Value::MakeList(std::move(ids)));
-    if (!a.error.empty()) out.Set("error", Value::String(a.error));
-    actions.push_back(Value::MakeObject(std::move(out)));
-  }
-  o.Set("actions", Value::MakeList(std::move(actions)));
-  return Value::MakeObject(std::move(o)).ToJson();
-}
+std::string EncodeEventMessage(const EventMessage& m) { return EventMessageToJson(m).ToJson(); }
 
 absl::StatusOr<EventMessage> DecodeEventMessage(std::string_view key, std::string_view value) {
   const size_t sep = key.find('\0');
   if (sep == std::string_view::npos) return absl::DataLossError("the key has no handler");
   absl::StatusOr<Value> json = Value::FromJson(value);
-  if (!json.ok() || !json->is_object()) return absl::DataLossError("the record is not JSON");
-  EventMessage m;
-  m.handler = std::string(key.substr(0, sep));
-  m.message_id = StringField(*json, "id");
-  if (m.message_id.empty()) m.message_id = std::string(key.substr(sep + 1));
-  m.time_ms = IntField(*json, "time");
-  m.subject = StringField(*json, "subject");
-  m.delivered = static_cast<uint64_t>(IntField(*json, "delivered"));
-  m.error = StringField(*json, "error");
-  const std::string status = StringField(*json, "status");
-  bool known = false;
-  for (size_t i = 0; i < std::size(kStatusNames); ++i) {
-    if (status == kStatusNames[i]) {
-      m.status = static_cast<EventMessageStatus>(i);
-      known = true;
-    }
-  }
-  if (!known) return absl::DataLossError(absl::StrCat("unknown status `", status, "`"));
-  const Value* actions = Field(*json, "actions");
-  if (actions == nullptr || !actions->is_list()) return absl::DataLossError("no `actions`");
-  for (const Value& a : actions->as_list()) {
-    WEFT_ASSIGN_OR_RETURN(EventActionOutcome outcome, DecodeOutcome(a));
-    m.actions.push_back(std::move(outcome));
-  }
+  if (!json.ok()) return absl::DataLossError("the record is not JSON");
+  absl::StatusOr<EventMessage> m = EventMessageFromJson(*json);
+  if (!m.ok()) return absl::DataLossError(m.status().message());
+  m->handler = std::string(key.substr(0, sep));
+  if (m->message_id.empty()) m->message_id = std::string(key.substr(sep + 1));
   return m;
 }
 
@@ -172,6 +133,60 @@ namespace weft {
 std::string_view EventMessageStatusName(EventMessageStatus status) {
   const size_t i = static_cast<size_t>(status);
   return i < std::size(storage::kStatusNames) ? storage::kStatusNames[i] : "?";
+}
+
+Value EventMessageToJson(const EventMessage& m) {
+  Object o;
+  o.Set("handler", Value::String(m.handler));
+  o.Set("messageId", Value::String(m.message_id));
+  o.Set("subject", Value::String(m.subject));
+  o.Set("time", Value::Int(m.time_ms));
+  o.Set("delivered", Value::Int(static_cast<int64_t>(m.delivered)));
+  o.Set("status", Value::String(std::string(EventMessageStatusName(m.status))));
+  if (!m.error.empty()) o.Set("error", Value::String(m.error));
+  List actions;
+  for (const EventActionOutcome& a : m.actions) {
+    Object out;
+    out.Set("action", Value::String(a.action));
+    out.Set("ok", Value::Bool(a.ok));
+    List ids;
+    for (const std::string& id : a.executions) ids.push_back(Value::String(id));
+    out.Set("executions", Value::MakeList(std::move(ids)));
+    if (!a.error.empty()) out.Set("error", Value::String(a.error));
+    actions.push_back(Value::MakeObject(std::move(out)));
+  }
+  o.Set("actions", Value::MakeList(std::move(actions)));
+  return Value::MakeObject(std::move(o));
+}
+
+absl::StatusOr<EventMessage> EventMessageFromJson(const Value& json) {
+  using storage::IntField;
+  using storage::StringField;
+  if (!json.is_object()) return absl::InvalidArgumentError("an event message must be an object");
+  EventMessage m;
+  m.handler = StringField(json, "handler");
+  m.message_id = StringField(json, "messageId");
+  m.subject = StringField(json, "subject");
+  m.time_ms = IntField(json, "time");
+  m.delivered = static_cast<uint64_t>(IntField(json, "delivered"));
+  m.error = StringField(json, "error");
+  const std::string status = StringField(json, "status");
+  bool known = false;
+  for (size_t i = 0; i < std::size(storage::kStatusNames); ++i) {
+    if (status == storage::kStatusNames[i]) {
+      m.status = static_cast<EventMessageStatus>(i);
+      known = true;
+    }
+  }
+  if (!known) return absl::InvalidArgumentError(absl::StrCat("unknown status `", status, "`"));
+  const Value* actions = storage::Field(json, "actions");
+  if (actions == nullptr || !actions->is_list()) return absl::InvalidArgumentError("no `actions`");
+  for (const Value& a : actions->as_list()) {
+    absl::StatusOr<EventActionOutcome> outcome = storage::DecodeOutcome(a);
+    if (!outcome.ok()) return outcome.status();
+    m.actions.push_back(*std::move(outcome));
+  }
+  return m;
 }
 
 }  // namespace weft
