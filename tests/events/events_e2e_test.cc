@@ -6,6 +6,11 @@
 #include <httplib.h>
 #include <signal.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -31,6 +36,18 @@ constexpr char kPaid[] = R"({"name": "paid", "event": "jsm:ORDERS:paid:orders.pa
   "condition": "$.amount > 0", "evaluatorType": "javascript",
   "actions": [{"action": "signal", "signal": {"correlationId": "${id}", "name": "paid",
     "payload": "${amount}"}}]})";
+
+// Runs `weft ARGS` (shell words) and returns its stdout and stderr, and its exit status.
+std::pair<std::string, int> RunWeft(const std::string& args) {
+  const std::string command = std::string(WEFT_CLI_PATH) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof(buf), pipe)) > 0) out.append(buf, n);
+  const int status = pclose(pipe);
+  return {out, WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+}
 
 class EventsEndToEnd : public ::testing::Test {
  protected:
@@ -176,6 +193,38 @@ TEST_F(EventsEndToEnd, MessagesRedeliveredAfterASigkillStartOneExecutionEach) {
   for (const ExecutionInfo& e : *executions) inputs.insert(e.input.ToJson());
   EXPECT_EQ(inputs.size(), static_cast<size_t>(kMessages));  // one execution per message
   RecordProperty("redelivered", redelivered);
+}
+
+// `weft work` listens too, its NATS URL from $WEFT_NATS_URL; the handler is created with
+// `weft event create` on the store directly, and the record read with `weft event messages`
+// while `weft work` holds the store.
+TEST_F(EventsEndToEnd, WeftWorkListensWithTheUrlFromTheEnvironment) {
+  const std::string flow = dir_.path() + "/order.wf";
+  std::ofstream(flow) << kFlow;
+  const std::string handler = dir_.path() + "/created.json";
+  std::ofstream(handler) << kCreated;
+  auto [deployed, deploy_rc] = RunWeft("deploy " + flow + " --store " + store_);
+  ASSERT_EQ(deploy_rc, 0) << deployed;
+  auto [created, create_rc] = RunWeft("event create " + handler + " --store " + store_);
+  ASSERT_EQ(create_rc, 0) << created;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    setenv("WEFT_NATS_URL", nats_.url().c_str(), 1);
+    execl(WEFT_CLI_PATH, "weft", "work", "--store", store_.c_str(), "--nosync",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  Publish("orders.created", R"({"id": "W1"})", "created-W1");
+  std::string messages;
+  EXPECT_TRUE(Eventually([&] {
+    messages = RunWeft("event messages created --json --store " + store_).first;
+    return messages.find("APPLIED") != std::string::npos;
+  }, std::chrono::seconds(60))) << messages;
+  EXPECT_NE(messages.find("created-W1"), std::string::npos) << messages;
+  kill(pid, SIGTERM);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status)) << status;
 }
 
 }  // namespace
