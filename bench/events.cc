@@ -1,12 +1,13 @@
 // bench/events: events handled per second from publish to durable execution start, with a real
 // nats-server (give its URL; it must run with -js). N messages are published to a JetStream
-// stream first; then H handlers (each its own durable consumer on its own subject, so H
-// messages are in flight at once) start one execution per message through the engine, with
+// stream first; then H handlers (each its own durable consumer on its own subject, up to 256
+// messages of each in flight) start one execution per message through the engine, with
 // the condition given, and ack each message after its start committed. Reports messages/s
 // from the listener's start to the last commit. Last line: one JSON object.
 //
-// The engine's event sink (the message's record in the start's transaction) is not built yet
-// (docs/events.md): this sink calls Engine::Start, the same commit without the record.
+// The sink is the engine's own (EngineImpl::ApplyEvent, as `weft serve --nats` wires it): each
+// message's start and its record commit in one transaction, and the listener is answered from
+// the writer's commit callback, so messages in flight share group commits.
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -16,31 +17,32 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
 #include "bench/bench_store.h"
+#include "engine/engine_impl.h"
 #include "events/listener.h"
 
 namespace {
 
-class StartSink : public weft::events::EventSink {
+class EngineSink : public weft::events::EventSink {
  public:
-  explicit StartSink(weft::Engine& engine) : engine_(engine) {}
-  // Engine::Start waits for its commit, so this sink answers before Apply returns: one
-  // message per subscription at a time (the engine's own sink will answer from the writer's
-  // commit callback instead).
+  explicit EngineSink(weft::Engine& engine)
+      : engine_(static_cast<weft::engine::EngineImpl&>(engine)) {}
   void Apply(weft::events::HandledMessage m, weft::events::ApplyDone done) override {
-    if (m.condition) {
-      for (const weft::events::Action& a : m.actions) {
-        absl::StatusOr<std::string> id = engine_.Start(a.workflow, a.input, {});
-        if (!id.ok()) return done(id.status());
+    engine_.ApplyEvent(std::move(m), [this, done = std::move(done)](const absl::Status& s) {
+      if (!s.ok()) {
+        std::fprintf(stderr, "events: %s\n", std::string(s.message()).c_str());
+        failed_.fetch_add(1);
       }
-    }
-    done_.fetch_add(1);
-    done(absl::OkStatus());
+      done_.fetch_add(1);
+      done(s);
+    });
   }
   uint64_t done() const { return done_.load(); }
+  uint64_t failed() const { return failed_.load(); }
 
  private:
-  weft::Engine& engine_;
+  weft::engine::EngineImpl& engine_;
   std::atomic<uint64_t> done_{0};
+  std::atomic<uint64_t> failed_{0};
 };
 
 }  // namespace
@@ -55,8 +57,8 @@ int main(int argc, char** argv) {
   app.add_option("--url", url, "a nats-server with JetStream (-js)");
   app.add_option("-n,--messages", messages, "messages in all")->check(CLI::PositiveNumber);
   app.add_option("--handlers", handlers, "handlers (consumers) at once")->check(CLI::PositiveNumber);
-  app.add_option("--condition", condition, "none, javascript or jq")
-      ->check(CLI::IsMember({"none", "javascript", "jq"}));
+  app.add_option("--condition", condition, "none, javascript, jq or weft")
+      ->check(CLI::IsMember({"none", "javascript", "jq", "weft"}));
   app.add_option("--durability", durability, "sync or nosync")->check(CLI::IsMember({"sync", "nosync"}));
   CLI11_PARSE(app, argc, argv);
 
@@ -96,13 +98,17 @@ int main(int argc, char** argv) {
       handler.evaluator = "jq";
       handler.condition = ".id >= 0";
     }
+    if (condition == "weft") {
+      handler.evaluator = "weft";
+      handler.condition = "event.id >= 0";
+    }
     weft::events::Action start;
     start.workflow = "got";
     start.input = *weft::Value::FromJson(R"({"id":"${id}"})");
     handler.actions.push_back(start);
     list.push_back(std::move(handler));
   }
-  StartSink sink(*engine);
+  EngineSink sink(*engine);
   weft::events::ListenerOptions listener_options;
   listener_options.url = url;
   const auto begin = std::chrono::steady_clock::now();
@@ -117,6 +123,7 @@ int main(int argc, char** argv) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
   listener->reset();
+  if (sink.failed() != 0) return 1;
   const double rate = messages / seconds;
   std::printf("%d messages, %d handlers, condition %s, %s: %.2f s, %.0f messages/s\n", messages,
               handlers, condition.c_str(), durability.c_str(), seconds, rate);

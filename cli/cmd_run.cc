@@ -29,6 +29,7 @@ struct RunOptions {
   int concurrency = 0;  // 0: one per core
   std::string retention;  // empty: keep finished executions forever
   absl::Duration retention_age;  // parsed from `retention`
+  std::string nats;  // --nats; see NatsUrl
 };
 
 void WarnAboutUnusedWorkers(const bytecode::Program& program,
@@ -121,7 +122,9 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenAndStart(const GlobalOptions& global
                     options.retention_age);
 }
 
-int RunRun(const GlobalOptions& global, const RunOptions& options) {
+int RunRun(const GlobalOptions& global_options, const RunOptions& options) {
+  GlobalOptions global = global_options;
+  global.nats_url = NatsUrl(options.nats);
   Plan plan;
   if (int code = MakePlan(options, plan); code != kExitOk) return code;
   CatchInterrupts();
@@ -169,6 +172,7 @@ void RegisterRun(const CommandContext& context) {
       "exits 130 or 143; the execution stays RUNNING and `weft work` continues it. A worker "
       "command never outlives `weft run`, even one killed with SIGKILL.");
   cmd->add_option("FILE", options->file, "the .wf file")->required();
+  AddNatsOption(cmd, &options->nats);
   cmd->add_option("--input", options->input,
                   "the input: a JSON object, or @FILE to read it from a file (default: {})");
   cmd->add_option("--worker", options->workers,

@@ -23,6 +23,8 @@ struct ServeOptions {
   int concurrency = 0;
   std::string retention;
   std::string lease;  // empty: the engine's default (60s)
+  std::string nats;   // --nats; see NatsUrl
+  std::string nats_ack_wait;  // empty: the engine's default (30s)
 };
 
 absl::Status ParseListen(const std::string& text, server::ServerOptions& options) {
@@ -76,6 +78,12 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
   engine_options.worker_threads = options.concurrency;
   engine_options.retention = retention;
   if (lease) engine_options.lease = *lease;
+  engine_options.nats_url = NatsUrl(options.nats);
+  if (!options.nats_ack_wait.empty()) {
+    absl::StatusOr<absl::Duration> parsed = ParseTimeout(options.nats_ack_wait);
+    if (!parsed.ok()) return Fail(parsed.status());
+    engine_options.nats_ack_wait = *parsed;
+  }
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(engine_options);
   if (!engine.ok()) return Fail(engine.status());
   // The pool runs the system tasks (http, jq) and expires remote workers' leases.
@@ -118,6 +126,10 @@ void RegisterServe(const CommandContext& context) {
       "docs/server.md lists every endpoint. It writes its URL to STORE/serve.json. SIGINT or "
       "SIGTERM stops it gracefully: it stops accepting, answers the requests in flight, "
       "commits and closes the store, then exits 0.");
+  AddNatsOption(cmd, &options->nats);
+  cmd->add_option("--nats-ack-wait", options->nats_ack_wait,
+                  "how long JetStream waits for the ack of a message it handed to an event "
+                  "handler before it sends it again (e.g. 10s; default 30s)");
   cmd->add_option("--listen", options->listen,
                   "HOST:PORT to listen on (default 127.0.0.1:8080; port 0 picks a free one)");
   cmd->add_option("--token-file", options->token_file,

@@ -24,6 +24,7 @@ struct WorkOptions {
   bool pretty = false;
   int concurrency = 0;  // 0: one per core
   std::string retention;  // empty: keep finished executions forever
+  std::string nats;       // --nats; see NatsUrl
 };
 
 // Tasks these executions wait on that no --worker (and no system task) serves: they would
@@ -60,7 +61,9 @@ int AwaitAll(Engine& engine, const WorkOptions& options, absl::Duration timeout)
   return code;
 }
 
-int RunWork(const GlobalOptions& global, const WorkOptions& options) {
+int RunWork(const GlobalOptions& global_options, const WorkOptions& options) {
+  GlobalOptions global = global_options;
+  global.nats_url = NatsUrl(options.nats);
   std::optional<absl::Duration> timeout;
   if (!options.timeout.empty()) {
     absl::StatusOr<absl::Duration> parsed = ParseTimeout(options.timeout);
@@ -120,6 +123,7 @@ void RegisterWork(const CommandContext& context) {
       "While it runs, it holds the store (one writer at a time): `weft signal`, `terminate`, "
       "`pause` and the other writing commands are refused until it ends. Send signals before "
       "it, or use `weft run --signal`.");
+  AddNatsOption(cmd, &options->nats);
   cmd->add_option("ID", options->ids, "executions to wait for (default: serve until stopped)");
   cmd->add_option("--worker", options->workers,
                   "NAME=COMMAND: run COMMAND (with /bin/sh -c) for each task of type NAME; "

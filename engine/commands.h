@@ -14,6 +14,7 @@
 
 #include "absl/status/status.h"
 #include "engine/program_cache.h"
+#include "events/listener.h"
 #include "storage/lmdb.h"
 #include "storage/records.h"
 #include "weft/engine.h"
@@ -164,9 +165,25 @@ struct MaintenanceCommand {
   std::function<absl::Status(storage::Txn& txn, int64_t now_ms)> apply;
 };
 
+// A message an event handler received (events/listener.h), applied and recorded in one
+// transaction (ApplyEvent). `recorded`, when set, receives the record as written.
+struct EventCommand {
+  events::HandledMessage message;
+  std::shared_ptr<EventMessage> recorded;
+};
+
+// A change to an event handler (Engine::CreateEventHandler, DeleteEventHandler): `json` is the
+// checked Conductor JSON to store under `name`, or empty to delete it.
+struct EventHandlerCommand {
+  std::string name;
+  std::string json;
+  bool replace = false;
+};
+
 using Command = std::variant<StartCommand, TaskTakenCommand, TaskResultCommand, LeaseExpiredCommand,
                              TimerFiredCommand, SignalCommand, HeartbeatCommand, ControlCommand,
-                             QuarantineCommand, MaintenanceCommand, ScheduleCommand>;
+                             QuarantineCommand, MaintenanceCommand, ScheduleCommand, EventCommand,
+                             EventHandlerCommand>;
 
 }  // namespace weft::engine
 

@@ -2,6 +2,8 @@
 // AwaitExecution; starting lives in start.cc, deploying and read-only queries in deploy.cc and
 // queries.cc, the worker pool in workers.cc.
 #include "engine/engine_impl.h"
+#include "engine/weft_condition.h"
+#include "events/handler.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -85,6 +87,12 @@ absl::Status EngineImpl::Init() {
                                            [this] { return Idle(); });
   timers_->Start();
   StartRetention();
+  events::RegisterWeftConditions(&EvaluateWeftCondition);
+  if (!options_.nats_url.empty()) {
+    events_ = std::make_unique<EventService>(*writer_, *env_, options_.nats_url,
+                                             options_.nats_ack_wait);
+    WEFT_RETURN_IF_ERROR(events_->Restart());
+  }
   return absl::OkStatus();
 }
 
@@ -183,6 +191,7 @@ absl::Status EngineImpl::LoadPendingTasks() {
 }
 
 EngineImpl::~EngineImpl() {
+  if (events_) events_->Stop();  // before the writer: it answers what the listener handed over
   StopRetention();
   if (timers_) timers_->Stop();
   StopWorkers();

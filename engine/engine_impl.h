@@ -15,6 +15,7 @@
 #include "engine/clock.h"
 #include "engine/completions.h"
 #include "engine/dispatcher.h"
+#include "engine/event_service.h"
 #include "engine/program_cache.h"
 #include "engine/ulid.h"
 #include "engine/timer_service.h"
@@ -97,7 +98,18 @@ class EngineImpl final : public Engine {
   absl::Status DeleteSchedule(std::string_view name) override;
   absl::StatusOr<std::vector<int64_t>> NextScheduleTimes(std::string_view name,
                                                          size_t count) override;
+  absl::StatusOr<EventHandlerInfo> CreateEventHandler(const Value& definition,
+                                                      bool replace) override;
+  absl::StatusOr<EventHandlerInfo> GetEventHandler(std::string_view name) override;
+  absl::StatusOr<std::vector<EventHandlerInfo>> ListEventHandlers() override;
+  absl::Status DeleteEventHandler(std::string_view name) override;
+  absl::StatusOr<std::vector<EventMessage>> ListEventMessages(std::string_view handler,
+                                                              size_t limit) override;
   EngineStats Stats() const override;
+
+  // Applies a handler's message as the NATS listener does (event_handlers.cc), without NATS:
+  // `done` is told after the commit (AlreadyExists for a message recorded before).
+  void ApplyEvent(events::HandledMessage message, events::ApplyDone done);
 
   // True when nothing can happen any more without a caller: no command queued or being
   // written, no task ready or out with a worker, no timer set or firing. For tests that drive
@@ -142,6 +154,9 @@ class EngineImpl final : public Engine {
   // The executions `ids` in one read snapshot (queries.cc), for the completion thread.
   std::vector<absl::StatusOr<ExecutionInfo>> ReadExecutions(const std::vector<std::string>& ids);
   void AfterCommit(Effects& effects);
+  // Event handlers (event_handlers.cc): starts the listener again over the handlers stored
+  // now, when the engine listens (EngineOptions::nats_url); a failure is logged.
+  void RestartEventListener();
   // Sends a worker's result for delivery `delivery` (0: the one `worker_id` holds) to the
   // writer; `wait` blocks until it is durable.
   absl::Status SubmitResult(std::string_view task_id, std::string_view worker_id,
@@ -162,6 +177,7 @@ class EngineImpl final : public Engine {
   std::unique_ptr<Writer> writer_;
   VirtualClock* virtual_clock_ = nullptr;  // clock_ when time is simulated
   std::unique_ptr<TimerService> timers_;
+  std::unique_ptr<EventService> events_;  // with EngineOptions::nats_url
 
   // AwaitExecution callers, by execution id: a commit that ends an execution wakes only the
   // callers waiting on that one.

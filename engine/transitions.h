@@ -84,6 +84,13 @@ absl::Status ApplySignal(TransitionEnv& env, const SignalCommand& cmd);
 // Creates, replaces, pauses, resumes or deletes a schedule with its timer. NotFound,
 // AlreadyExists and InvalidArgument describe the command.
 absl::Status ApplyScheduleChange(TransitionEnv& env, const ScheduleCommand& cmd);
+// Applies an event handler's message and records it (storage/events.h), in the caller's
+// transaction: AlreadyExists when the message is recorded already (nothing is done). An
+// action that cannot be carried out (a workflow not deployed, an execution gone) is that
+// action's outcome in the record, not an error of the command.
+absl::Status ApplyEvent(TransitionEnv& env, const EventCommand& cmd);
+// Stores or deletes a handler: AlreadyExists (create without replace) or NotFound (delete).
+absl::Status ApplyEventHandlerChange(TransitionEnv& env, const EventHandlerCommand& cmd);
 absl::Status ApplyHeartbeat(TransitionEnv& env, const HeartbeatCommand& cmd);
 // FailedPrecondition when the command does not fit the execution's status.
 absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd);

@@ -39,7 +39,9 @@ bool IsNewWork(const Command& command) {
          std::holds_alternative<SignalCommand>(command) ||
          std::holds_alternative<ControlCommand>(command) ||
          std::holds_alternative<MaintenanceCommand>(command) ||
-         std::holds_alternative<ScheduleCommand>(command);
+         std::holds_alternative<ScheduleCommand>(command) ||
+         std::holds_alternative<EventCommand>(command) ||
+         std::holds_alternative<EventHandlerCommand>(command);
 }
 
 // Backoff after the n-th consecutive failed commit: 10 ms doubling to 5 s.
@@ -60,6 +62,10 @@ absl::Status Apply(TransitionEnv& env, const Command& command) {
         if constexpr (std::is_same_v<T, TimerFiredCommand>) return ApplyTimerFired(env, cmd);
         if constexpr (std::is_same_v<T, SignalCommand>) return ApplySignal(env, cmd);
         if constexpr (std::is_same_v<T, ScheduleCommand>) return ApplyScheduleChange(env, cmd);
+        if constexpr (std::is_same_v<T, EventCommand>) return ApplyEvent(env, cmd);
+        if constexpr (std::is_same_v<T, EventHandlerCommand>) {
+          return ApplyEventHandlerChange(env, cmd);
+        }
         if constexpr (std::is_same_v<T, HeartbeatCommand>) return ApplyHeartbeat(env, cmd);
         if constexpr (std::is_same_v<T, ControlCommand>) return ApplyControl(env, cmd);
         if constexpr (std::is_same_v<T, QuarantineCommand>) {

@@ -1,6 +1,7 @@
 // See handler.h.
 #include "events/handler.h"
 
+#include <atomic>
 #include <cstdlib>
 
 #include "absl/strings/ascii.h"
@@ -14,6 +15,8 @@
 
 namespace weft::events {
 namespace {
+
+std::atomic<WeftConditionEvaluator> weft_conditions{nullptr};
 
 constexpr std::string_view kCoreProvider = "nats:";
 constexpr std::string_view kJetStreamProvider = "jsm:";
@@ -303,10 +306,10 @@ absl::StatusOr<EventHandler> HandlerFromConductor(const Value& json) {
   if (absl::Status s = Required("", "event", h.event); !s.ok()) return s;
   if (absl::Status s = ParseEvent(h); !s.ok()) return s;
   if (h.evaluator.empty()) h.evaluator = "javascript";
-  if (h.evaluator != "javascript" && h.evaluator != "graaljs" && h.evaluator != "jq") {
-    return absl::InvalidArgumentError(absl::StrCat("event handler: `evaluatorType` `",
-                                                   h.evaluator,
-                                                   "` is not supported (javascript or jq)"));
+  if (h.evaluator != "javascript" && h.evaluator != "graaljs" && h.evaluator != "jq" &&
+      h.evaluator != "weft") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "event handler: `evaluatorType` `", h.evaluator, "` is not supported (javascript, jq or weft)"));
   }
   if (const Value* active = FieldOf(json, "active"); active != nullptr) {
     if (!active->is_bool()) {
@@ -339,8 +342,18 @@ Value HandlerToConductor(const EventHandler& h) {
   return Value::MakeObject(std::move(o));
 }
 
+void RegisterWeftConditions(WeftConditionEvaluator evaluator) { weft_conditions.store(evaluator); }
+
 absl::StatusOr<bool> EvaluateCondition(const EventHandler& h, const Value& payload) {
   if (h.condition.empty()) return true;
+  if (h.evaluator == "weft") {
+    WeftConditionEvaluator evaluate = weft_conditions.load();
+    if (evaluate == nullptr) {
+      return absl::FailedPreconditionError(
+          "condition: Weft conditions are evaluated by the engine, and none runs here");
+    }
+    return evaluate(h.condition, payload);
+  }
   if (h.evaluator == "jq") {
     stdlib::JqResult r = stdlib::RunJq(Value::String(h.condition), payload, stdlib::JqBudget{});
     if (!r.ok) return absl::InvalidArgumentError(absl::StrCat("condition: ", r.message));

@@ -14,8 +14,9 @@
 //                 `jsm:STREAM:CONSUMER:SUBJECT`   JetStream, that stream and durable consumer
 //   condition   over the message's payload as `$`, empty: always. evaluatorType `javascript`
 //               or `graaljs` (Conductor's; the default) runs it as JavaScript (stdlib/js.h),
-//               `jq` as a jq program (stdlib/jq.h); true (jq: anything but false and null)
-//               applies the actions, anything else records SKIPPED
+//               `jq` as a jq program (stdlib/jq.h), `weft` as a Weft expression over
+//               `event` (the payload; see RegisterWeftConditions); true (jq: anything but
+//               false and null) applies the actions, anything else records SKIPPED
 //   actions     start_workflow, signal (Weft's), complete_task, fail_task (below)
 //   active      an inactive handler is kept but does not listen
 #ifndef WEFT_EVENTS_HANDLER_H_
@@ -74,7 +75,7 @@ struct EventHandler {
   std::string name;
   std::string event;  // as given: `nats:...` or `jsm:...`
   std::string condition;
-  std::string evaluator = "javascript";  // javascript | graaljs | jq
+  std::string evaluator = "javascript";  // javascript | graaljs | jq | weft
   std::vector<Action> actions;
   bool active = true;
   // From `event`, by ParseEvent.
@@ -97,6 +98,14 @@ Value HandlerToConductor(const EventHandler& handler);
 // Whether the condition holds for `payload`: false (SKIPPED) or true; an error when it cannot
 // be evaluated (it does not compile, throws, runs past its budget).
 absl::StatusOr<bool> EvaluateCondition(const EventHandler& handler, const Value& payload);
+
+// Conditions written as Weft expressions (evaluatorType `weft`) are compiled and run by the
+// engine (engine/weft_condition.h: the compiler and the VM, which this library does not
+// include), which registers its evaluator here when it opens. Without one, such a condition
+// cannot be evaluated (FailedPrecondition).
+using WeftConditionEvaluator = absl::StatusOr<bool> (*)(std::string_view condition,
+                                                        const Value& payload);
+void RegisterWeftConditions(WeftConditionEvaluator evaluator);
 
 // `action` with every `${path}` filled in from `payload`: a string that is exactly `${path}`
 // becomes the value at `path` (of any type; null when absent), a string that contains one has

@@ -11,6 +11,8 @@
 #include "common/strings.h"
 #include "server/conductor_json.h"
 #include "server/conductor_schedule.h"
+#include "server/event_json.h"
+#include "weft/event_message.h"
 
 namespace weft::server {
 namespace {
@@ -416,6 +418,50 @@ class RemoteEngine final : public Engine {
     return Remote("task definitions");
   }
   absl::Status DeleteTaskDef(std::string_view) override { return Remote("task definitions"); }
+  // Event handlers: Conductor's /api/event, and Weft's /api/weft/events/{name}[/messages].
+  absl::StatusOr<EventHandlerInfo> CreateEventHandler(const Value& definition,
+                                                      bool replace) override {
+    if (absl::Status s = CallOk(replace ? "PUT" : "POST", "/api/event", definition.ToJson());
+        !s.ok()) {
+      return s;
+    }
+    const Value* name = definition.is_object() ? definition.as_object().Find("name") : nullptr;
+    return GetEventHandler(name != nullptr && name->is_string() ? name->as_string() : "");
+  }
+  absl::StatusOr<EventHandlerInfo> GetEventHandler(std::string_view name) override {
+    absl::StatusOr<Value> h = CallJson("GET", "/api/weft/events/" + Escape(name));
+    if (!h.ok()) return h.status();
+    return EventHandlerFromJson(*h);
+  }
+  absl::StatusOr<std::vector<EventHandlerInfo>> ListEventHandlers() override {
+    absl::StatusOr<Value> list = CallJson("GET", "/api/event");
+    if (!list.ok()) return list.status();
+    std::vector<EventHandlerInfo> out;
+    if (!list->is_list()) return out;
+    for (const Value& v : list->as_list()) {
+      absl::StatusOr<EventHandlerInfo> h = EventHandlerFromJson(v);
+      if (!h.ok()) return h.status();
+      out.push_back(*std::move(h));
+    }
+    return out;
+  }
+  absl::Status DeleteEventHandler(std::string_view name) override {
+    return CallOk("DELETE", "/api/event/" + Escape(name));
+  }
+  absl::StatusOr<std::vector<EventMessage>> ListEventMessages(std::string_view handler,
+                                                              size_t limit) override {
+    absl::StatusOr<Value> list = CallJson(
+        "GET", absl::StrCat("/api/weft/events/", Escape(handler), "/messages?limit=", limit));
+    if (!list.ok()) return list.status();
+    std::vector<EventMessage> out;
+    if (!list->is_list()) return out;
+    for (const Value& v : list->as_list()) {
+      absl::StatusOr<EventMessage> m = EventMessageFromJson(v);
+      if (!m.ok()) return m.status();
+      out.push_back(*std::move(m));
+    }
+    return out;
+  }
   EngineStats Stats() const override { return {}; }
 
  private:

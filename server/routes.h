@@ -30,6 +30,8 @@ void AddMetadataRoutes(Router& router, RouteContext& context);
 void AddWeftRoutes(Router& router, RouteContext& context);
 // Conductor's scheduler API: /api/scheduler/... (routes_scheduler.cc).
 void AddSchedulerRoutes(Router& router, RouteContext& context);
+// Conductor's event handler API: /api/event..., and Weft's /api/weft/events/... (routes_events.cc).
+void AddEventRoutes(Router& router, RouteContext& context);
 // Diagrams: /api/weft/workflows/{name}/versions/{version}/graph and
 // /api/weft/executions/{id}/graph, as SVG (routes_graph.cc).
 void AddGraphRoutes(Router& router, RouteContext& context);

@@ -87,8 +87,6 @@ constexpr Unsupported kUnsupported[] = {
     {"PUT", "/api/workflow/decide/{workflowId}", "the engine decides on every transition"},
     {"GET", "/api/tasks/search", "not supported"},
     {"POST", "/api/tasks/queue/requeue/{taskType}", "tasks are requeued when leases expire"},
-    {"GET", "/api/event", "event handlers are not supported"},
-    {"POST", "/api/event", "event handlers are not supported"},
 };
 
 }  // namespace

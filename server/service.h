@@ -199,6 +199,24 @@ class Service {
   absl::Status DeleteSchedule(std::string_view name);
   absl::StatusOr<std::vector<int64_t>> NextScheduleTimes(std::string_view name, size_t count);
 
+  // --- Event handlers (docs/events.md): the engine's API, one call each ---------------------
+  absl::StatusOr<EventHandlerInfo> SaveEventHandler(const Value& definition, bool replace) {
+    return engine_.CreateEventHandler(definition, replace);
+  }
+  absl::StatusOr<EventHandlerInfo> GetEventHandler(std::string_view name) {
+    return engine_.GetEventHandler(name);
+  }
+  absl::StatusOr<std::vector<EventHandlerInfo>> ListEventHandlers() {
+    return engine_.ListEventHandlers();
+  }
+  absl::Status DeleteEventHandler(std::string_view name) {
+    return engine_.DeleteEventHandler(name);
+  }
+  absl::StatusOr<std::vector<EventMessage>> ListEventMessages(std::string_view handler,
+                                                              size_t limit) {
+    return engine_.ListEventMessages(handler, limit);
+  }
+
   // --- Monitoring ---------------------------------------------------------------------------
   const LatencyHistogram& step_latency() const { return latency_; }
   uint64_t polls() const { return polls_.load(); }

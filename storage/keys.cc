@@ -1,6 +1,8 @@
 // See keys.h.
 #include "storage/keys.h"
 
+#include "absl/strings/str_cat.h"
+
 
 namespace weft::storage {
 namespace {
@@ -103,6 +105,16 @@ std::string CorrelationPrefix(std::string_view correlation_id) {
 }
 std::string CorrelationKey(std::string_view correlation_id, std::string_view id) {
   return Join({correlation_id, kSep, id});
+}
+std::string EventMessagePrefix(std::string_view handler) { return Join({handler, kSep}); }
+std::string EventMessageKey(std::string_view handler, std::string_view message_id) {
+  // LMDB keys are at most 511 bytes: a longer id is kept as its first bytes and a hash of it.
+  constexpr size_t kMaxIdBytes = 256;
+  if (message_id.size() <= kMaxIdBytes) return Join({handler, kSep, message_id});
+  uint64_t h = 1469598103934665603ull;
+  for (char c : message_id) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+  return Join({handler, kSep, message_id.substr(0, kMaxIdBytes - 17), "~",
+               absl::StrCat(absl::Hex(h, absl::kZeroPad16))});
 }
 std::string IdempotencyPrefix(std::string_view workflow, std::string_view key) {
   return Join({workflow, kSep, key, kSep});

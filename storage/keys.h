@@ -53,6 +53,9 @@ std::string SearchKey(std::string_view workflow_prefix, uint8_t status, int64_t 
 // by_correlation: correlation id \0 execution id
 std::string CorrelationPrefix(std::string_view correlation_id);
 std::string CorrelationKey(std::string_view correlation_id, std::string_view execution_id);
+// event_messages (format 7, storage/events.h): handler \0 message id
+std::string EventMessagePrefix(std::string_view handler);
+std::string EventMessageKey(std::string_view handler, std::string_view message_id);
 // by_idempotency: workflow \0 key \0 execution id
 std::string IdempotencyPrefix(std::string_view workflow, std::string_view key);
 std::string IdempotencyKey(std::string_view workflow, std::string_view key,
@@ -83,7 +86,8 @@ inline constexpr std::string_view kChecksumAlgorithm = "crc32c";
 // execution record's correlation id, priority and idempotency key (storage/search_index.h).
 // Format 6: the program hash once per execution, in the `executions` row; the `sources`
 // table, the .wf source of each deployed bytecode (for `weft graph`).
-// Format 7: the `task_logs` table (storage/task_logs.h), task logs kept in the store.
+// Format 7: the `task_logs` table (storage/task_logs.h), task logs kept in the store; the event
+// handler tables `event_handlers` and `event_messages` (storage/events.h); the `outbox` table.
 inline constexpr uint32_t kStoreFormat = 7;
 inline constexpr uint32_t kMinStoreFormat = 2;
 inline constexpr uint32_t kChecksumFormat = 3;
@@ -93,6 +97,7 @@ inline constexpr uint32_t kTaskDefsFormat = 6;
 inline constexpr uint32_t kSearchIndexFormat = 6;
 inline constexpr uint32_t kSourcesFormat = 6;
 inline constexpr uint32_t kTaskLogsFormat = 7;
+inline constexpr uint32_t kEventsFormat = 7;
 
 }  // namespace weft::storage
 

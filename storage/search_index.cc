@@ -131,6 +131,22 @@ absl::StatusOr<std::optional<std::string>> FindIdempotent(const Txn& txn,
   return newest;
 }
 
+absl::StatusOr<std::vector<std::string>> FindByCorrelationId(const Txn& txn,
+                                                             std::string_view correlation_id) {
+  std::vector<std::string> ids;
+  if (!txn.env().has_table(Table::kByCorrelation) || correlation_id.empty() ||
+      correlation_id.find('\0') != std::string_view::npos) {
+    return ids;
+  }
+  const std::string prefix = CorrelationPrefix(correlation_id);
+  WEFT_RETURN_IF_ERROR(
+      txn.ScanPrefix(Table::kByCorrelation, prefix, [&](std::string_view k, std::string_view) {
+        ids.emplace_back(k.substr(prefix.size()));
+        return true;
+      }));
+  return ids;
+}
+
 absl::StatusOr<ExecutionPage> SearchExecutions(const Txn& txn, const ExecutionQuery& q) {
   if (!txn.env().has_table(Table::kByType)) {
     return absl::FailedPreconditionError(absl::StrCat(

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -39,6 +40,11 @@ absl::Status DropSearchEntries(Txn& txn, std::string_view id, const ExecutionRow
 absl::StatusOr<std::optional<std::string>> FindIdempotent(const Txn& txn,
                                                           std::string_view workflow,
                                                           std::string_view key);
+
+// The ids of every execution started with correlation id `correlation_id`, oldest first (ids
+// are ULIDs); none for an empty id or a store without the index.
+absl::StatusOr<std::vector<std::string>> FindByCorrelationId(const Txn& txn,
+                                                             std::string_view correlation_id);
 
 // FailedPrecondition when the store has no search indexes (format 5 open read-only).
 absl::StatusOr<ExecutionPage> SearchExecutions(const Txn& txn, const ExecutionQuery& query);

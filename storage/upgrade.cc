@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
+#include "storage/events.h"
 #include "storage/keys.h"
 #include "storage/records.h"
 #include "storage/search_index.h"
@@ -123,6 +124,7 @@ absl::Status ToFormat6(Txn& txn) {
 // 6 -> 7: every feature's part of the step, each its own function.
 absl::Status ToFormat7(Txn& txn) {
   WEFT_RETURN_IF_ERROR(AddTaskLogTables(txn));
+  WEFT_RETURN_IF_ERROR(AddEventTables(txn));
   return absl::OkStatus();
 }
 
@@ -137,7 +139,7 @@ constexpr Step kSteps[] = {
     {5, "adds the schedules table", AddSchedules},
     {6, "stores the program hash once per execution, adds the taskdefs and sources tables and "
         "the search indexes", ToFormat6},
-    {7, "adds the task_logs table", ToFormat7},
+    {7, "adds the task_logs, event handler and outbox tables", ToFormat7},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == kStoreFormat, "a step must reach kStoreFormat");
 

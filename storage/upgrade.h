@@ -6,6 +6,7 @@
 //   3 -> 4  every wait record becomes a typed WaitRecord
 //   4 -> 5  the `schedules` table is created (empty); no row changes
 //   5 -> 6  the `sources` table is created (empty); no row changes
+//   6 -> 7  the `event_handlers` and `event_messages` tables are created (empty)
 #ifndef WEFT_STORAGE_UPGRADE_H_
 #define WEFT_STORAGE_UPGRADE_H_
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
+#include "storage/events.h"
 #include "storage/keys.h"
 #include "storage/records.h"
 #include "storage/schedules.h"
@@ -171,6 +172,11 @@ class Verifier {
           Require(t, key, Table::kTasks, key.substr(0, key.size() - 5), "its task is missing");
         }
         return;
+      case Table::kEventHandlers:
+        return CheckEventHandler(key, value);
+      case Table::kEventMessages:
+        Decodes(t, key, DecodeEventMessage(key, value));
+        return;
     }
   }
 
@@ -192,6 +198,19 @@ class Verifier {
       return;
     }
     Require(t, key, Table::kExecutions, key.substr(id_at), "its execution is missing");
+  }
+
+  // An event handler is a JSON object whose `name` is its key.
+  void CheckEventHandler(std::string_view key, std::string_view value) {
+    absl::StatusOr<Value> def = Value::FromJson(value);
+    if (!def.ok() || !def->is_object()) {
+      Report(Table::kEventHandlers, key, "the handler is not a JSON object");
+      return;
+    }
+    const Value* name = def->as_object().Find("name");
+    if (name == nullptr || !name->is_string() || name->as_string() != key) {
+      Report(Table::kEventHandlers, key, "the handler's `name` is not its key");
+    }
   }
 
   // A schedule that is not paused and has a next slot has its timer.

@@ -107,6 +107,11 @@ struct EngineOptions {
   absl::Duration retention = absl::ZeroDuration();
   std::vector<ExecutionStatus> retention_statuses;
   absl::Duration retention_interval = absl::Seconds(5);
+  // NATS (docs/events.md): the server event handlers listen on ("nats://127.0.0.1:4222");
+  // empty: no listener (handlers are still stored). `weft --nats URL` or $WEFT_NATS_URL.
+  std::string nats_url;
+  // How long JetStream waits for an ack before it sends a message again.
+  absl::Duration nats_ack_wait = absl::Seconds(30);
 };
 
 // --- Deploying -------------------------------------------------------------------------------
@@ -512,6 +517,45 @@ absl::StatusOr<std::vector<int64_t>> NextCronTimes(std::string_view cron, std::s
                                                    int64_t after_ms, size_t count,
                                                    int64_t end_ms = 0);
 
+
+// --- Event handlers (docs/events.md) -----------------------------------------------------------
+
+// An event handler as stored: Conductor's EventHandler JSON (`nats:` or `jsm:` event), checked.
+struct EventHandlerInfo {
+  std::string name;
+  std::string event;
+  bool active = true;
+  Value definition;  // the Conductor EventHandler JSON, as HandlerToConductor writes it
+};
+
+// What became of one message a handler received. Stored as text: never rename.
+//   APPLIED  the condition held and every action succeeded
+//   SKIPPED  the condition was false: no action ran
+//   FAILED   the condition could not be evaluated (no action ran), or an action failed
+enum class EventMessageStatus : uint8_t { kApplied = 0, kSkipped = 1, kFailed = 2 };
+std::string_view EventMessageStatusName(EventMessageStatus status);
+
+// One action's outcome: the executions it started or reached, or why it could not.
+struct EventActionOutcome {
+  std::string action;  // start_workflow, signal, complete_task, fail_task
+  bool ok = true;
+  std::vector<std::string> executions;
+  std::string error;
+};
+
+// The record of one message (table `event_messages`), written in the transaction that applied
+// its actions; a message id recorded once is never applied again.
+struct EventMessage {
+  std::string handler;
+  std::string message_id;
+  std::string subject;
+  int64_t time_ms = 0;     // the engine clock at the commit's transaction
+  uint64_t delivered = 1;  // JetStream's delivery count when it was applied
+  EventMessageStatus status = EventMessageStatus::kApplied;
+  std::string error;  // FAILED by its condition: why
+  std::vector<EventActionOutcome> actions;
+};
+
 class Engine {
  public:
   // Opens (creating when missing) the store at options.path. A read-write engine takes an
@@ -707,6 +751,35 @@ class Engine {
   // The next `count` slots of the schedule after now (or after its start), none past its end.
   virtual absl::StatusOr<std::vector<int64_t>> NextScheduleTimes(std::string_view name,
                                                                  size_t count) = 0;
+
+  // --- Event handlers (docs/events.md). A handler is Conductor's EventHandler JSON, checked by
+  // events::HandlerFromConductor (InvalidArgument naming the field). With EngineOptions::
+  // nats_url set, the engine listens to every active handler and restarts its listener when
+  // one changes.
+
+  // Stores `definition` (AlreadyExists for a name taken, unless `replace`). Returns it as
+  // stored.
+  virtual absl::StatusOr<EventHandlerInfo> CreateEventHandler(const Value& definition,
+                                                              bool replace = false) {
+    return absl::UnimplementedError("this engine has no event handlers");
+  }
+  // NotFound when there is none.
+  virtual absl::StatusOr<EventHandlerInfo> GetEventHandler(std::string_view name) {
+    return absl::UnimplementedError("this engine has no event handlers");
+  }
+  virtual absl::StatusOr<std::vector<EventHandlerInfo>> ListEventHandlers() {
+    return absl::UnimplementedError("this engine has no event handlers");
+  }
+  // Deletes the handler (NotFound when there is none); its message records are kept, so a
+  // handler created again under the name does not apply a message twice.
+  virtual absl::Status DeleteEventHandler(std::string_view name) {
+    return absl::UnimplementedError("this engine has no event handlers");
+  }
+  // The records of the messages `handler` received, by message id, at most `limit`.
+  virtual absl::StatusOr<std::vector<EventMessage>> ListEventMessages(std::string_view handler,
+                                                                      size_t limit = 100) {
+    return absl::UnimplementedError("this engine has no event handlers");
+  }
 
   virtual EngineStats Stats() const = 0;
 };

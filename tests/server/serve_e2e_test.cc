@@ -14,56 +14,11 @@
 #include <sstream>
 #include <thread>
 
+#include "tests/server/serve_process.h"
 #include "tests/server/server_fixture.h"
 
 namespace weft::testing {
 namespace {
-
-// A `weft serve` child process on a free loopback port.
-class ServeProcess {
- public:
-  explicit ServeProcess(std::string store, std::string lease = "60s")
-      : store_(std::move(store)), lease_(std::move(lease)) {}
-  ~ServeProcess() { Kill(SIGKILL); }
-
-  // Starts it and waits until its serve.json names its pid; returns the port (0 on failure).
-  uint16_t Start() {
-    std::filesystem::remove(store_ + "/serve.json");
-    pid_ = fork();
-    if (pid_ == 0) {
-      execl(WEFT_CLI_PATH, "weft", "serve", "--store", store_.c_str(), "--nosync", "--listen",
-            "127.0.0.1:0", "--lease", lease_.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    uint16_t port = 0;
-    Eventually([&] {
-      std::ifstream in(store_ + "/serve.json");
-      std::stringstream text;
-      text << in.rdbuf();
-      const std::string s = text.str();
-      if (s.find("\"pid\":" + std::to_string(pid_)) == std::string::npos) return false;
-      const size_t colon = s.find(':', s.find("127.0.0.1"));
-      port = static_cast<uint16_t>(std::atoi(s.c_str() + colon + 1));
-      return port != 0;
-    }, std::chrono::seconds(30));
-    return port;
-  }
-
-  // Sends `sig` and reaps the process; returns its wait status.
-  int Kill(int sig) {
-    if (pid_ <= 0) return 0;
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
- private:
-  std::string store_;
-  std::string lease_;
-  pid_t pid_ = -1;
-};
 
 TEST(ServeProcessTest, WritesServeJsonAndStopsGracefullyOnSigterm) {
   TempDir dir;

@@ -73,7 +73,7 @@ TEST_F(Format5SearchStore, ReadOnlyRefusesSearchUntilTheUpgradeBackfills) {
     ASSERT_TRUE(page.ok());
     EXPECT_EQ(page->total, 2u);  // kTue and the new one
   }
-  EXPECT_EQ(Format(), storage::kStoreFormat);  // and nothing damaged: every entry has its execution
+  EXPECT_EQ(Format(), storage::kStoreFormat);  // and nothing is damaged: every entry has its execution
 }
 
 }  // namespace
