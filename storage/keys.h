@@ -79,7 +79,9 @@ inline constexpr std::string_view kChecksumAlgorithm = "crc32c";
 // execution record's correlation id, priority and idempotency key (storage/search_index.h).
 // Format 6: the program hash once per execution, in the `executions` row; the `sources`
 // table, the .wf source of each deployed bytecode (for `weft graph`).
-inline constexpr uint32_t kStoreFormat = 6;
+// Format 7: the `outbox` table, the messages `publish` wrote and NATS has not acknowledged
+// (storage/outbox.h).
+inline constexpr uint32_t kStoreFormat = 7;
 inline constexpr uint32_t kMinStoreFormat = 2;
 inline constexpr uint32_t kChecksumFormat = 3;
 inline constexpr uint32_t kTypedWaitsFormat = 4;
@@ -87,6 +89,7 @@ inline constexpr uint32_t kSchedulesFormat = 5;
 inline constexpr uint32_t kTaskDefsFormat = 6;
 inline constexpr uint32_t kSearchIndexFormat = 6;
 inline constexpr uint32_t kSourcesFormat = 6;
+inline constexpr uint32_t kOutboxFormat = 7;
 
 }  // namespace weft::storage
 

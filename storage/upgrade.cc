@@ -11,6 +11,7 @@
 #include "common/strings.h"
 #include "storage/keys.h"
 #include "storage/records.h"
+#include "storage/outbox.h"
 #include "storage/search_index.h"
 
 namespace weft::storage {
@@ -119,6 +120,12 @@ absl::Status ToFormat6(Txn& txn) {
   return absl::OkStatus();
 }
 
+// 6 -> 7: every feature's part of the step, each its own function.
+absl::Status ToFormat7(Txn& txn) {
+  WEFT_RETURN_IF_ERROR(AddOutboxTables(txn));
+  return absl::OkStatus();
+}
+
 struct Step {
   uint32_t to;
   const char* what;
@@ -130,6 +137,7 @@ constexpr Step kSteps[] = {
     {5, "adds the schedules table", AddSchedules},
     {6, "stores the program hash once per execution, adds the taskdefs and sources tables and "
         "the search indexes", ToFormat6},
+    {7, "adds the outbox table", ToFormat7},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == kStoreFormat, "a step must reach kStoreFormat");
 
