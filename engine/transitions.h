@@ -82,6 +82,8 @@ absl::Status ApplySignal(TransitionEnv& env, const SignalCommand& cmd);
 // Creates, replaces, pauses, resumes or deletes a schedule with its timer. NotFound,
 // AlreadyExists and InvalidArgument describe the command.
 absl::Status ApplyScheduleChange(TransitionEnv& env, const ScheduleCommand& cmd);
+// Deletes the outbox rows of messages NATS acknowledged (transitions/publish.cc).
+absl::Status ApplyOutboxSent(TransitionEnv& env, const OutboxSentCommand& cmd);
 absl::Status ApplyHeartbeat(TransitionEnv& env, const HeartbeatCommand& cmd);
 // FailedPrecondition when the command does not fit the execution's status.
 absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd);

@@ -104,6 +104,10 @@ struct EngineOptions {
   absl::Duration retention = absl::ZeroDuration();
   std::vector<ExecutionStatus> retention_statuses;
   absl::Duration retention_interval = absl::Seconds(5);
+  // The NATS server that messages of the system task `publish` go to ("nats://host:4222";
+  // docs/events.md). Empty: none; published messages wait in the store's outbox (durably, and
+  // said so on stderr) until an engine opened with a URL sends them.
+  std::string nats_url;
 };
 
 // --- Deploying -------------------------------------------------------------------------------
@@ -383,6 +387,12 @@ struct EngineStats {
   uint64_t store_puts = 0;
   uint64_t store_deletes = 0;
   uint64_t store_bytes_written = 0;
+  // `publish` (docs/events.md): messages waiting in the outbox (committed, not yet acknowledged
+  // by NATS), messages the stream acknowledged since the engine opened, and failed attempts
+  // to connect or send (each retried with backoff).
+  uint64_t outbox_depth = 0;
+  uint64_t messages_published = 0;
+  uint64_t publish_failures = 0;
 };
 
 // --- Retention ---------------------------------------------------------------------------------
