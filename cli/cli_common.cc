@@ -43,7 +43,8 @@ void Warn(std::string_view message) { std::cerr << "weft: warning: " << message 
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only,
                                                    bool virtual_time, int worker_threads,
-                                                   absl::Duration retention) {
+                                                   absl::Duration retention,
+                                                   const std::string& nats_url) {
   if (!ServerUrl().empty()) return ConnectToServer(ServerUrl());
   struct stat st;
   if (read_only && stat(global.store.c_str(), &st) != 0) {
@@ -58,6 +59,7 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
   options.virtual_time = virtual_time;
   options.worker_threads = worker_threads;
   options.retention = retention;
+  options.nats_url = nats_url;
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
   if (absl::IsFailedPrecondition(engine.status()) &&
       absl::StrContains(engine.status().message(), "in use")) {

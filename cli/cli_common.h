@@ -54,11 +54,13 @@ void Warn(std::string_view message);
 // while `weft run` or `weft work` serves a store, other writing commands are refused with a
 // message that says so. `virtual_time`: see EngineOptions::virtual_time; `worker_threads`: see
 // EngineOptions::worker_threads (0 = one per core).
-// `retention`: see EngineOptions::retention (0 = keep forever).
+// `retention`: see EngineOptions::retention (0 = keep forever). `nats_url`: see
+// EngineOptions::nats_url (--nats, cli/nats_option.h).
 absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only,
                                                    bool virtual_time = false,
                                                    int worker_threads = 0,
-                                                   absl::Duration retention = absl::ZeroDuration());
+                                                   absl::Duration retention = absl::ZeroDuration(),
+                                                   const std::string& nats_url = "");
 
 // The whole file; errors name the path and the reason ("No such file or directory").
 absl::StatusOr<std::string> ReadFile(const std::string& path);

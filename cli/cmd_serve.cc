@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "cli/cli_common.h"
 #include "cli/interrupt.h"
+#include "cli/nats_option.h"
 #include "cli/worker_spec.h"
 #include "server/http_server.h"
 
@@ -22,6 +23,7 @@ struct ServeOptions {
   std::string token_file;
   int concurrency = 0;
   std::string retention;
+  std::string nats;  // --nats: the NATS server of `publish`
   std::string lease;  // empty: the engine's default (60s)
 };
 
@@ -75,6 +77,7 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
   if (global.map_size_bytes != 0) engine_options.map_size_bytes = global.map_size_bytes;
   engine_options.worker_threads = options.concurrency;
   engine_options.retention = retention;
+  engine_options.nats_url = options.nats;
   if (lease) engine_options.lease = *lease;
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(engine_options);
   if (!engine.ok()) return Fail(engine.status());
@@ -129,6 +132,7 @@ void RegisterServe(const CommandContext& context) {
                   "before it is handed out again (e.g. 30s; default 60s)");
   cmd->add_option("--retention", options->retention,
                   "delete finished executions that ended longer ago than this (e.g. 7d)");
+  AddNatsOption(*cmd, options->nats);
   cmd->callback([&context, options] {
     context.exit_code = RunServe(context.global, *options);
   });
