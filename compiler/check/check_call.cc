@@ -90,9 +90,9 @@ uint32_t BodyChecker::TaskIndex(const std::string& name) {
 void BodyChecker::CheckTaskCall(ast::Expr& e) {
   // A declared task is called by its name; a system task by its type (`publish` is
   // `weft.publish`, bytecode/system_tasks.h).
-  const std::string type =
-      names_.IsTask(e.name) ? e.name : std::string(bytecode::SystemTaskType(e.name));
-  e.resolution = {ast::Resolution::Kind::kTask, TaskIndex(type)};
+  const bool system = !names_.IsTask(e.name);
+  const std::string type = system ? std::string(bytecode::SystemTaskType(e.name)) : e.name;
+  e.resolution = {ast::Resolution::Kind::kTask, TaskIndex(type), system};
   std::map<std::string, diag::SourceRange, std::less<>> first;
   for (const ast::Argument& arg : e.args) {
     if (arg.name.empty()) {

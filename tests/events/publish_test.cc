@@ -99,12 +99,16 @@ class PublishTest : public ::testing::Test {
 
   void AddStream() { ASSERT_TRUE(client_->AddStream("ORDERS", {"orders.>"}).ok()); }
 
-  // How many messages the stream held: a sentinel goes in after them.
+  // How many messages other than sentinels the stream holds: a new sentinel goes in after
+  // them, and its stream sequence counts them all.
   uint64_t StreamCount() {
-    auto seq = client_->PublishDurable("orders.sentinel", "{}", "sentinel");
+    ++sentinels_;
+    auto seq = client_->PublishDurable("orders.sentinel", "{}",
+                                       "sentinel-" + std::to_string(sentinels_));
     EXPECT_TRUE(seq.ok()) << seq.status();
-    return seq.ok() ? *seq - 1 : 0;
+    return seq.ok() ? *seq - sentinels_ : 0;
   }
+  uint64_t sentinels_ = 0;
 
   NatsServer nats_;
   std::unique_ptr<NatsClient> client_;
