@@ -64,7 +64,7 @@ TEST_F(CliStoreTest, VerifyOfACleanStoreExitsZero) {
   ProcessOutput r = Weft({"verify"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("is clean"));
-  EXPECT_THAT(r.out, HasSubstr("(format 6)"));
+  EXPECT_THAT(r.out, HasSubstr("(format 7)"));
 }
 
 TEST_F(CliStoreTest, VerifyAndHistoryReportAFlippedByteInAHistoryRecord) {
