@@ -44,7 +44,8 @@ void Warn(std::string_view message) { std::cerr << "weft: warning: " << message 
 
 absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only,
                                                    bool virtual_time, int worker_threads,
-                                                   absl::Duration retention) {
+                                                   absl::Duration retention,
+                                                   const std::string& nats_url) {
   if (!ServerUrl().empty()) return ConnectToServer(ServerUrl());
   struct stat st;
   if (read_only && stat(global.store.c_str(), &st) != 0) {
@@ -59,7 +60,7 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, 
   options.virtual_time = virtual_time;
   options.worker_threads = worker_threads;
   options.retention = retention;
-  if (!read_only) options.nats_url = global.nats_url;
+  options.nats_url = nats_url;
   absl::StatusOr<std::unique_ptr<Engine>> engine = Engine::Open(options);
   if (absl::IsFailedPrecondition(engine.status()) &&
       absl::StrContains(engine.status().message(), "in use")) {
@@ -103,18 +104,6 @@ absl::Status WriteFileAtomically(const std::string& path, std::string_view bytes
     return error;
   }
   return absl::OkStatus();
-}
-
-std::string NatsUrl(const std::string& flag) {
-  if (!flag.empty()) return flag;
-  const char* env = std::getenv("WEFT_NATS_URL");
-  return env != nullptr ? std::string(env) : std::string();
-}
-
-void AddNatsOption(CLI::App* cmd, std::string* url) {
-  cmd->add_option("--nats", *url,
-                  "the NATS server event handlers listen on, e.g. nats://127.0.0.1:4222 "
-                  "(default: $WEFT_NATS_URL; none when unset)");
 }
 
 absl::StatusOr<Value> ParseJsonArgument(const std::string& argument, std::string_view where) {

@@ -30,7 +30,6 @@ struct GlobalOptions {
   std::string store;    // --store, else $WEFT_STORE, else ./.weft
   bool nosync = false;  // --nosync
   uint64_t map_size_bytes = 0;  // --map-size; 0: the engine's default (16 GiB)
-  std::string nats_url;  // `serve`, `run` and `work`'s --nats, through NatsUrl; empty: none
 };
 
 // Handed to each Register* function: where to add the subcommand, the parsed global options
@@ -55,17 +54,14 @@ void Warn(std::string_view message);
 // while `weft run` or `weft work` serves a store, other writing commands are refused with a
 // message that says so. `virtual_time`: see EngineOptions::virtual_time; `worker_threads`: see
 // EngineOptions::worker_threads (0 = one per core).
-// `retention`: see EngineOptions::retention (0 = keep forever).
+// `retention`: see EngineOptions::retention (0 = keep forever). `nats_url`: see
+// EngineOptions::nats_url (--nats, cli/nats_option.h).
 absl::StatusOr<std::unique_ptr<Engine>> OpenEngine(const GlobalOptions& global, bool read_only,
                                                    bool virtual_time = false,
                                                    int worker_threads = 0,
-                                                   absl::Duration retention = absl::ZeroDuration());
+                                                   absl::Duration retention = absl::ZeroDuration(),
+                                                   const std::string& nats_url = "");
 
-// The NATS server of `weft serve`, `run` and `work` (EngineOptions::nats_url: event handlers
-// listen on it): their --nats URL, else $WEFT_NATS_URL, else none (empty). AddNatsOption adds
-// the option to `cmd`.
-std::string NatsUrl(const std::string& flag);
-void AddNatsOption(CLI::App* cmd, std::string* url);
 // The whole file; errors name the path and the reason ("No such file or directory").
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 // Writes through a temporary file and a rename, so OUT is never half-written.

@@ -10,6 +10,7 @@
 #include "cli/cli_common.h"
 #include "cli/compile_file.h"
 #include "cli/interrupt.h"
+#include "cli/nats_option.h"
 #include "cli/render.h"
 #include "cli/signal_spec.h"
 #include "cli/worker_spec.h"
@@ -29,7 +30,7 @@ struct RunOptions {
   int concurrency = 0;  // 0: one per core
   std::string retention;  // empty: keep finished executions forever
   absl::Duration retention_age;  // parsed from `retention`
-  std::string nats;  // --nats; see NatsUrl
+  std::string nats;              // --nats: the NATS server of `publish`
 };
 
 void WarnAboutUnusedWorkers(const bytecode::Program& program,
@@ -111,7 +112,7 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenAndStart(const GlobalOptions& global
   const bool start_on_real_clock = options.virtual_time && !plan.signals.empty();
   absl::StatusOr<std::unique_ptr<Engine>> engine =
       OpenEngine(global, /*read_only=*/false, options.virtual_time && !start_on_real_clock,
-                 options.concurrency, options.retention_age);
+                 options.concurrency, options.retention_age, options.nats);
   if (!engine.ok()) return engine.status();
   absl::StatusOr<std::string> started = StartAndSignal(**engine, plan);
   if (!started.ok()) return started.status();
@@ -119,12 +120,10 @@ absl::StatusOr<std::unique_ptr<Engine>> OpenAndStart(const GlobalOptions& global
   if (!start_on_real_clock) return engine;
   engine->reset();  // releases the store's lock
   return OpenEngine(global, /*read_only=*/false, /*virtual_time=*/true, options.concurrency,
-                    options.retention_age);
+                    options.retention_age, options.nats);
 }
 
-int RunRun(const GlobalOptions& global_options, const RunOptions& options) {
-  GlobalOptions global = global_options;
-  global.nats_url = NatsUrl(options.nats);
+int RunRun(const GlobalOptions& global, const RunOptions& options) {
   Plan plan;
   if (int code = MakePlan(options, plan); code != kExitOk) return code;
   CatchInterrupts();
@@ -172,7 +171,6 @@ void RegisterRun(const CommandContext& context) {
       "exits 130 or 143; the execution stays RUNNING and `weft work` continues it. A worker "
       "command never outlives `weft run`, even one killed with SIGKILL.");
   cmd->add_option("FILE", options->file, "the .wf file")->required();
-  AddNatsOption(cmd, &options->nats);
   cmd->add_option("--input", options->input,
                   "the input: a JSON object, or @FILE to read it from a file (default: {})");
   cmd->add_option("--worker", options->workers,
@@ -195,6 +193,7 @@ void RegisterRun(const CommandContext& context) {
   cmd->add_option("--retention", options->retention,
                   "delete finished executions that ended longer ago than this (e.g. 7d) in the "
                   "background, as `weft prune` does");
+  AddNatsOption(*cmd, options->nats);
   cmd->add_flag("--pretty", options->pretty, "indent the output JSON");
   cmd->callback([&context, options] {
     if (!options->retention.empty()) {

@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "cli/cli_common.h"
 #include "cli/interrupt.h"
+#include "cli/nats_option.h"
 #include "cli/worker_spec.h"
 #include "server/http_server.h"
 
@@ -22,8 +23,8 @@ struct ServeOptions {
   std::string token_file;
   int concurrency = 0;
   std::string retention;
+  std::string nats;  // --nats: the NATS server of `publish`
   std::string lease;  // empty: the engine's default (60s)
-  std::string nats;   // --nats; see NatsUrl
   std::string nats_ack_wait;  // empty: the engine's default (30s)
 };
 
@@ -77,8 +78,8 @@ int RunServe(const GlobalOptions& global, const ServeOptions& options) {
   if (global.map_size_bytes != 0) engine_options.map_size_bytes = global.map_size_bytes;
   engine_options.worker_threads = options.concurrency;
   engine_options.retention = retention;
+  engine_options.nats_url = options.nats;
   if (lease) engine_options.lease = *lease;
-  engine_options.nats_url = NatsUrl(options.nats);
   if (!options.nats_ack_wait.empty()) {
     absl::StatusOr<absl::Duration> parsed = ParseTimeout(options.nats_ack_wait);
     if (!parsed.ok()) return Fail(parsed.status());
@@ -126,7 +127,6 @@ void RegisterServe(const CommandContext& context) {
       "docs/server.md lists every endpoint. It writes its URL to STORE/serve.json. SIGINT or "
       "SIGTERM stops it gracefully: it stops accepting, answers the requests in flight, "
       "commits and closes the store, then exits 0.");
-  AddNatsOption(cmd, &options->nats);
   cmd->add_option("--nats-ack-wait", options->nats_ack_wait,
                   "how long JetStream waits for the ack of a message it handed to an event "
                   "handler before it sends it again (e.g. 10s; default 30s)");
@@ -141,6 +141,7 @@ void RegisterServe(const CommandContext& context) {
                   "before it is handed out again (e.g. 30s; default 60s)");
   cmd->add_option("--retention", options->retention,
                   "delete finished executions that ended longer ago than this (e.g. 7d)");
+  AddNatsOption(*cmd, options->nats);
   cmd->callback([&context, options] {
     context.exit_code = RunServe(context.global, *options);
   });

@@ -10,6 +10,7 @@
 #include "bytecode/system_tasks.h"
 #include "cli/cli_common.h"
 #include "cli/interrupt.h"
+#include "cli/nats_option.h"
 #include "cli/render.h"
 #include "cli/worker_spec.h"
 
@@ -24,7 +25,7 @@ struct WorkOptions {
   bool pretty = false;
   int concurrency = 0;  // 0: one per core
   std::string retention;  // empty: keep finished executions forever
-  std::string nats;       // --nats; see NatsUrl
+  std::string nats;       // --nats: the NATS server of `publish`
 };
 
 // Tasks these executions wait on that no --worker (and no system task) serves: they would
@@ -61,9 +62,7 @@ int AwaitAll(Engine& engine, const WorkOptions& options, absl::Duration timeout)
   return code;
 }
 
-int RunWork(const GlobalOptions& global_options, const WorkOptions& options) {
-  GlobalOptions global = global_options;
-  global.nats_url = NatsUrl(options.nats);
+int RunWork(const GlobalOptions& global, const WorkOptions& options) {
   std::optional<absl::Duration> timeout;
   if (!options.timeout.empty()) {
     absl::StatusOr<absl::Duration> parsed = ParseTimeout(options.timeout);
@@ -82,7 +81,8 @@ int RunWork(const GlobalOptions& global_options, const WorkOptions& options) {
   }
   CatchInterrupts();
   absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(
-      global, /*read_only=*/false, options.virtual_time, options.concurrency, retention);
+      global, /*read_only=*/false, options.virtual_time, options.concurrency, retention,
+      options.nats);
   if (!engine.ok()) return Fail(engine.status());
   for (const std::string& id : options.ids) {
     if (absl::StatusOr<ExecutionInfo> e = (*engine)->GetExecution(id); !e.ok()) {
@@ -123,7 +123,6 @@ void RegisterWork(const CommandContext& context) {
       "While it runs, it holds the store (one writer at a time): `weft signal`, `terminate`, "
       "`pause` and the other writing commands are refused until it ends. Send signals before "
       "it, or use `weft run --signal`.");
-  AddNatsOption(cmd, &options->nats);
   cmd->add_option("ID", options->ids, "executions to wait for (default: serve until stopped)");
   cmd->add_option("--worker", options->workers,
                   "NAME=COMMAND: run COMMAND (with /bin/sh -c) for each task of type NAME; "
@@ -139,6 +138,7 @@ void RegisterWork(const CommandContext& context) {
   cmd->add_option("--retention", options->retention,
                   "delete finished executions that ended longer ago than this (e.g. 7d) in the "
                   "background, as `weft prune` does");
+  AddNatsOption(*cmd, options->nats);
   cmd->add_flag("--pretty", options->pretty, "indent the output JSON");
   cmd->callback([&context, options] {
     context.exit_code = RunWork(context.global, *options);

@@ -113,6 +113,8 @@ const std::map<std::string, Phrase, std::less<>>& Phrases() {
                              "'s delivery is over; handed out again as delivery ",
                              Int(d, "delivery"));
        }},
+      {"MESSAGE_QUEUED",
+       [](const Value& d) { return absl::StrCat("to ", Text(d, "subject"), " as ", Text(d, "id")); }},
       {"TIMER_STARTED", [](const Value& d) { return "due " + FormatTimeMs(Int(d, "due_ms")); }},
       {"TIMER_FIRED", [](const Value& d) { return "due " + FormatTimeMs(Int(d, "due_ms")); }},
       {"SIGNAL_RECEIVED",

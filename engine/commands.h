@@ -147,6 +147,7 @@ struct Effects {
   uint64_t checkpoints = 0;
   uint64_t results_ignored = 0;
   uint64_t states_loaded = 0;  // execution states read and decoded (EngineStats::states_loaded)
+  uint64_t messages_queued = 0;  // outbox rows written by `publish` (the publisher's wake-up)
 };
 
 // A change to a schedule (Engine::CreateSchedule, PauseSchedule, ...), applied with its timer
@@ -180,10 +181,15 @@ struct EventHandlerCommand {
   bool replace = false;
 };
 
+// JetStream acknowledged these outbox messages (engine/outbox_publisher.h): their rows go.
+struct OutboxSentCommand {
+  std::vector<std::string> ids;
+};
+
 using Command = std::variant<StartCommand, TaskTakenCommand, TaskResultCommand, LeaseExpiredCommand,
                              TimerFiredCommand, SignalCommand, HeartbeatCommand, ControlCommand,
                              QuarantineCommand, MaintenanceCommand, ScheduleCommand, EventCommand,
-                             EventHandlerCommand>;
+                             EventHandlerCommand, OutboxSentCommand>;
 
 }  // namespace weft::engine
 

@@ -16,6 +16,7 @@
 #include "common/status_macros.h"
 #include "engine/task_policy.h"
 #include "storage/keys.h"
+#include "storage/outbox.h"
 #include "storage/prune.h"
 #include "storage/records.h"
 #include "storage/upgrade.h"
@@ -93,7 +94,7 @@ absl::Status EngineImpl::Init() {
                                              options_.nats_ack_wait);
     WEFT_RETURN_IF_ERROR(events_->Restart());
   }
-  return absl::OkStatus();
+  return StartPublisher();
 }
 
 // storage::Env::Open has refused formats outside the readable range; a read-write open brings
@@ -192,6 +193,10 @@ absl::Status EngineImpl::LoadPendingTasks() {
 
 EngineImpl::~EngineImpl() {
   if (events_) events_->Stop();  // before the writer: it answers what the listener handed over
+  if (publisher_) {
+    publisher_->Drain(absl::Seconds(5));  // the last steps' messages, unless NATS fails
+    publisher_->Stop();
+  }
   StopRetention();
   if (timers_) timers_->Stop();
   StopWorkers();
@@ -200,6 +205,7 @@ EngineImpl::~EngineImpl() {
   completions_.Close(absl::UnavailableError(
       "the engine closed before the execution ended; it goes on when the store is reopened"));
   writer_.reset();
+  publisher_.reset();  // after the writer: its last deletions call back into it
   env_.reset();
   if (lock_fd_ >= 0) close(lock_fd_);  // releases the flock
 }
@@ -216,6 +222,7 @@ void EngineImpl::AfterCommit(Effects& effects) {
   states_loaded_ += effects.states_loaded;
   dispatcher_.Enqueue(std::move(effects.ready));
   dispatcher_.Cancel(effects.canceled);
+  if (effects.messages_queued > 0) MessagesQueued();
   if (timers_) {
     for (int64_t due : effects.timers) timers_->Notify(due);
   }
@@ -296,7 +303,14 @@ EngineStats EngineImpl::Stats() const {
   s.rows_read_at_open = rows_read_at_open_;
   s.leases_expired = leases_expired_;
   s.executions_pruned = executions_pruned_;
+  if (publisher_) {
+    s.messages_published = publisher_->published();
+    s.publish_failures = publisher_->failures();
+  }
   if (absl::StatusOr<storage::Txn> txn = storage::Txn::BeginRead(*env_); txn.ok()) {
+    if (absl::StatusOr<uint64_t> depth = storage::OutboxStore(*txn).Count(); depth.ok()) {
+      s.outbox_depth = *depth;
+    }
     if (absl::StatusOr<storage::StoreSize> size = storage::MeasureStore(*txn); size.ok()) {
       s.store_rows = size->rows;
       s.store_pages = size->pages;

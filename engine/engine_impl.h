@@ -16,6 +16,7 @@
 #include "engine/completions.h"
 #include "engine/dispatcher.h"
 #include "engine/event_service.h"
+#include "engine/outbox_publisher.h"
 #include "engine/program_cache.h"
 #include "engine/ulid.h"
 #include "engine/timer_service.h"
@@ -124,6 +125,10 @@ class EngineImpl final : public Engine {
   void RetentionLoop();
   absl::Status Control(std::string_view id, ControlKind kind, std::string reason = "");
   void RegisterSystemTasks();
+  // `publish` (outbox.cc): starts the publisher when a NATS URL is set, or says on stderr that
+  // messages wait in the outbox when there is none.
+  absl::Status StartPublisher();
+  void MessagesQueued();
   // True when nothing is queued, being written, ready or out with a worker: the moment a
   // virtual clock may jump to the next timer.
   bool Idle() const;
@@ -219,6 +224,9 @@ class EngineImpl final : public Engine {
   std::condition_variable retention_cv_;
   bool retention_stopping_ = false;
   std::thread retention_;
+  // Sends the outbox to NATS (EngineOptions::nats_url); null without one.
+  std::unique_ptr<OutboxPublisher> publisher_;
+  std::atomic<bool> warned_no_nats_{false};
 };
 
 }  // namespace weft::engine

@@ -2,6 +2,7 @@
 #include "engine/runtime_errors.h"
 
 #include "absl/strings/str_cat.h"
+#include "bytecode/system_tasks.h"
 #include "common/strings.h"
 #include "engine/value_builders.h"
 #include "vm/errors.h"
@@ -53,6 +54,11 @@ Value QuarantinedError(std::string_view reason) {
   return Obj({{"code", Str(vm::kQuarantined)},
               {"message", Str(absl::StrCat("execution quarantined after a fault: ",
                                            ToAbsl(reason)))}});
+}
+
+Value PublishFailedError(std::string_view message) {
+  return Obj({{"code", Str(vm::kPublishFailed)}, {"message", Str(message)},
+              {"task", Str(bytecode::kPublishTask)}});
 }
 
 Value TaskFailureError(std::string_view task_type, std::string_view task_id, uint32_t attempt,

@@ -28,6 +28,8 @@ Value ExecutionTimeoutError(int64_t timeout_ms);
 Value SignalTimeoutError(std::string_view signal);
 // QUARANTINED: the execution was taken out of service after a fault.
 Value QuarantinedError(std::string_view reason);
+// PUBLISH_FAILED: a publish(...) call with a subject or data NATS cannot take.
+Value PublishFailedError(std::string_view message);
 // A task's final failure, as the workflow sees it (TASK_FAILED, or TIMEOUT when the last
 // attempt ran out of time).
 Value TaskFailureError(std::string_view task_type, std::string_view task_id, uint32_t attempt,

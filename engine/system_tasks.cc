@@ -1,6 +1,7 @@
 // System tasks: task types the engine runs itself, on its worker pool, without a worker the
-// user wrote (bytecode/system_tasks.h): `http` (workers/http_task.h) and `jq`, the executor of
-// every jq(...) call (stdlib/jq.h). They go through the same queue, leases, retry policy and
+// user wrote (bytecode/system_tasks.h): `http` (workers/http_task.h), `js`, and `jq`, the
+// executor of every jq(...) call (stdlib/jq.h). (`publish` is no pool task: see
+// transitions/publish.cc.) They go through the same queue, leases, retry policy and
 // history as any task; a user who registers a worker of the same type replaces the built-in
 // one.
 #include "bytecode/system_tasks.h"
@@ -26,7 +27,8 @@ Value JqDetails(stdlib::JqFailure failure) {
 }  // namespace
 
 void EngineImpl::RegisterSystemTasks() {
-  // Every type here must be one IsSystemTask names, and the other way round.
+  // Every type here must be one IsSystemTask names, and the other way round, except
+  // `weft.publish`, which the transition that calls it answers (transitions/publish.cc).
   RegisterWorker("http", [](const TaskContext& task) -> TaskOutcome {
     workers::HttpOutcome out = workers::RunHttpTask(task.input);
     if (out.ok) return TaskOutcome::Complete(std::move(out.output));

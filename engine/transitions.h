@@ -91,6 +91,8 @@ absl::Status ApplyScheduleChange(TransitionEnv& env, const ScheduleCommand& cmd)
 absl::Status ApplyEvent(TransitionEnv& env, const EventCommand& cmd);
 // Stores or deletes a handler: AlreadyExists (create without replace) or NotFound (delete).
 absl::Status ApplyEventHandlerChange(TransitionEnv& env, const EventHandlerCommand& cmd);
+// Deletes the outbox rows of messages NATS acknowledged (transitions/publish.cc).
+absl::Status ApplyOutboxSent(TransitionEnv& env, const OutboxSentCommand& cmd);
 absl::Status ApplyHeartbeat(TransitionEnv& env, const HeartbeatCommand& cmd);
 // FailedPrecondition when the command does not fit the execution's status.
 absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd);

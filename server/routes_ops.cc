@@ -32,6 +32,12 @@ std::string Metrics(Service& service) {
           s.quarantined);
   Counter(out, "weft_executions_pruned_total", "Executions deleted by retention.",
           s.executions_pruned);
+  Counter(out, "weft_outbox_depth", "Published messages not yet acknowledged by NATS.",
+          s.outbox_depth, "gauge");
+  Counter(out, "weft_messages_published_total", "Messages NATS acknowledged (publish).",
+          s.messages_published);
+  Counter(out, "weft_publish_failures_total", "Failed attempts to send to NATS (retried).",
+          s.publish_failures);
   Counter(out, "weft_store_rows", "Rows in the store.", s.store_rows, "gauge");
   Counter(out, "weft_store_pages", "LMDB pages in use.", s.store_pages, "gauge");
   Counter(out, "weft_server_polls_total", "Task polls served.", service.polls());

@@ -87,7 +87,8 @@ inline constexpr std::string_view kChecksumAlgorithm = "crc32c";
 // Format 6: the program hash once per execution, in the `executions` row; the `sources`
 // table, the .wf source of each deployed bytecode (for `weft graph`).
 // Format 7: the `task_logs` table (storage/task_logs.h), task logs kept in the store; the event
-// handler tables `event_handlers` and `event_messages` (storage/events.h); the `outbox` table.
+// handler tables `event_handlers` and `event_messages` (storage/events.h); the `outbox` table,
+// the messages `publish` wrote and NATS has not acknowledged (storage/outbox.h).
 inline constexpr uint32_t kStoreFormat = 7;
 inline constexpr uint32_t kMinStoreFormat = 2;
 inline constexpr uint32_t kChecksumFormat = 3;
@@ -98,6 +99,7 @@ inline constexpr uint32_t kSearchIndexFormat = 6;
 inline constexpr uint32_t kSourcesFormat = 6;
 inline constexpr uint32_t kTaskLogsFormat = 7;
 inline constexpr uint32_t kEventsFormat = 7;
+inline constexpr uint32_t kOutboxFormat = 7;
 
 }  // namespace weft::storage
 

@@ -12,6 +12,7 @@
 #include "storage/events.h"
 #include "storage/keys.h"
 #include "storage/records.h"
+#include "storage/outbox.h"
 #include "storage/search_index.h"
 #include "storage/task_logs.h"
 
@@ -125,6 +126,7 @@ absl::Status ToFormat6(Txn& txn) {
 absl::Status ToFormat7(Txn& txn) {
   WEFT_RETURN_IF_ERROR(AddTaskLogTables(txn));
   WEFT_RETURN_IF_ERROR(AddEventTables(txn));
+  WEFT_RETURN_IF_ERROR(AddOutboxTables(txn));
   return absl::OkStatus();
 }
 

@@ -30,6 +30,9 @@ inline constexpr std::string_view kQuarantined = "QUARANTINED";
 // A jq(...) call failed (the system task `jq`, bytecode/system_tasks.h): a compile or runtime
 // error of the program, or its time or memory budget passed; details.error says which.
 inline constexpr std::string_view kJqFailed = "JQ_FAILED";
+// A publish(...) call was refused (the system task `publish`, bytecode/system_tasks.h): its
+// subject or data is not one NATS can take. Never retried: the same call fails the same way.
+inline constexpr std::string_view kPublishFailed = "PUBLISH_FAILED";
 
 // `error` with "line" and "column" of `pos` added, unless it already has a position.
 Value WithPosition(Value error, SourcePos pos);

@@ -80,6 +80,9 @@ struct Resolution {
   // local slot, builtin id, task index in the program's task table, or the workflow's position
   // among the module's workflows
   uint32_t index = 0;
+  // kTask: a system task the module did not declare, called by its name (`publish`), whose
+  // task type may differ from it (bytecode::SystemTaskType).
+  bool system_task = false;
 };
 
 struct SwitchArm;

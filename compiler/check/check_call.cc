@@ -1,6 +1,6 @@
 // Calls: a task or a workflow takes named arguments (they become its input object), a builtin
 // positional ones; anything else called is an error. A name resolves to a declared task, then
-// a workflow of the file, then the implicit system task `http`, then a builtin. Callees
+// a workflow of the file, then an implicit system task (`http`, `js`, `publish`), then a builtin. Callees
 // resolve before their arguments, so a workflow's task table lists tasks in the order their
 // names first appear in the source; the one exception is `jq(query, value)`, checked as the
 // builtin it looks like and then lowered to a call of the system task `jq` (LowerJqCall).
@@ -88,7 +88,11 @@ uint32_t BodyChecker::TaskIndex(const std::string& name) {
 }
 
 void BodyChecker::CheckTaskCall(ast::Expr& e) {
-  e.resolution = {ast::Resolution::Kind::kTask, TaskIndex(e.name)};
+  // A declared task is called by its name; a system task by its type (`publish` is
+  // `weft.publish`, bytecode/system_tasks.h).
+  const bool system = !names_.IsTask(e.name);
+  const std::string type = system ? std::string(bytecode::SystemTaskType(e.name)) : e.name;
+  e.resolution = {ast::Resolution::Kind::kTask, TaskIndex(type), system};
   std::map<std::string, diag::SourceRange, std::less<>> first;
   for (const ast::Argument& arg : e.args) {
     if (arg.name.empty()) {

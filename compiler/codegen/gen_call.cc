@@ -2,6 +2,7 @@
 // written order and suspends; a builtin call passes its positional arguments on the stack.
 #include "common/check.h"
 #include "compiler/check/literal_value.h"
+#include "bytecode/system_tasks.h"
 #include "compiler/codegen/workflow_gen.h"
 
 namespace weft::codegen {
@@ -47,7 +48,8 @@ uint32_t WorkflowGen::TaskOperand(const ast::Expr& call) {
   WEFT_CHECK_MSG(call.resolution.kind == Kind::kTask, "unresolved call");
   const uint32_t task = call.resolution.index;
   if (tasks_.size() <= task) tasks_.resize(task + 1);
-  tasks_[task] = call.name;
+  tasks_[task] = call.resolution.system_task ? std::string(bytecode::SystemTaskType(call.name))
+                                             : call.name;
   return task;
 }
 

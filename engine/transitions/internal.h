@@ -129,6 +129,11 @@ absl::Status Apply(TransitionEnv& env, Live& live, vm::RunResult result, bool no
 // A wait resolved by the VM itself (its outcome is about to be delivered): drops its record.
 absl::Status CloseWait(TransitionEnv& env, Live& live, uint64_t wait_id);
 
+// publish.cc: a call of the system task `publish`, answered at once: the message into the
+// outbox (or the call refused with PUBLISH_FAILED), MESSAGE_QUEUED in the history.
+absl::Status QueuePublish(TransitionEnv& env, Live& live, const vm::Request& req,
+                          std::vector<Immediate>& immediate);
+
 // --- tasks.cc
 // Creates attempt `attempt` of the task `wait` stands for, and records it in the wait record
 // (which replaces `before`, the stored one, if any).

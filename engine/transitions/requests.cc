@@ -4,6 +4,7 @@
 #include <deque>
 
 #include "absl/strings/str_cat.h"
+#include "bytecode/system_tasks.h"
 #include "common/check.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
@@ -30,6 +31,7 @@ absl::Status HandleRequest(TransitionEnv& env, Live& live, const vm::Request& re
             env.limits->max_task_input_bytes, "max_task_input_bytes"))}});
         return absl::OkStatus();
       }
+      if (decl.name == bytecode::kPublishTaskType) return QueuePublish(env, live, req, immediate);
       const auto prior = live.prior_attempts.find(req.wait_id);
       const uint32_t first_attempt = prior == live.prior_attempts.end() ? 1 : prior->second + 1;
       WaitRow wait;

@@ -107,8 +107,10 @@ struct EngineOptions {
   absl::Duration retention = absl::ZeroDuration();
   std::vector<ExecutionStatus> retention_statuses;
   absl::Duration retention_interval = absl::Seconds(5);
-  // NATS (docs/events.md): the server event handlers listen on ("nats://127.0.0.1:4222");
-  // empty: no listener (handlers are still stored). `weft --nats URL` or $WEFT_NATS_URL.
+  // NATS (docs/events.md): the server that event handlers listen on and that messages of the
+  // system task `publish` go to ("nats://127.0.0.1:4222"); `weft --nats URL` or $WEFT_NATS_URL.
+  // Empty: no listener (handlers are still stored), and published messages wait in the store's
+  // outbox (durably, and said so on stderr) until an engine opened with a URL sends them.
   std::string nats_url;
   // How long JetStream waits for an ack before it sends a message again.
   absl::Duration nats_ack_wait = absl::Seconds(30);
@@ -424,6 +426,12 @@ struct EngineStats {
   uint64_t store_puts = 0;
   uint64_t store_deletes = 0;
   uint64_t store_bytes_written = 0;
+  // `publish` (docs/events.md): messages waiting in the outbox (committed, not yet acknowledged
+  // by NATS), messages the stream acknowledged since the engine opened, and failed attempts
+  // to connect or send (each retried with backoff).
+  uint64_t outbox_depth = 0;
+  uint64_t messages_published = 0;
+  uint64_t publish_failures = 0;
 };
 
 // --- Retention ---------------------------------------------------------------------------------

@@ -30,6 +30,11 @@ TEST_F(ServerTest, HealthAndMetrics) {
   EXPECT_NE(metrics->body.find("weft_step_latency_ms_count 1"), std::string::npos)
       << metrics->body;
   EXPECT_NE(metrics->body.find("# TYPE weft_step_latency_ms histogram"), std::string::npos);
+  // `publish`'s outbox (docs/events.md): nothing published, nothing waiting.
+  EXPECT_NE(metrics->body.find("# TYPE weft_outbox_depth gauge\nweft_outbox_depth 0\n"),
+            std::string::npos)
+      << metrics->body;
+  EXPECT_NE(metrics->body.find("weft_publish_failures_total 0"), std::string::npos);
 }
 
 TEST_F(ServerTest, TasksByStateAndQueueDepthInMetrics) {
