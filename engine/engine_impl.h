@@ -116,6 +116,10 @@ class EngineImpl final : public Engine {
   // written, no task ready or out with a worker, no timer set or firing. For tests that drive
   // the engine in lockstep (tests/golden/run).
   bool Quiescent() const;
+  // Returns once whatever was committed before the call has had its effects: a task a reader
+  // found SCHEDULED in the store can then be taken with PollTask. (The writer hands tasks to
+  // the dispatcher just after the commit, so a reader may see one a moment before.)
+  void AwaitCommitEffects() { writer_->AwaitBatchInFlight(); }
 
  private:
   // Retention (EngineOptions::retention; prune.cc): a thread that prunes one bounded batch

@@ -170,6 +170,12 @@ bool Writer::Idle() const {
   return queue_.empty() && !in_batch_;
 }
 
+void Writer::AwaitBatchInFlight() {
+  std::unique_lock<std::mutex> lock(mu_);
+  const uint64_t ended = batches_ended_;
+  batch_ended_.wait(lock, [&] { return !in_batch_ || batches_ended_ != ended; });
+}
+
 uint64_t Writer::transitions() const {
   std::lock_guard<std::mutex> lock(mu_);
   return transitions_;
@@ -200,9 +206,13 @@ void Writer::Loop() {
     }
     RunBatch(batch);
     batch.clear();
-    std::lock_guard<std::mutex> lock(mu_);
-    activity_.fetch_add(1);
-    in_batch_ = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      activity_.fetch_add(1);
+      in_batch_ = false;
+      ++batches_ended_;
+    }
+    batch_ended_.notify_all();
   }
 }
 

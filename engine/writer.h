@@ -78,6 +78,10 @@ class Writer {
   uint64_t commits() const;
   // Nothing queued and no batch being applied.
   bool Idle() const;
+  // Returns once the batch being applied at the call (if any) has ended, its after-commit
+  // hook included. A reader that saw a commit before calling then knows its effects are out:
+  // the tasks it made are with the dispatcher, its timers armed.
+  void AwaitBatchInFlight();
   // Moves on every submit and at the end of every batch (see EngineImpl::Idle).
   uint64_t activity() const { return activity_.load(std::memory_order_seq_cst); }
   uint64_t transitions() const;
@@ -129,9 +133,11 @@ class Writer {
 
   mutable std::mutex mu_;
   std::condition_variable cv_;
+  std::condition_variable batch_ended_;  // AwaitBatchInFlight
   std::vector<Pending> queue_;
   bool stopping_ = false;
   bool in_batch_ = false;
+  uint64_t batches_ended_ = 0;
   std::atomic<uint64_t> activity_{0};
   uint64_t commits_ = 0;
   uint64_t transitions_ = 0;

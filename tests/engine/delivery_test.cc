@@ -7,11 +7,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 
 #include <gmock/gmock.h>
 
+#include "engine/engine_impl.h"
 #include "tests/engine/engine_fixture.h"
 
 namespace weft::testing {
@@ -298,6 +300,58 @@ TEST_F(DeliveryTest, KillMidTaskRedeliversWithTheNextDeliveryNumber) {
   const TaskInfo done = TasksOf(id).at(0);
   EXPECT_EQ(done.delivery, 2u);
   EXPECT_EQ(done.attempt, 1u);  // the same attempt, delivered again
+}
+
+// A reader can see a task SCHEDULED in the store a moment before the writer hands it to the
+// dispatcher (just after the commit). AwaitCommitEffects closes that window: a task seen
+// scheduled can then be taken at once. Each next task is made by an asynchronous result, and
+// the store is read in a busy loop, so the read lands right after the commit.
+// (tests/golden/run's harness failed this way under load: "scheduled but not handed out".)
+TEST_F(DeliveryTest, ATaskSeenScheduledCanBeTakenOnceTheCommitsEffectsAreOut) {
+  Deploy("task a, b\nworkflow w() { a()\n b() }\n");
+  auto& impl = static_cast<engine::EngineImpl&>(*engine_);
+  for (int i = 0; i < 2000; ++i) {
+    const std::string id = StartOk("w");
+    std::optional<LeasedTask> a = PollWithin("a");
+    ASSERT_TRUE(a.has_value());
+    engine_->SubmitTaskResult(a->context.task_id, "ext", TaskOutcome::Complete(Value()),
+                              a->context.delivery, [](const absl::Status&) {});
+    bool seen = false;
+    while (!seen) {
+      for (const TaskInfo& t : TasksOf(id)) seen |= t.type == "b" && t.status == TaskStatus::kScheduled;
+    }
+    impl.AwaitCommitEffects();
+    absl::StatusOr<std::optional<LeasedTask>> b = engine_->PollTask("b", "ext");
+    ASSERT_TRUE(b.ok()) << b.status();
+    ASSERT_TRUE(b->has_value()) << "round " << i << ": b is scheduled but not handed out";
+    ASSERT_TRUE(engine_->CompleteTask((*b)->context.task_id, "ext", Value()).ok());
+  }
+}
+
+// AwaitCommitEffects waits for the whole after-commit step of the batch in flight: here the
+// writer is held inside it (the task-ready listener, which runs there, blocks until released).
+TEST_F(DeliveryTest, AwaitCommitEffectsWaitsForTheBatchInFlightToHandItsTasksOut) {
+  Deploy("task a, b\nworkflow w() { a()\n b() }\n");
+  auto& impl = static_cast<engine::EngineImpl&>(*engine_);
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  engine_->SetTaskReadyListener([&](const std::vector<std::string>& queues) {
+    if (std::find(queues.begin(), queues.end(), "b") == queues.end()) return;
+    entered.set_value();
+    released.wait();
+  });
+  StartOk("w");
+  std::optional<LeasedTask> a = PollWithin("a");
+  ASSERT_TRUE(a.has_value());
+  engine_->SubmitTaskResult(a->context.task_id, "ext", TaskOutcome::Complete(Value()),
+                            a->context.delivery, [](const absl::Status&) {});
+  entered.get_future().wait();
+  std::future<void> awaited = std::async(std::launch::async, [&] { impl.AwaitCommitEffects(); });
+  EXPECT_EQ(awaited.wait_for(std::chrono::milliseconds(100)), std::future_status::timeout);
+  release.set_value();
+  awaited.wait();
+  EXPECT_TRUE(PollWithin("b").has_value());
 }
 
 }  // namespace

@@ -191,6 +191,8 @@ class GoldenRun {
 
   // Takes `task` (or the oldest of its type) and reports its scripted result; false to stop.
   bool Answer(const TaskInfo& task) {
+    // The store showed the task; the writer hands it to the dispatcher just after that commit.
+    Impl().AwaitCommitEffects();
     absl::StatusOr<std::optional<LeasedTask>> leased = engine_->PollTask(task.type, kWorker);
     if (!leased.ok() || !leased->has_value()) {
       absl::StrAppend(&notes_, "task ", task.type, " is scheduled but not handed out\n");
