@@ -107,16 +107,27 @@ std::optional<Lease> Dispatcher::TakeAny(const absl::flat_hash_map<std::string, 
                                          int64_t lease_ms, int64_t wait_ms) {
   std::unique_lock<std::mutex> lock(mu_);
   std::optional<Lease> taken;
+  // Round robin over the types: each search starts after the type served last, so a type
+  // that always has tasks ready cannot starve the others of the pool's workers.
   auto try_all = [&] {
-    for (const auto& [type, limit] : limits) {
-      auto it = ready_.find(ToAbsl(type));
-      if (it == ready_.end() || it->second.empty()) continue;
-      if (limit > 0 && running_by_type_[type] >= limit) continue;
-      // The time is read when the task is taken, not before the wait: a virtual clock may
-      // have jumped meanwhile, and a lease counted from before the jump would be over already.
-      taken = TakeLocked(it->second, worker_id, storage::DeliveryKind::kInProcess,
-                         clock.NowMs(), lease_ms);
-      return true;
+    const size_t n = limits.size();
+    if (n == 0) return false;
+    const size_t start = next_type_ % n;
+    for (size_t pass = 0; pass < 2; ++pass) {
+      size_t index = 0;
+      for (const auto& [type, limit] : limits) {
+        const size_t i = index++;
+        if ((pass == 0) != (i >= start)) continue;  // first [start, n), then [0, start)
+        auto it = ready_.find(ToAbsl(type));
+        if (it == ready_.end() || it->second.empty()) continue;
+        if (limit > 0 && running_by_type_[type] >= limit) continue;
+        // The time is read when the task is taken, not before the wait: a virtual clock may
+        // have jumped meanwhile, and a lease counted from before the jump would be over already.
+        taken = TakeLocked(it->second, worker_id, storage::DeliveryKind::kInProcess,
+                           clock.NowMs(), lease_ms);
+        next_type_ = i + 1;
+        return true;
+      }
     }
     return false;
   };

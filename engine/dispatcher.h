@@ -64,8 +64,9 @@ class Dispatcher {
   // Whether a take named `domain` for `type` within kActiveDomainWindowMs before `now_ms`.
   // Kept in memory: after a restart no domain is active until its workers poll again.
   bool DomainActive(std::string_view type, std::string_view domain, int64_t now_ms) const;
-  // Like TryTake, over every type in `types` whose running count is below its limit; blocks up
-  // to `wait_ms` for one to appear. Used by the in-process worker pool.
+  // Like TryTake, over every type in `limits` whose running count is below its limit; blocks up
+  // to `wait_ms` for one to appear. Types take turns: each call starts its search after the
+  // type the last take served. Used by the in-process worker pool.
   std::optional<Lease> TakeAny(const absl::flat_hash_map<std::string, int>& limits,
                                std::string_view worker_id, const Clock& clock, int64_t lease_ms,
                                int64_t wait_ms);
@@ -111,6 +112,7 @@ class Dispatcher {
   absl::flat_hash_map<std::string, int64_t> last_poll_ms_;  // by queue name, domains only
   absl::flat_hash_map<std::string, Lease> leases_;        // by task id
   absl::flat_hash_map<std::string, int> running_by_type_;
+  size_t next_type_ = 0;  // TakeAny's turn: where its next search over the types starts
   std::function<void(const Lease&)> take_hook_;
   std::function<void(const std::vector<std::string>&)> ready_hook_;
 };
