@@ -10,10 +10,23 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "weft/engine.h"
 
 namespace weft::bench {
+
+// The workload of bench/throughput and bench/server, and of ../shared/peers' scripts: a
+// workflow of three sequential no-op task steps, started with {i: N}.
+constexpr std::string_view kThreeStepWorkflow = R"(
+task noop
+workflow three_steps(i: int) {
+    let a = noop(i: i)
+    let b = noop(i: i)
+    let c = noop(i: i)
+    return { i: i, done: true }
+}
+)";
 
 class TempStore {
  public:

@@ -19,20 +19,11 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/container/flat_hash_map.h"
+#include "bench/bench_store.h"
 #include "server/http_server.h"
 #include "weft/engine.h"
 
 namespace {
-
-constexpr std::string_view kWorkflow = R"(
-task noop
-workflow three_steps(i: int) {
-    let a = noop(i: i)
-    let b = noop(i: i)
-    let c = noop(i: i)
-    return { i: i, done: true }
-}
-)";
 
 using SteadyClock = std::chrono::steady_clock;
 
@@ -83,7 +74,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "open: %s\n", std::string(engine.status().message()).c_str());
     return 1;
   }
-  if (auto d = (*engine)->Deploy("three.wf", kWorkflow); !d.ok()) return 1;
+  if (auto d = (*engine)->Deploy("three.wf", weft::bench::kThreeStepWorkflow); !d.ok()) return 1;
   if (!(*engine)->StartWorkers().ok()) return 1;
   weft::server::ServerOptions server_options;
   server_options.port = 0;

@@ -34,20 +34,11 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/container/flat_hash_map.h"
+#include "bench/bench_store.h"
 #include "bench/alloc_counter.h"
 #include "weft/engine.h"
 
 namespace {
-
-constexpr std::string_view kWorkflow = R"(
-task noop
-workflow three_steps(i: int) {
-    let a = noop(i: i)
-    let b = noop(i: i)
-    let c = noop(i: i)
-    return { i: i, done: true }
-}
-)";
 
 using Clock = std::chrono::steady_clock;
 
@@ -144,6 +135,18 @@ struct Run {
     std::unique_lock<std::mutex> lock(mu);
     cv.wait(lock, [&] { return ended >= n; });
   }
+  // Starts execution `i` without waiting; its latency counts from `since`.
+  void StartOne(int i, Clock::time_point since) {
+    auto id = engine.StartAsync(
+        "three_steps", Input(i),
+        [this, since](std::string_view id, absl::StatusOr<weft::ExecutionInfo> result) {
+          Ended(id, result, since);
+        });
+    if (!id.ok()) {
+      ++failures;
+      Finish(Clock::now());
+    }
+  }
 };
 
 // Closed loop with StartBatch: each client waits for `batch` free slots and fills them at once.
@@ -189,16 +192,7 @@ void RunClosed(Run& run, int executions, int concurrency, int clients) {
         run.cv.wait(lock, [&] { return run.in_flight < concurrency; });
         ++run.in_flight;
       }
-      const Clock::time_point started = Clock::now();
-      auto id = run.engine.StartAsync(
-          "three_steps", Input(i),
-          [&run, started](std::string_view id, absl::StatusOr<weft::ExecutionInfo> result) {
-            run.Ended(id, result, started);
-          });
-      if (!id.ok()) {
-        ++run.failures;
-        run.Finish(Clock::now());
-      }
+      run.StartOne(i, Clock::now());
     }
   };
   std::vector<std::thread> threads;
@@ -218,16 +212,7 @@ void RunOpen(Run& run, int executions, double rate, int clients, Clock::time_poi
       std::this_thread::sleep_until(due[k]);
       run.start_lag.Add(
           std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - due[k]).count());
-      const Clock::time_point scheduled = due[k];
-      auto id = run.engine.StartAsync(
-          "three_steps", Input(k),
-          [&run, scheduled](std::string_view id, absl::StatusOr<weft::ExecutionInfo> result) {
-            run.Ended(id, result, scheduled);
-          });
-      if (!id.ok()) {
-        ++run.failures;
-        run.Finish(Clock::now());
-      }
+      run.StartOne(k, due[k]);
     }
   };
   std::vector<std::thread> threads;
@@ -317,7 +302,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   weft::Engine& engine = **engine_or;
-  if (auto d = engine.Deploy("three_steps.wf", kWorkflow); !d.ok()) {
+  if (auto d = engine.Deploy("three_steps.wf", weft::bench::kThreeStepWorkflow); !d.ok()) {
     std::fprintf(stderr, "throughput: %s\n", d.status().ToString().c_str());
     return 1;
   }
