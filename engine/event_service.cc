@@ -27,7 +27,8 @@ absl::StatusOr<std::vector<events::EventHandler>> EventService::ActiveHandlers()
                    std::string(h.status().message()).c_str());
       continue;
     }
-    if (h->active) out.push_back(*std::move(h));
+    // Conductor's internal queues need no NATS: the outbox's publisher delivers them.
+    if (h->active && h->source != events::SourceKind::kConductor) out.push_back(*std::move(h));
   }
   return out;
 }
@@ -43,9 +44,8 @@ absl::Status EventService::Restart() {
   absl::StatusOr<std::unique_ptr<events::EventListener>> listener =
       events::EventListener::Start(options, std::move(handlers), *this);
   if (!listener.ok()) {
-    return absl::Status(listener.status().code(),
-                        absl::StrCat("event handlers cannot listen on NATS at ", url_, ": ",
-                                     listener.status().message()));
+    return absl::Status(listener.status().code(), absl::StrCat("event handlers cannot listen on NATS at ",
+                                                               url_, ": ", listener.status().message()));
   }
   for (const absl::Status& s : (*listener)->errors()) {
     std::fprintf(stderr, "weft: %s\n", std::string(s.message()).c_str());
