@@ -14,8 +14,8 @@ void EventService::Apply(events::HandledMessage message, events::ApplyDone done)
   writer_.Submit(EventCommand{std::move(message), nullptr}, std::move(done));
 }
 
-absl::StatusOr<std::vector<events::EventHandler>> EventService::ActiveHandlers() {
-  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(env_));
+absl::StatusOr<std::vector<events::EventHandler>> ReadActiveHandlers(storage::Env& env) {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(env));
   WEFT_ASSIGN_OR_RETURN(auto rows, storage::EventStore(txn).ListHandlers());
   std::vector<events::EventHandler> out;
   for (const auto& [name, json] : rows) {
@@ -27,10 +27,17 @@ absl::StatusOr<std::vector<events::EventHandler>> EventService::ActiveHandlers()
                    std::string(h.status().message()).c_str());
       continue;
     }
-    // Conductor's internal queues need no NATS: the outbox's publisher delivers them.
-    if (h->active && h->source != events::SourceKind::kConductor) out.push_back(*std::move(h));
+    if (h->active) out.push_back(*std::move(h));
   }
   return out;
+}
+
+absl::StatusOr<std::vector<events::EventHandler>> EventService::ActiveHandlers() {
+  WEFT_ASSIGN_OR_RETURN(std::vector<events::EventHandler> handlers, ReadActiveHandlers(env_));
+  // Conductor's internal queues need no NATS: the outbox's publisher delivers them.
+  std::erase_if(handlers,
+                [](const events::EventHandler& h) { return h.source == events::SourceKind::kConductor; });
+  return handlers;
 }
 
 absl::Status EventService::Restart() {
