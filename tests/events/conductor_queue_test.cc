@@ -13,6 +13,7 @@
 
 #include "storage/lmdb.h"
 #include "storage/outbox.h"
+#include "tests/engine/engine_fixture.h"
 #include "tests/storage/temp_dir.h"
 #include "weft/engine.h"
 
@@ -56,14 +57,7 @@ Value Json(std::string_view text) {
   return v.ok() ? *v : Value();
 }
 
-bool Eventually(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
+constexpr auto kWait = std::chrono::seconds(60);  // a loaded machine may take its time
 
 class ConductorQueueTest : public ::testing::Test {
  protected:
@@ -115,7 +109,7 @@ TEST_F(ConductorQueueTest, AHandlerStartsAWorkflowWhosePublishSignalsTheFirst) {
   std::vector<EventMessage> signalled = Messages(*engine, "signal_order");
   ASSERT_EQ(signalled.size(), 1u);
   EXPECT_EQ(signalled[0].status, EventMessageStatus::kApplied);
-  ASSERT_TRUE(Eventually([&] { return engine->Stats().outbox_depth == 0; }));
+  ASSERT_TRUE(Eventually([&] { return engine->Stats().outbox_depth == 0; }, kWait));
   EXPECT_EQ(engine->Stats().conductor_events_delivered, 2u);
   EXPECT_EQ(engine->Stats().conductor_events_unmatched, 0u);
 }
@@ -132,16 +126,16 @@ TEST_F(ConductorQueueTest, AFalseConditionIsSkippedAndAnUnheardMessageIsDropped)
                   .ok());
   auto id = engine->Start("order", Json(R"({"id":"A1"})"), StartOptions{});
   ASSERT_TRUE(id.ok()) << id.status();
-  ASSERT_TRUE(Eventually([&] { return Messages(*engine, "start_ship").size() == 1; }));
+  ASSERT_TRUE(Eventually([&] { return Messages(*engine, "start_ship").size() == 1; }, kWait));
   EXPECT_EQ(Messages(*engine, "start_ship")[0].status, EventMessageStatus::kSkipped);
-  ASSERT_TRUE(Eventually([&] { return engine->Stats().outbox_depth == 0; }));
+  ASSERT_TRUE(Eventually([&] { return engine->Stats().outbox_depth == 0; }, kWait));
 
   // `ship` publishes to `conductor:ship:done`, which no handler listens to: dropped, counted.
   auto ship = engine->Start("ship", Json(R"({"order":"A2","from":"x"})"), StartOptions{});
   ASSERT_TRUE(ship.ok()) << ship.status();
   ASSERT_TRUE(engine->AwaitExecution(*ship, absl::Seconds(60)).ok());
-  ASSERT_TRUE(Eventually([&] { return engine->Stats().conductor_events_unmatched == 1; }));
-  ASSERT_TRUE(Eventually([&] { return engine->Stats().outbox_depth == 0; }));
+  ASSERT_TRUE(Eventually([&] { return engine->Stats().conductor_events_unmatched == 1; }, kWait));
+  ASSERT_TRUE(Eventually([&] { return engine->Stats().outbox_depth == 0; }, kWait));
 }
 
 // What a step that published leaves when its engine dies before the delivery: the row in the
@@ -170,7 +164,7 @@ TEST_F(ConductorQueueTest, AMessageLeftInTheOutboxIsDeliveredOnceWhenTheStoreOpe
   for (int open = 0; open < 2; ++open) {
     auto engine = Open();
     ASSERT_NE(engine, nullptr);
-    ASSERT_TRUE(Eventually([&] { return engine->Stats().outbox_depth == 0; }));
+    ASSERT_TRUE(Eventually([&] { return engine->Stats().outbox_depth == 0; }, kWait));
     std::vector<EventMessage> records = Messages(*engine, "start_ship");
     ASSERT_EQ(records.size(), 1u) << "open " << open;
     EXPECT_EQ(records[0].message_id, "01JCRASHED0000000000000000");
