@@ -98,10 +98,16 @@ TEST_F(ConductorQueueEndToEnd, APublishStartsAWorkflowWhosePublishSignalsTheFirs
   EXPECT_EQ(Get(ParseJson(done->body), "output").ToJson(), R"({"id":"A1","carrier":"ups"})");
   EXPECT_EQ(Records("placed"), 1u);
   EXPECT_EQ(Records("done"), 1u);
-  auto metrics = http_->Get("/metrics");
-  ASSERT_TRUE(metrics);
-  EXPECT_NE(metrics->body.find("weft_conductor_events_delivered_total 2"), std::string::npos)
-      << metrics->body;
+  // Counted once the writer answered, just after the commit.
+  std::string metrics;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        auto r = http_->Get("/metrics");
+        metrics = r ? r->body : "";
+        return metrics.find("weft_conductor_events_delivered_total 2") != std::string::npos;
+      },
+      std::chrono::seconds(60)))
+      << metrics;
 }
 
 TEST_F(ConductorQueueEndToEnd, MessagesPendingAtASigkillStartOneExecutionEach) {
