@@ -239,6 +239,7 @@ absl::Status WorkflowTranslator::EmitTask(const rapidjson::Value& t, bool in_bra
   if (type == "JSON_JQ_TRANSFORM") return JqTransform(t, ref);
   if (type == "HTTP") return Http(t, ref);
   if (type == "INLINE") return Inline(t, ref);
+  if (type == "EVENT") return Event(t, ref);
   return TaskError(ref, "type", absl::StrCat("task type `", type, "` has no Weft translation"));
 }
 

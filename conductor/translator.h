@@ -64,6 +64,7 @@ class WorkflowTranslator {
   absl::Status JqTransform(const rapidjson::Value& t, const std::string& ref);
   absl::Status Http(const rapidjson::Value& t, const std::string& ref);
   absl::Status Inline(const rapidjson::Value& t, const std::string& ref);
+  absl::Status Event(const rapidjson::Value& t, const std::string& ref);  // translate_event.cc
 
   // A call of the `js` system task running `source` with `$` = the wired `params` plus
   // `extra` (key, Weft expression) entries.

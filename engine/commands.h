@@ -148,6 +148,7 @@ struct Effects {
   uint64_t results_ignored = 0;
   uint64_t states_loaded = 0;  // execution states read and decoded (EngineStats::states_loaded)
   uint64_t messages_queued = 0;  // outbox rows written by `publish` (the publisher's wake-up)
+  uint64_t nats_messages_queued = 0;  // those of them for NATS (not `conductor:` queues)
 };
 
 // A change to a schedule (Engine::CreateSchedule, PauseSchedule, ...), applied with its timer
@@ -186,10 +187,19 @@ struct OutboxSentCommand {
   std::vector<std::string> ids;
 };
 
+// Messages of Conductor's internal queues (`conductor:...` outbox rows), delivered inside the
+// engine (engine/conductor_queue.cc): each handled message is applied and recorded as an
+// EventCommand's (one already recorded is skipped), and the rows `ids` are deleted, all in one
+// transaction: applied once, and the row goes only with its application.
+struct LocalEventsCommand {
+  std::vector<std::string> ids;
+  std::vector<events::HandledMessage> messages;
+};
+
 using Command = std::variant<StartCommand, TaskTakenCommand, TaskResultCommand, LeaseExpiredCommand,
                              TimerFiredCommand, SignalCommand, HeartbeatCommand, ControlCommand,
                              QuarantineCommand, MaintenanceCommand, ScheduleCommand, EventCommand,
-                             EventHandlerCommand, OutboxSentCommand>;
+                             EventHandlerCommand, OutboxSentCommand, LocalEventsCommand>;
 
 }  // namespace weft::engine
 

@@ -222,7 +222,7 @@ void EngineImpl::AfterCommit(Effects& effects) {
   states_loaded_ += effects.states_loaded;
   dispatcher_.Enqueue(std::move(effects.ready));
   dispatcher_.Cancel(effects.canceled);
-  if (effects.messages_queued > 0) MessagesQueued();
+  if (effects.messages_queued > 0) MessagesQueued(effects.nats_messages_queued > 0);
   if (timers_) {
     for (int64_t due : effects.timers) timers_->Notify(due);
   }
@@ -307,6 +307,8 @@ EngineStats EngineImpl::Stats() const {
     s.messages_published = publisher_->published();
     s.publish_failures = publisher_->failures();
   }
+  s.conductor_events_delivered = conductor_delivered_.load();
+  s.conductor_events_unmatched = conductor_unmatched_.load();
   if (absl::StatusOr<storage::Txn> txn = storage::Txn::BeginRead(*env_); txn.ok()) {
     if (absl::StatusOr<uint64_t> depth = storage::OutboxStore(*txn).Count(); depth.ok()) {
       s.outbox_depth = *depth;

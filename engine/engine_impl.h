@@ -22,6 +22,7 @@
 #include "engine/timer_service.h"
 #include "engine/writer.h"
 #include "storage/lmdb.h"
+#include "storage/outbox.h"
 #include "weft/engine.h"
 
 namespace weft::engine {
@@ -132,7 +133,12 @@ class EngineImpl final : public Engine {
   // `publish` (outbox.cc): starts the publisher when a NATS URL is set, or says on stderr that
   // messages wait in the outbox when there is none.
   absl::Status StartPublisher();
-  void MessagesQueued();
+  // `nats`: some of them are for NATS (the warning when no URL is set).
+  void MessagesQueued(bool nats);
+  // Conductor's internal queues (conductor_queue.cc): applies `rows` to the handlers of their
+  // queues and deletes them in one transaction; `done` after the commit.
+  void DeliverLocal(std::vector<storage::OutboxMessage> rows,
+                    std::function<void(const absl::Status&)> done);
   // True when nothing is queued, being written, ready or out with a worker: the moment a
   // virtual clock may jump to the next timer.
   bool Idle() const;
@@ -228,8 +234,11 @@ class EngineImpl final : public Engine {
   std::condition_variable retention_cv_;
   bool retention_stopping_ = false;
   std::thread retention_;
-  // Sends the outbox to NATS (EngineOptions::nats_url); null without one.
+  // Sends the outbox to NATS (EngineOptions::nats_url, when set) and to Conductor's internal
+  // queues; null when the engine is read-only.
   std::unique_ptr<OutboxPublisher> publisher_;
+  std::atomic<uint64_t> conductor_delivered_{0};
+  std::atomic<uint64_t> conductor_unmatched_{0};
   std::atomic<bool> warned_no_nats_{false};
 };
 

@@ -14,8 +14,8 @@ void EventService::Apply(events::HandledMessage message, events::ApplyDone done)
   writer_.Submit(EventCommand{std::move(message), nullptr}, std::move(done));
 }
 
-absl::StatusOr<std::vector<events::EventHandler>> EventService::ActiveHandlers() {
-  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(env_));
+absl::StatusOr<std::vector<events::EventHandler>> ReadActiveHandlers(storage::Env& env) {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(env));
   WEFT_ASSIGN_OR_RETURN(auto rows, storage::EventStore(txn).ListHandlers());
   std::vector<events::EventHandler> out;
   for (const auto& [name, json] : rows) {
@@ -32,6 +32,14 @@ absl::StatusOr<std::vector<events::EventHandler>> EventService::ActiveHandlers()
   return out;
 }
 
+absl::StatusOr<std::vector<events::EventHandler>> EventService::ActiveHandlers() {
+  WEFT_ASSIGN_OR_RETURN(std::vector<events::EventHandler> handlers, ReadActiveHandlers(env_));
+  // Conductor's internal queues need no NATS: the outbox's publisher delivers them.
+  std::erase_if(handlers,
+                [](const events::EventHandler& h) { return h.source == events::SourceKind::kConductor; });
+  return handlers;
+}
+
 absl::Status EventService::Restart() {
   std::lock_guard<std::mutex> lock(mu_);
   listener_.reset();
@@ -43,9 +51,8 @@ absl::Status EventService::Restart() {
   absl::StatusOr<std::unique_ptr<events::EventListener>> listener =
       events::EventListener::Start(options, std::move(handlers), *this);
   if (!listener.ok()) {
-    return absl::Status(listener.status().code(),
-                        absl::StrCat("event handlers cannot listen on NATS at ", url_, ": ",
-                                     listener.status().message()));
+    return absl::Status(listener.status().code(), absl::StrCat("event handlers cannot listen on NATS at ",
+                                                               url_, ": ", listener.status().message()));
   }
   for (const absl::Status& s : (*listener)->errors()) {
     std::fprintf(stderr, "weft: %s\n", std::string(s.message()).c_str());

@@ -18,6 +18,10 @@
 
 namespace weft::engine {
 
+// Every active handler stored (one that no longer reads is reported on stderr and left out):
+// the NATS listener's and Conductor's internal queues' alike.
+absl::StatusOr<std::vector<events::EventHandler>> ReadActiveHandlers(storage::Env& env);
+
 class EventService final : public events::EventSink {
  public:
   EventService(Writer& writer, storage::Env& env, std::string url, absl::Duration ack_wait)
@@ -35,6 +39,7 @@ class EventService final : public events::EventSink {
   void Stop();
 
  private:
+  // The active handlers the listener subscribes: all but Conductor's internal queues'.
   absl::StatusOr<std::vector<events::EventHandler>> ActiveHandlers();
 
   Writer& writer_;

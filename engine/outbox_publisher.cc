@@ -2,13 +2,14 @@
 #include "engine/outbox_publisher.h"
 
 #include <algorithm>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
+#include "events/handler.h"
 #include "events/nats_client.h"
 #include "storage/outbox.h"
 
@@ -32,7 +33,9 @@ OutboxPublisher::OutboxPublisher(const storage::Env& env, Options options, Remov
 
 OutboxPublisher::~OutboxPublisher() { Stop(); }
 
-void OutboxPublisher::Start() { thread_ = std::thread([this] { Loop(); }); }
+void OutboxPublisher::Start() {
+  thread_ = std::thread([this] { Loop(); });
+}
 
 void OutboxPublisher::Notify() {
   std::lock_guard<std::mutex> lock(mu_);
@@ -97,40 +100,70 @@ void OutboxPublisher::Failed(const absl::Status& status) {
   const std::string text(status.message());
   if (text == last_logged_) return;
   last_logged_ = text;
-  log_(absl::StrCat("outbox: ", text, "; the messages stay in the store and are sent again, "
-                    "with backoff up to ", absl::FormatDuration(options_.max_backoff)));
+  log_(absl::StrCat("outbox: ", text,
+                    "; the messages stay in the store and are sent again, "
+                    "with backoff up to ",
+                    absl::FormatDuration(options_.max_backoff)));
 }
 
 absl::Status OutboxPublisher::Connect() {
   if (client_ != nullptr) return absl::OkStatus();
-  absl::StatusOr<std::unique_ptr<events::NatsClient>> client =
-      events::NatsClient::Connect(options_.url);
+  absl::StatusOr<std::unique_ptr<events::NatsClient>> client = events::NatsClient::Connect(options_.url);
   if (!client.ok()) {
-    return absl::Status(client.status().code(),
-                        absl::StrCat("cannot connect to NATS at ", options_.url, ": ",
-                                     client.status().message()));
+    return absl::Status(client.status().code(), absl::StrCat("cannot connect to NATS at ", options_.url, ": ",
+                                                             client.status().message()));
   }
   client_ = *std::move(client);
   return absl::OkStatus();
 }
 
-absl::Status OutboxPublisher::Round(size_t* sent) {
-  *sent = 0;
-  std::vector<storage::OutboxMessage> rows;
-  {
-    size_t skip = 0;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      skip = removing_.size();
-    }
-    WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(env_));
-    WEFT_ASSIGN_OR_RETURN(rows, storage::OutboxStore(txn).List("", options_.batch + skip));
-  }
+absl::StatusOr<std::vector<storage::OutboxMessage>> OutboxPublisher::Sendable() {
+  absl::flat_hash_set<std::string> skip;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    std::erase_if(rows, [&](const storage::OutboxMessage& m) { return removing_.contains(m.id); });
+    skip = removing_;
   }
-  if (rows.empty()) return absl::OkStatus();
+  const bool nats = !options_.url.empty();
+  const bool local = options_.local != nullptr;
+  std::vector<storage::OutboxMessage> rows;
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(env_));
+  storage::OutboxStore outbox(txn);
+  std::string after;
+  for (;;) {  // pages, past the rows this engine cannot send (NATS ones without a URL)
+    const size_t page_size = options_.batch + skip.size();
+    WEFT_ASSIGN_OR_RETURN(std::vector<storage::OutboxMessage> page, outbox.List(after, page_size));
+    for (storage::OutboxMessage& m : page) {
+      if (skip.contains(m.id)) continue;
+      if (events::IsConductorQueue(m.subject) ? local : nats) rows.push_back(std::move(m));
+    }
+    if (page.size() < page_size || rows.size() >= options_.batch) break;
+    after = page.back().id;
+  }
+  if (rows.size() > options_.batch) rows.resize(options_.batch);
+  return rows;
+}
+
+absl::Status OutboxPublisher::Round(size_t* sent) {
+  *sent = 0;
+  WEFT_ASSIGN_OR_RETURN(std::vector<storage::OutboxMessage> rows, Sendable());
+  std::vector<storage::OutboxMessage> local;
+  std::vector<storage::OutboxMessage> nats;
+  for (storage::OutboxMessage& m : rows) {
+    (events::IsConductorQueue(m.subject) ? local : nats).push_back(std::move(m));
+  }
+  if (!local.empty()) {
+    *sent += local.size();
+    std::vector<std::string> ids;
+    for (const storage::OutboxMessage& m : local) ids.push_back(m.id);
+    Track(std::move(ids), [&](std::function<void(const absl::Status&)> done) {
+      options_.local(std::move(local), std::move(done));
+    });
+  }
+  if (nats.empty()) return absl::OkStatus();
+  return SendToNats(nats, sent);
+}
+
+absl::Status OutboxPublisher::SendToNats(const std::vector<storage::OutboxMessage>& rows, size_t* sent) {
   WEFT_RETURN_IF_ERROR(Connect());  // only when there is something to send
   std::vector<std::string> acked;
   absl::flat_hash_set<std::string> failed_subjects;  // later rows of these wait: order kept
@@ -153,7 +186,7 @@ absl::Status OutboxPublisher::Round(size_t* sent) {
     if (absl::IsUnavailable(seq.status())) break;
     failed_subjects.insert(row.subject);
   }
-  *sent = acked.size();
+  *sent += acked.size();
   if (!acked.empty()) {
     published_ += acked.size();
     RemoveAcked(std::move(acked));
@@ -162,19 +195,24 @@ absl::Status OutboxPublisher::Round(size_t* sent) {
 }
 
 void OutboxPublisher::RemoveAcked(std::vector<std::string> ids) {
+  std::vector<std::string> copy = ids;
+  Track(std::move(copy),
+        [&](std::function<void(const absl::Status&)> done) { remove_(std::move(ids), std::move(done)); });
+}
+
+void OutboxPublisher::Track(std::vector<std::string> ids, const Run& run) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     removing_.insert(ids.begin(), ids.end());
   }
-  std::vector<std::string> copy = ids;
-  remove_(std::move(ids), [this, copy = std::move(copy)](const absl::Status& s) {
+  run([this, ids = std::move(ids)](const absl::Status& s) {
     std::lock_guard<std::mutex> lock(mu_);
-    for (const std::string& id : copy) removing_.erase(id);
+    for (const std::string& id : ids) removing_.erase(id);
     cv_.notify_all();
     if (!s.ok()) {
-      // The rows stay and are sent again; the stream drops the copies within its window.
-      log_(absl::StrCat("outbox: cannot delete ", copy.size(),
-                        " acknowledged messages: ", s.message()));
+      // The rows stay and are sent again (NATS' stream drops the copies within its window; the
+      // engine's handlers find their records).
+      log_(absl::StrCat("outbox: cannot remove ", ids.size(), " sent messages: ", s.message()));
       wake_ = true;
       cv_.notify_all();
     }

@@ -93,6 +93,9 @@ absl::Status ApplyEvent(TransitionEnv& env, const EventCommand& cmd);
 absl::Status ApplyEventHandlerChange(TransitionEnv& env, const EventHandlerCommand& cmd);
 // Deletes the outbox rows of messages NATS acknowledged (transitions/publish.cc).
 absl::Status ApplyOutboxSent(TransitionEnv& env, const OutboxSentCommand& cmd);
+// Applies the handled messages of Conductor's internal queues (each as ApplyEvent; one recorded
+// before is skipped) and deletes their outbox rows, in the caller's transaction.
+absl::Status ApplyLocalEvents(TransitionEnv& env, const LocalEventsCommand& cmd);
 absl::Status ApplyHeartbeat(TransitionEnv& env, const HeartbeatCommand& cmd);
 // FailedPrecondition when the command does not fit the execution's status.
 absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd);

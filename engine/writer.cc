@@ -72,6 +72,7 @@ absl::Status Apply(TransitionEnv& env, const Command& command) {
           return ApplyQuarantine(env, cmd.execution_id, cmd.reason);
         }
         if constexpr (std::is_same_v<T, OutboxSentCommand>) return ApplyOutboxSent(env, cmd);
+        if constexpr (std::is_same_v<T, LocalEventsCommand>) return ApplyLocalEvents(env, cmd);
         if constexpr (std::is_same_v<T, MaintenanceCommand>) {
           WEFT_RETURN_IF_ERROR(FlushLiveCache(env));
           ForgetLiveCache(*env.cache);  // it may delete rows the cache holds

@@ -27,8 +27,7 @@ const Value* FieldOf(const Value& v, std::string_view key) {
   return f == nullptr || f->is_null() ? nullptr : f;
 }
 
-absl::Status ReadString(const Value& v, std::string_view where, std::string_view key,
-                        std::string& out) {
+absl::Status ReadString(const Value& v, std::string_view where, std::string_view key, std::string& out) {
   const Value* f = FieldOf(v, key);
   if (f == nullptr) return absl::OkStatus();
   if (!f->is_string()) {
@@ -68,9 +67,9 @@ absl::StatusOr<Action> ActionFromConductor(const Value& json, size_t index) {
   if (absl::Status s = Required(where, "action", name); !s.ok()) return s;
   std::optional<ActionKind> kind = ParseActionName(name);
   if (!kind) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "event handler: `", where, "action` `", name,
-        "` is not supported (start_workflow, signal, complete_task or fail_task)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("event handler: `", where, "action` `", name,
+                     "` is not supported (start_workflow, signal, complete_task or fail_task)"));
   }
   Action a;
   a.kind = *kind;
@@ -80,9 +79,7 @@ absl::StatusOr<Action> ActionFromConductor(const Value& json, size_t index) {
         absl::StrCat("event handler: `", where, name, "` (an object) is required"));
   }
   const std::string in = absl::StrCat(where, name, ".");
-  auto str = [&](std::string_view key, std::string& out) {
-    return ReadString(*body, in, key, out);
-  };
+  auto str = [&](std::string_view key, std::string& out) { return ReadString(*body, in, key, out); };
   switch (a.kind) {
     case ActionKind::kStartWorkflow: {
       if (absl::Status s = str("name", a.workflow); !s.ok()) return s;
@@ -96,8 +93,7 @@ absl::StatusOr<Action> ActionFromConductor(const Value& json, size_t index) {
       }
       if (const Value* v = FieldOf(*body, "input"); v != nullptr) {
         if (!v->is_object()) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("event handler: `", in, "input` must be an object"));
+          return absl::InvalidArgumentError(absl::StrCat("event handler: `", in, "input` must be an object"));
         }
         a.input = *v;
       }
@@ -110,8 +106,8 @@ absl::StatusOr<Action> ActionFromConductor(const Value& json, size_t index) {
       if (absl::Status s = str("name", a.signal); !s.ok()) return s;
       if (absl::Status s = Required(in, "name", a.signal); !s.ok()) return s;
       if (a.execution_id.empty() == a.correlation_id.empty()) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "event handler: `", in, "` needs one of `workflowId` and `correlationId`"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("event handler: `", in, "` needs one of `workflowId` and `correlationId`"));
       }
       if (const Value* v = FieldOf(*body, "payload"); v != nullptr) a.payload = *v;
       break;
@@ -122,8 +118,8 @@ absl::StatusOr<Action> ActionFromConductor(const Value& json, size_t index) {
       if (absl::Status s = str("workflowId", a.execution_id); !s.ok()) return s;
       if (absl::Status s = str("taskRefName", a.task_ref); !s.ok()) return s;
       if (a.task_id.empty() && (a.execution_id.empty() || a.task_ref.empty())) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "event handler: `", in, "` needs `taskId`, or `workflowId` and `taskRefName`"));
+        return absl::InvalidArgumentError(
+            absl::StrCat("event handler: `", in, "` needs `taskId`, or `workflowId` and `taskRefName`"));
       }
       if (const Value* v = FieldOf(*body, "output"); v != nullptr) a.output = *v;
       if (absl::Status s = str("reason", a.reason); !s.ok()) return s;
@@ -210,8 +206,7 @@ std::string FillString(const std::string& s, const Value& payload) {
 Value Fill(const Value& v, const Value& payload) {
   if (v.is_string()) {
     const std::string& s = v.as_string();
-    if (s.size() > 3 && s.rfind("${", 0) == 0 && s.back() == '}' &&
-        s.find('}') == s.size() - 1) {
+    if (s.size() > 3 && s.rfind("${", 0) == 0 && s.back() == '}' && s.find('}') == s.size() - 1) {
       return Lookup(payload, std::string_view(s).substr(2, s.size() - 3));
     }
     if (s.find("${") == std::string::npos) return v;
@@ -251,17 +246,35 @@ std::optional<ActionKind> ParseActionName(std::string_view name) {
   return std::nullopt;
 }
 
+bool IsConductorQueue(std::string_view name) {
+  if (name.substr(0, kConductorProvider.size()) != kConductorProvider) return false;
+  if (name.size() == kConductorProvider.size()) return false;
+  for (char c : name) {
+    if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return false;
+  }
+  return true;
+}
+
 absl::Status ParseEvent(EventHandler& h) {
   const std::string_view event = h.event;
   h.stream.clear();
   h.consumer.clear();
+  if (event.substr(0, kConductorProvider.size()) == kConductorProvider) {
+    if (!IsConductorQueue(event)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("event handler: `event` `", ToAbsl(event),
+                       "`: expected `conductor:WORKFLOW:QUEUE`, a queue name without spaces"));
+    }
+    h.source = SourceKind::kConductor;
+    h.subject = std::string(event);
+    return absl::OkStatus();
+  }
   if (event.substr(0, kCoreProvider.size()) == kCoreProvider) {
     h.source = SourceKind::kCore;
     h.subject = std::string(event.substr(kCoreProvider.size()));
   } else if (event.substr(0, kJetStreamProvider.size()) == kJetStreamProvider) {
     h.source = SourceKind::kJetStream;
-    std::vector<std::string> parts =
-        absl::StrSplit(ToAbsl(event.substr(kJetStreamProvider.size())), ':');
+    std::vector<std::string> parts = absl::StrSplit(ToAbsl(event.substr(kJetStreamProvider.size())), ':');
     if (parts.size() == 1) {
       h.subject = parts[0];
       h.consumer = h.name;
@@ -270,19 +283,19 @@ absl::Status ParseEvent(EventHandler& h) {
       h.consumer = parts[1];
       h.subject = parts[2];
     } else {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "event handler: `event` `", ToAbsl(event),
-          "`: expected `jsm:SUBJECT` or `jsm:STREAM:CONSUMER:SUBJECT`"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("event handler: `event` `", ToAbsl(event),
+                       "`: expected `jsm:SUBJECT` or `jsm:STREAM:CONSUMER:SUBJECT`"));
     }
   } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "event handler: `event` `", ToAbsl(event),
-        "`: the provider must be `nats:` (core NATS) or `jsm:` (NATS JetStream)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("event handler: `event` `", ToAbsl(event),
+                     "`: the provider must be `nats:` (core NATS), `jsm:` (NATS JetStream) or "
+                     "`conductor:` (the engine's internal queue)"));
   }
   if (!ValidSubject(h.subject)) {
-    return absl::InvalidArgumentError(absl::StrCat("event handler: `event` `", ToAbsl(event),
-                                                   "`: `", h.subject,
-                                                   "` is not a NATS subject"));
+    return absl::InvalidArgumentError(absl::StrCat("event handler: `event` `", ToAbsl(event), "`: `",
+                                                   h.subject, "` is not a NATS subject"));
   }
   return absl::OkStatus();
 }
@@ -308,8 +321,8 @@ absl::StatusOr<EventHandler> HandlerFromConductor(const Value& json) {
   if (h.evaluator.empty()) h.evaluator = "javascript";
   if (h.evaluator != "javascript" && h.evaluator != "graaljs" && h.evaluator != "jq" &&
       h.evaluator != "weft") {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "event handler: `evaluatorType` `", h.evaluator, "` is not supported (javascript, jq or weft)"));
+    return absl::InvalidArgumentError(absl::StrCat("event handler: `evaluatorType` `", h.evaluator,
+                                                   "` is not supported (javascript, jq or weft)"));
   }
   if (const Value* active = FieldOf(json, "active"); active != nullptr) {
     if (!active->is_bool()) {
@@ -366,8 +379,8 @@ absl::StatusOr<bool> EvaluateCondition(const EventHandler& h, const Value& paylo
 
 Action Resolve(const Action& action, const Value& payload) {
   Action a = action;
-  for (std::string* s : {&a.workflow, &a.correlation_id, &a.signal, &a.task_id, &a.execution_id,
-                         &a.task_ref, &a.reason}) {
+  for (std::string* s :
+       {&a.workflow, &a.correlation_id, &a.signal, &a.task_id, &a.execution_id, &a.task_ref, &a.reason}) {
     if (s->find("${") != std::string::npos) *s = Fill(Value::String(*s), payload).ToDisplayString();
   }
   a.input = Fill(a.input, payload);

@@ -12,6 +12,11 @@
 //                                                 holds SUBJECT, a durable consumer named after
 //                                                 the handler
 //                 `jsm:STREAM:CONSUMER:SUBJECT`   JetStream, that stream and durable consumer
+//                 `conductor:WORKFLOW:QUEUE`      Conductor's internal queue, inside the engine:
+//                                                 what workflow WORKFLOW publishes with
+//                                                 `publish(subject: "conductor:QUEUE", ...)`
+//                                                 (Conductor's EVENT task, sink
+//                                                 `conductor:QUEUE`); no NATS involved
 //   condition   over the message's payload as `$`, empty: always. evaluatorType `javascript`
 //               or `graaljs` (Conductor's; the default) runs it as JavaScript (stdlib/js.h),
 //               `jq` as a jq program (stdlib/jq.h), `weft` as a Weft expression over
@@ -35,10 +40,10 @@
 namespace weft::events {
 
 // The actions a handler may take: (enum, Conductor's `action` name). Append only: stored.
-#define WEFT_EVENT_ACTIONS(X)              \
-  X(kStartWorkflow, "start_workflow")      \
-  X(kSignal, "signal")                     \
-  X(kCompleteTask, "complete_task")        \
+#define WEFT_EVENT_ACTIONS(X)         \
+  X(kStartWorkflow, "start_workflow") \
+  X(kSignal, "signal")                \
+  X(kCompleteTask, "complete_task")   \
   X(kFailTask, "fail_task")
 enum class ActionKind : uint8_t {
 #define WEFT_EVENT_ACTION_ENUM(name, text) name,
@@ -69,18 +74,26 @@ struct Action {
   std::string reason;  // fail_task
 };
 
-enum class SourceKind : uint8_t { kCore = 0, kJetStream = 1 };
+enum class SourceKind : uint8_t { kCore = 0, kJetStream = 1, kConductor = 2 };
+
+// Conductor's internal queues (`conductor:...`): the engine delivers them itself, from its
+// outbox, to the handlers whose `event` is the queue's name exactly.
+inline constexpr std::string_view kConductorProvider = "conductor:";
+
+// Whether `name` is a queue of Conductor's internal provider (`conductor:` and a non-empty
+// name without spaces or control characters).
+bool IsConductorQueue(std::string_view name);
 
 struct EventHandler {
   std::string name;
-  std::string event;  // as given: `nats:...` or `jsm:...`
+  std::string event;  // as given: `nats:...`, `jsm:...` or `conductor:...`
   std::string condition;
   std::string evaluator = "javascript";  // javascript | graaljs | jq | weft
   std::vector<Action> actions;
   bool active = true;
   // From `event`, by ParseEvent.
   SourceKind source = SourceKind::kCore;
-  std::string subject;
+  std::string subject;   // conductor: the whole queue name, `conductor:` included
   std::string stream;    // JetStream; empty: the stream that holds `subject`
   std::string consumer;  // JetStream; the durable consumer (default: the handler's name)
 };
@@ -103,8 +116,7 @@ absl::StatusOr<bool> EvaluateCondition(const EventHandler& handler, const Value&
 // engine (engine/weft_condition.h: the compiler and the VM, which this library does not
 // include), which registers its evaluator here when it opens. Without one, such a condition
 // cannot be evaluated (FailedPrecondition).
-using WeftConditionEvaluator = absl::StatusOr<bool> (*)(std::string_view condition,
-                                                        const Value& payload);
+using WeftConditionEvaluator = absl::StatusOr<bool> (*)(std::string_view condition, const Value& payload);
 void RegisterWeftConditions(WeftConditionEvaluator evaluator);
 
 // `action` with every `${path}` filled in from `payload`: a string that is exactly `${path}`

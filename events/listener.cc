@@ -42,8 +42,9 @@ HandledMessage EventListener::Handle(const EventHandler& handler, const std::str
   return m;
 }
 
-absl::StatusOr<std::unique_ptr<EventListener>> EventListener::Start(
-    const ListenerOptions& options, std::vector<EventHandler> handlers, EventSink& sink) {
+absl::StatusOr<std::unique_ptr<EventListener>> EventListener::Start(const ListenerOptions& options,
+                                                                    std::vector<EventHandler> handlers,
+                                                                    EventSink& sink) {
   std::unique_ptr<EventListener> listener(new EventListener(sink));
   absl::StatusOr<std::unique_ptr<NatsClient>> client = NatsClient::Connect(options.url);
   if (!client.ok()) return client.status();
@@ -51,13 +52,14 @@ absl::StatusOr<std::unique_ptr<EventListener>> EventListener::Start(
   for (EventHandler& h : handlers) {
     if (!h.active) continue;
     auto refuse = [&](const absl::Status& s) {
-      listener->errors_.push_back(absl::Status(
-          s.code(), absl::StrCat("event handler `", h.name, "`: ", s.message())));
+      listener->errors_.push_back(
+          absl::Status(s.code(), absl::StrCat("event handler `", h.name, "`: ", s.message())));
     };
     if (absl::Status s = ParseEvent(h); !s.ok()) {
       refuse(s);
       continue;
     }
+    if (h.source == SourceKind::kConductor) continue;  // the engine delivers those itself
     auto owned = std::make_unique<EventHandler>(h);
     const EventHandler* handler = owned.get();
     EventListener* self = listener.get();
@@ -66,9 +68,8 @@ absl::StatusOr<std::unique_ptr<EventListener>> EventListener::Start(
     };
     absl::Status s =
         handler->source == SourceKind::kJetStream
-            ? listener->client_->SubscribeDurable(handler->stream, handler->consumer,
-                                                  handler->subject, options.ack_wait, on,
-                                                  options.max_in_flight)
+            ? listener->client_->SubscribeDurable(handler->stream, handler->consumer, handler->subject,
+                                                  options.ack_wait, on, options.max_in_flight)
             : listener->client_->Subscribe(handler->subject, on);
     if (!s.ok()) {
       refuse(s);

@@ -38,6 +38,11 @@ std::string Metrics(Service& service) {
           s.messages_published);
   Counter(out, "weft_publish_failures_total", "Failed attempts to send to NATS (retried).",
           s.publish_failures);
+  Counter(out, "weft_conductor_events_delivered_total",
+          "conductor: messages delivered to the engine's handlers.", s.conductor_events_delivered);
+  Counter(out, "weft_conductor_events_unmatched_total",
+          "conductor: messages no active handler listened to (dropped).",
+          s.conductor_events_unmatched);
   Counter(out, "weft_store_rows", "Rows in the store.", s.store_rows, "gauge");
   Counter(out, "weft_store_pages", "LMDB pages in use.", s.store_pages, "gauge");
   Counter(out, "weft_server_polls_total", "Task polls served.", service.polls());

@@ -5,6 +5,8 @@
 // transition it stands for (a start as a schedule's slot starts one, a signal as
 // Engine::Signal, a task's result as a worker's), and what became of it is its outcome in the
 // record: an action that cannot be carried out is recorded, never an error of the message.
+#include "storage/events.h"
+
 #include <memory>
 
 #include "absl/strings/str_cat.h"
@@ -12,7 +14,7 @@
 #include "common/strings.h"
 #include "engine/payload_limits.h"
 #include "engine/transitions/internal.h"
-#include "storage/events.h"
+#include "storage/outbox.h"
 #include "storage/search_index.h"
 
 namespace weft::engine {
@@ -28,36 +30,32 @@ bool IsActionError(const absl::Status& s) {
          absl::IsAlreadyExists(s);
 }
 
-absl::Status CheckSize(const Value& v, uint64_t limit, std::string_view what,
-                       std::string_view option) {
+absl::Status CheckSize(const Value& v, uint64_t limit, std::string_view what, std::string_view option) {
   if (const uint64_t bytes = PayloadBytesIfNear(v, limit); bytes > limit) {
     return absl::InvalidArgumentError(OverLimitMessage(what, bytes, limit, option));
   }
   return absl::OkStatus();
 }
 
-absl::Status StartWorkflow(TransitionEnv& env, const Action& a, uint64_t seed,
-                           EventActionOutcome& out) {
+absl::Status StartWorkflow(TransitionEnv& env, const Action& a, uint64_t seed, EventActionOutcome& out) {
   if (!a.input.is_null() && !a.input.is_object()) {
     return absl::InvalidArgumentError("the input must be a JSON object");
   }
   const Value input = a.input.is_object() ? a.input : Value::MakeObject(Object());
-  WEFT_RETURN_IF_ERROR(
-      CheckSize(input, env.limits->max_input_bytes, "the input", "max_input_bytes"));
+  WEFT_RETURN_IF_ERROR(CheckSize(input, env.limits->max_input_bytes, "the input", "max_input_bytes"));
   if (a.correlation_id.size() > kMaxCorrelationIdBytes) {
-    return absl::InvalidArgumentError(absl::StrCat("the correlation id is longer than ",
-                                                   kMaxCorrelationIdBytes, " bytes"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the correlation id is longer than ", kMaxCorrelationIdBytes, " bytes"));
   }
-  WEFT_ASSIGN_OR_RETURN(StartCommand cmd,
-                        PrepareStart(env, a.workflow, a.version, input, "", 0, 0, seed));
+  WEFT_ASSIGN_OR_RETURN(StartCommand cmd, PrepareStart(env, a.workflow, a.version, input, "", 0, 0, seed));
   cmd.correlation_id = a.correlation_id;
   out.executions.push_back(cmd.execution_id);
   QueueStart(env, std::move(cmd));
   return Drain(env);
 }
 
-absl::Status SignalOne(TransitionEnv& env, const std::string& id, std::string_view name,
-                       const Value& payload, EventActionOutcome& out) {
+absl::Status SignalOne(TransitionEnv& env, const std::string& id, std::string_view name, const Value& payload,
+                       EventActionOutcome& out) {
   SignalCommand cmd{id, std::string(name), payload};
   WEFT_RETURN_IF_ERROR(ApplySignal(env, cmd));
   out.executions.push_back(id);
@@ -75,8 +73,8 @@ absl::StatusOr<bool> Going(TransitionEnv& env, const std::string& id) {
 
 // A signal to the execution `workflowId`, or to every RUNNING or PAUSED execution of the
 // correlation id.
-absl::Status Signal(TransitionEnv& env, const Action& a, std::string_view name,
-                    const Value& payload, EventActionOutcome& out) {
+absl::Status Signal(TransitionEnv& env, const Action& a, std::string_view name, const Value& payload,
+                    EventActionOutcome& out) {
   WEFT_RETURN_IF_ERROR(
       CheckSize(payload, env.limits->max_signal_bytes, "the signal's payload", "max_signal_bytes"));
   if (!a.execution_id.empty()) return SignalOne(env, a.execution_id, name, payload, out);
@@ -87,8 +85,8 @@ absl::Status Signal(TransitionEnv& env, const Action& a, std::string_view name,
     if (going) WEFT_RETURN_IF_ERROR(SignalOne(env, id, name, payload, out));
   }
   if (out.executions.empty()) {
-    return absl::NotFoundError(absl::StrCat("no running execution has correlation id `",
-                                            a.correlation_id, "`"));
+    return absl::NotFoundError(
+        absl::StrCat("no running execution has correlation id `", a.correlation_id, "`"));
   }
   return absl::OkStatus();
 }
@@ -108,14 +106,14 @@ absl::Status TaskResult(TransitionEnv& env, const Action& a, EventActionOutcome&
     }
     return Signal(env, a, a.task_ref, a.output, out);
   }
-  WEFT_RETURN_IF_ERROR(CheckSize(a.output, env.limits->max_task_output_bytes, "the task's output",
-                                 "max_task_output_bytes"));
+  WEFT_RETURN_IF_ERROR(
+      CheckSize(a.output, env.limits->max_task_output_bytes, "the task's output", "max_task_output_bytes"));
   WEFT_ASSIGN_OR_RETURN(auto task, env.store.GetTask(a.task_id));
   if (!task) return absl::NotFoundError(absl::StrCat("no task `", a.task_id, "`"));
   if (task->info.status != TaskStatus::kInProgress) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "task ", a.task_id, " is ", ToAbsl(TaskStatusName(task->info.status)),
-        ", not IN_PROGRESS: an event completes or fails only a task a worker holds"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("task ", a.task_id, " is ", ToAbsl(TaskStatusName(task->info.status)),
+                     ", not IN_PROGRESS: an event completes or fails only a task a worker holds"));
   }
   TaskResultCommand cmd;
   cmd.task_id = a.task_id;
@@ -130,8 +128,7 @@ absl::Status TaskResult(TransitionEnv& env, const Action& a, EventActionOutcome&
   return absl::OkStatus();
 }
 
-absl::Status RunAction(TransitionEnv& env, const Action& a, uint64_t seed,
-                       EventActionOutcome& out) {
+absl::Status RunAction(TransitionEnv& env, const Action& a, uint64_t seed, EventActionOutcome& out) {
   switch (a.kind) {
     case ActionKind::kStartWorkflow:
       return StartWorkflow(env, a, seed, out);
@@ -151,8 +148,8 @@ absl::Status ApplyEvent(TransitionEnv& env, const EventCommand& cmd) {
   storage::EventStore store(env.txn);
   WEFT_ASSIGN_OR_RETURN(bool seen, store.HasMessage(m.handler, m.message_id));
   if (seen) {
-    return absl::AlreadyExistsError(absl::StrCat("message `", m.message_id, "` of handler `",
-                                                 m.handler, "` was applied before"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("message `", m.message_id, "` of handler `", m.handler, "` was applied before"));
   }
   EventMessage record;
   record.handler = m.handler;
@@ -166,8 +163,7 @@ absl::Status ApplyEvent(TransitionEnv& env, const EventCommand& cmd) {
   } else if (!m.condition) {
     record.status = EventMessageStatus::kSkipped;
   }
-  for (size_t i = 0; record.status == EventMessageStatus::kApplied && i < m.actions.size();
-       ++i) {
+  for (size_t i = 0; record.status == EventMessageStatus::kApplied && i < m.actions.size(); ++i) {
     // Nothing of an action that fails is kept; the ones before it stand.
     EventActionOutcome outcome;
     outcome.action = std::string(events::ActionName(m.actions[i].kind));
@@ -189,6 +185,14 @@ absl::Status ApplyEvent(TransitionEnv& env, const EventCommand& cmd) {
   return absl::OkStatus();
 }
 
+absl::Status ApplyLocalEvents(TransitionEnv& env, const LocalEventsCommand& cmd) {
+  for (const events::HandledMessage& m : cmd.messages) {
+    absl::Status s = ApplyEvent(env, EventCommand{m, nullptr});
+    if (!s.ok() && !absl::IsAlreadyExists(s)) return s;  // recorded before: applied once
+  }
+  return storage::OutboxStore(env.txn).Delete(cmd.ids);
+}
+
 absl::Status ApplyEventHandlerChange(TransitionEnv& env, const EventHandlerCommand& cmd) {
   storage::EventStore store(env.txn);
   if (cmd.json.empty()) {
@@ -199,8 +203,8 @@ absl::Status ApplyEventHandlerChange(TransitionEnv& env, const EventHandlerComma
   if (!cmd.replace) {
     WEFT_ASSIGN_OR_RETURN(auto existing, store.GetHandler(cmd.name));
     if (existing) {
-      return absl::AlreadyExistsError(absl::StrCat(
-          "event handler `", cmd.name, "` exists already; delete it first, or replace it"));
+      return absl::AlreadyExistsError(
+          absl::StrCat("event handler `", cmd.name, "` exists already; delete it first, or replace it"));
     }
   }
   return store.PutHandler(cmd.name, cmd.json);

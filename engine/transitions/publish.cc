@@ -9,6 +9,7 @@
 #include "common/strings.h"
 #include "engine/runtime_errors.h"
 #include "engine/transitions/internal.h"
+#include "events/handler.h"
 #include "storage/outbox.h"
 
 namespace weft::engine {
@@ -25,15 +26,13 @@ constexpr size_t kMaxSubjectBytes = 1024;
 std::string SubjectProblem(std::string_view subject) {
   if (subject.empty()) return "the subject is empty";
   if (subject.size() > kMaxSubjectBytes) {
-    return absl::StrCat("the subject is ", subject.size(), " bytes long, more than ",
-                        kMaxSubjectBytes);
+    return absl::StrCat("the subject is ", subject.size(), " bytes long, more than ", kMaxSubjectBytes);
   }
   size_t start = 0;
   for (;;) {
     const size_t dot = subject.find('.', start);
-    const std::string_view token = subject.substr(start, dot == std::string_view::npos
-                                                             ? std::string_view::npos
-                                                             : dot - start);
+    const std::string_view token =
+        subject.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
     if (token.empty()) return "the subject has an empty token (`..`, or a `.` at an end)";
     if (token == "*" || token == ">") {
       return "the subject has a wildcard (`*` or `>`): a message is published to one subject";
@@ -77,7 +76,12 @@ PublishRequest ReadPublishInput(const Value& input) {
     return refuse("`subject` must be a string, e.g. subject: \"orders.shipped\"");
   }
   if (data == nullptr) return refuse("`data` is required (any value; it is sent as JSON)");
-  if (std::string problem = SubjectProblem(subject->as_string()); !problem.empty()) {
+  const bool local = subject->as_string().starts_with(events::kConductorProvider);
+  if (local && !events::IsConductorQueue(subject->as_string())) {
+    return refuse(
+        absl::StrCat("`", subject->as_string(), "` is not a queue: `conductor:` and a name without spaces"));
+  }
+  if (std::string problem = local ? "" : SubjectProblem(subject->as_string()); !problem.empty()) {
     return refuse(absl::StrCat(problem, ": `", subject->as_string(), "`"));
   }
   out.subject = subject->as_string();
@@ -89,6 +93,21 @@ PublishRequest ReadPublishInput(const Value& input) {
   return out;
 }
 
+// Conductor's internal queue (docs/events.md): `conductor:QUEUE` from workflow W is the queue
+// `conductor:W:QUEUE`, and an object's message carries the execution as Conductor's EVENT task
+// adds it (its fields replace the data's own of these names, as Conductor's do).
+void ToConductorQueue(const Live& live, const Value& data, PublishRequest& p) {
+  p.subject = absl::StrCat(ToAbsl(events::kConductorProvider), live.info.workflow, ":",
+                           p.subject.substr(events::kConductorProvider.size()));
+  if (!data.is_object()) return;
+  Object fields = data.as_object();
+  fields.Set("workflowInstanceId", Str(live.id));
+  fields.Set("workflowType", Str(live.info.workflow));
+  fields.Set("workflowVersion", Value::Int(live.info.version));
+  fields.Set("correlationId", live.info.correlation_id.empty() ? Value() : Str(live.info.correlation_id));
+  p.data = Value::MakeObject(std::move(fields)).ToJson();
+}
+
 }  // namespace
 
 absl::Status QueuePublish(TransitionEnv& env, Live& live, const vm::Request& req,
@@ -97,6 +116,10 @@ absl::Status QueuePublish(TransitionEnv& env, Live& live, const vm::Request& req
   if (!p.error.is_null()) {
     immediate.push_back({req.wait_id, vm::Outcome{false, std::move(p.error)}});
     return absl::OkStatus();
+  }
+  const bool local = p.subject.starts_with(events::kConductorProvider);
+  if (local) {
+    ToConductorQueue(live, *req.input.as_object().Find(bytecode::kPublishDataField), p);
   }
   storage::OutboxMessage message;
   message.id = env.ids.Next(env.now_ms);
@@ -110,7 +133,10 @@ absl::Status QueuePublish(TransitionEnv& env, Live& live, const vm::Request& req
                                           {"subject", Str(message.subject)},
                                           {"id", Str(message.id)}})));
   ++env.effects.messages_queued;
-  immediate.push_back({req.wait_id, vm::Outcome{true, Obj({{"id", Str(message.id)}})}});
+  if (!local) ++env.effects.nats_messages_queued;
+  Value result = local ? Obj({{"id", Str(message.id)}, {"event_produced", Str(message.subject)}})
+                       : Obj({{"id", Str(message.id)}});
+  immediate.push_back({req.wait_id, vm::Outcome{true, std::move(result)}});
   return absl::OkStatus();
 }
 

@@ -432,6 +432,10 @@ struct EngineStats {
   uint64_t outbox_depth = 0;
   uint64_t messages_published = 0;
   uint64_t publish_failures = 0;
+  // Conductor's internal queues (`conductor:...`, docs/events.md): messages delivered to at
+  // least one handler, and messages no active handler listened to (dropped), since it opened.
+  uint64_t conductor_events_delivered = 0;
+  uint64_t conductor_events_unmatched = 0;
 };
 
 // --- Retention ---------------------------------------------------------------------------------

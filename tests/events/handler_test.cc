@@ -73,6 +73,19 @@ TEST(EventHandlerTest, JetStreamEventForms) {
   EXPECT_EQ(h.subject, "orders.*");
 }
 
+TEST(EventHandlerTest, ConductorQueueEventForm) {
+  EventHandler h;
+  h.name = "h1";
+  h.event = "conductor:order_flow:shipped";
+  ASSERT_TRUE(ParseEvent(h).ok());
+  EXPECT_EQ(h.source, SourceKind::kConductor);
+  EXPECT_EQ(h.subject, "conductor:order_flow:shipped");  // the queue's whole name
+  EXPECT_TRUE(IsConductorQueue("conductor:a"));
+  EXPECT_FALSE(IsConductorQueue("conductor:"));
+  EXPECT_FALSE(IsConductorQueue("conductor:a b"));
+  EXPECT_FALSE(IsConductorQueue("nats:a"));
+}
+
 TEST(EventHandlerTest, RefusalsNameWhatIsWrong) {
   const std::pair<std::string, std::string> cases[] = {
       {R"([])", "must be an object"},
@@ -80,11 +93,12 @@ TEST(EventHandlerTest, RefusalsNameWhatIsWrong) {
       {R"({"name":"h","actions":[{"action":"signal"}]})", "`event` is required"},
       {R"({"name":"h","event":"kafka:a","actions":[]})", "provider must be `nats:`"},
       {R"({"name":"h","event":"nats:a..b","actions":[]})", "is not a NATS subject"},
+      {R"({"name":"h","event":"conductor:","actions":[]})", "expected `conductor:WORKFLOW:QUEUE`"},
+      {R"({"name":"h","event":"conductor:a b","actions":[]})", "expected `conductor:WORKFLOW"},
       {R"({"name":"h","event":"nats:","actions":[]})", "is not a NATS subject"},
       {R"({"name":"h","event":"jsm:S:a","actions":[]})", "jsm:STREAM:CONSUMER:SUBJECT"},
       {R"({"name":"h","event":"nats:a","actions":[]})", "`actions` (a non-empty list)"},
-      {R"({"name":"h","event":"nats:a","evaluatorType":"python","actions":[]})",
-       "`python` is not supported"},
+      {R"({"name":"h","event":"nats:a","evaluatorType":"python","actions":[]})", "`python` is not supported"},
       {R"({"name":"h","event":"nats:a","active":"yes","actions":[]})", "`active`"},
       {R"({"name":"h","event":"nats:a","actions":[{"action":"terminate_workflow",
            "terminate_workflow":{}}]})",
@@ -108,8 +122,7 @@ TEST(EventHandlerTest, RefusalsNameWhatIsWrong) {
     absl::StatusOr<EventHandler> h = HandlerFromConductor(Json(json));
     ASSERT_FALSE(h.ok()) << json;
     EXPECT_TRUE(absl::IsInvalidArgument(h.status())) << h.status();
-    EXPECT_NE(h.status().message().find(message), std::string::npos)
-        << json << " -> " << h.status();
+    EXPECT_NE(h.status().message().find(message), std::string::npos) << json << " -> " << h.status();
   }
 }
 
@@ -138,8 +151,7 @@ TEST(EventHandlerTest, ConditionsInJavaScriptAndJq) {
 
 TEST(EventHandlerTest, TemplatesAreFilledInFromTheMessage) {
   EventHandler h = *HandlerFromConductor(Json(kOrders));
-  const Value message =
-      Json(R"({"order":{"id":42},"who":"ann","wf":"01J","task":"t-1","type":"order"})");
+  const Value message = Json(R"({"order":{"id":42},"who":"ann","wf":"01J","task":"t-1","type":"order"})");
   Action start = Resolve(h.actions[0], message);
   EXPECT_EQ(start.input.ToJson(), R"({"id":42,"note":"order 42 for ann"})");
   EXPECT_EQ(start.correlation_id, "42");

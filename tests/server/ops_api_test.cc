@@ -35,6 +35,8 @@ TEST_F(ServerTest, HealthAndMetrics) {
             std::string::npos)
       << metrics->body;
   EXPECT_NE(metrics->body.find("weft_publish_failures_total 0"), std::string::npos);
+  EXPECT_NE(metrics->body.find("weft_conductor_events_delivered_total 0"), std::string::npos);
+  EXPECT_NE(metrics->body.find("weft_conductor_events_unmatched_total 0"), std::string::npos);
 }
 
 TEST_F(ServerTest, TasksByStateAndQueueDepthInMetrics) {

@@ -66,14 +66,13 @@ void TranscriptRenderer::Render(const std::string& id, const std::string& prefix
     absl::StrAppend(&out_, prefix, "no history: ", history.status().message(), "\n");
     return;
   }
-  std::vector<std::string> later;  // detached children and failure workflows, in start order
+  std::vector<std::string> later;          // detached children and failure workflows, in start order
   std::map<std::string, Value> scheduled;  // task id -> TASK_SCHEDULED details
   std::vector<std::string> compensations = CompensationTasks(*history);
   auto line = [&](std::string text) { absl::StrAppend(&out_, prefix, text, "\n"); };
   auto describe = [&](const std::string& task_id) {
     const Value& s = scheduled[task_id];
-    const bool undo =
-        std::find(compensations.begin(), compensations.end(), task_id) != compensations.end();
+    const bool undo = std::find(compensations.begin(), compensations.end(), task_id) != compensations.end();
     const int64_t attempt = Get(s, "attempt").is_int() ? Get(s, "attempt").as_int() : 1;
     return absl::StrCat(undo ? "undo " : "task ", GetStr(s, "type"), " ", Get(s, "input").ToJson(),
                         attempt > 1 ? absl::StrCat(" (attempt ", attempt, ")") : "");
@@ -105,8 +104,7 @@ void TranscriptRenderer::Render(const std::string& id, const std::string& prefix
         line(absl::StrCat("  !> ", GetStr(Get(d, "error"), "message")));
       } else {
         const std::string reason = GetStr(d, "reason");
-        line(absl::StrCat("  timed out: ",
-                          reason.empty() ? GetStr(Get(d, "error"), "message") : reason));
+        line(absl::StrCat("  timed out: ", reason.empty() ? GetStr(Get(d, "error"), "message") : reason));
       }
     } else if (e.type == "TASK_RETRY_SCHEDULED") {
       line(absl::StrCat("  retry in ", Get(d, "delay_ms").ToJson(), " ms"));
@@ -116,6 +114,8 @@ void TranscriptRenderer::Render(const std::string& id, const std::string& prefix
       line(absl::StrCat("cancel ", describe(e.task_id)));
     } else if (e.type == "SIGNAL_RECEIVED") {
       line(absl::StrCat("signal ", GetStr(d, "name"), " ", Get(d, "payload").ToJson()));
+    } else if (e.type == "MESSAGE_QUEUED") {  // its id is a fresh ULID: left out
+      line(absl::StrCat("publish to ", GetStr(d, "subject")));
     } else if (e.type == "TIMER_FIRED") {
       std::erase_if(timers, [&](const auto& t) { return t.first == wait; });
       line(absl::StrCat("timer fires at ", e.time_ms));
