@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cli/cli_common.h"
+#include "server/alias_json.h"
 
 namespace weft::cli {
 namespace {
@@ -77,22 +78,6 @@ int RunSet(const GlobalOptions& global, const AliasOptions& options) {
   return kExitOk;
 }
 
-Value AliasJson(const VersionAlias& a) {
-  List targets;
-  for (const AliasTarget& t : a.targets) {
-    Object o;
-    o.Set("version", Value::Int(t.version));
-    o.Set("weight", Value::Int(t.weight));
-    targets.push_back(Value::MakeObject(std::move(o)));
-  }
-  Object o;
-  o.Set("workflow", Value::String(a.workflow));
-  o.Set("name", Value::String(a.name));
-  o.Set("targets", Value::MakeList(std::move(targets)));
-  o.Set("updated_at", TimeValue(a.updated_ms));
-  return Value::MakeObject(std::move(o));
-}
-
 int RunList(const GlobalOptions& global, const AliasOptions& options) {
   absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(global, /*read_only=*/true);
   if (!engine.ok()) return Fail(engine.status());
@@ -100,7 +85,7 @@ int RunList(const GlobalOptions& global, const AliasOptions& options) {
   if (!aliases.ok()) return Fail(aliases.status());
   if (options.json) {
     List list;
-    for (const VersionAlias& a : *aliases) list.push_back(AliasJson(a));
+    for (const VersionAlias& a : *aliases) list.push_back(server::AliasToJson(a));
     std::cout << Value::MakeList(std::move(list)).ToJson() << "\n";
     return kExitOk;
   }
@@ -140,7 +125,8 @@ void RegisterAlias(const CommandContext& context) {
   auto list = std::make_shared<AliasOptions>();
   cmd = group->add_subcommand("list", "List aliases, by workflow then name");
   cmd->add_option("WORKFLOW", list->workflow, "only this workflow's");
-  cmd->add_flag("--json", list->json, "print one JSON array");
+  cmd->add_flag("--json", list->json,
+                "print one JSON array, as GET /api/weft/aliases answers (docs/server.md)");
   cmd->callback([&context, list] { context.exit_code = RunList(context.global, *list); });
   auto del = std::make_shared<AliasOptions>();
   cmd = group->add_subcommand("delete", "Delete an alias (executions started through it stay)");
