@@ -1,8 +1,9 @@
-// `weft start NAME [--version N] --input JSON [--correlation ID] [--priority P]
+// `weft start NAME[@VERSION|@ALIAS] [--version N] --input JSON [--correlation ID] [--priority P]
 // [--idempotency-key K [--idempotency-strategy S]]`: starts an execution and prints its id. Workers
 // (`weft run`, or an embedding program) take its tasks from the store's queues.
 #include <iostream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cli/cli_common.h"
 
@@ -25,6 +26,20 @@ int RunStart(const GlobalOptions& global, const StartCmdOptions& options) {
   absl::StatusOr<std::unique_ptr<Engine>> engine = OpenEngine(global, /*read_only=*/false);
   if (!engine.ok()) return Fail(engine.status());
   StartOptions start;
+  std::string workflow = options.workflow;
+  if (const size_t at = workflow.rfind('@'); at != std::string::npos) {
+    // NAME@VERSION or NAME@ALIAS
+    const std::string after = workflow.substr(at + 1);
+    workflow.resize(at);
+    uint32_t version = 0;
+    if (options.version != 0) return Fail("give NAME@VERSION, NAME@ALIAS or --version, not two");
+    if (after.empty()) return Fail("`NAME@` needs a version or an alias after the @");
+    if (absl::SimpleAtoi(after, &version) && version > 0) {
+      start.version = version;
+    } else {
+      start.alias = after;
+    }
+  }
   if (options.version != 0) start.version = options.version;
   start.correlation_id = options.correlation;
   start.priority = options.priority;
@@ -36,7 +51,7 @@ int RunStart(const GlobalOptions& global, const StartCmdOptions& options) {
                              "` (expected FAIL, RETURN_EXISTING or FAIL_ON_RUNNING)"));
   }
   start.idempotency_strategy = *strategy;
-  absl::StatusOr<std::string> id = (*engine)->Start(options.workflow, *input, start);
+  absl::StatusOr<std::string> id = (*engine)->Start(workflow, *input, start);
   if (!id.ok()) return Fail(id.status());
   std::cout << *id << "\n";
   return kExitOk;
@@ -50,7 +65,10 @@ void RegisterStart(const CommandContext& context) {
   cmd->footer(
       "The execution is pinned to its version. Its tasks wait in the store until workers "
       "take them (an embedding program, or `weft run` on the same store).");
-  cmd->add_option("NAME", options->workflow, "the workflow name")->required();
+  cmd->add_option("NAME", options->workflow,
+                  "the workflow name; NAME@VERSION pins a version, NAME@ALIAS starts through an alias "
+                  "(`weft alias`)")
+      ->required();
   cmd->add_option("--version", options->version, "an exact version (default: the latest)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--input", options->input,

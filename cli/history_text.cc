@@ -48,6 +48,7 @@ const std::map<std::string, Phrase, std::less<>>& Phrases() {
          std::string text = absl::StrCat(Text(d, "workflow"), "@", Int(d, "version"), " input ",
                                          Field(d, "input").ToJson());
          if (!Text(d, "parent_id").empty()) absl::StrAppend(&text, " parent ", Text(d, "parent_id"));
+         if (!Text(d, "alias").empty()) absl::StrAppend(&text, " through alias ", Text(d, "alias"));
          return text;
        }},
       {"EXECUTION_COMPLETED", [](const Value& d) { return Field(d, "output").ToJson(); }},

@@ -35,6 +35,7 @@ struct StartCommand {
   uint64_t parent_wait = 0; // the parent's wait the child ends; 0 when detached
   uint32_t child_depth = 0; // 0 for a top-level start; the parent's + 1 for a child
   std::string schedule;     // the schedule whose slot this start is; empty when none
+  std::string alias;        // the alias the version was picked through; empty when none
   int64_t scheduled_ms = 0; // that slot
   std::string correlation_id;  // StartOptions; a child's is its parent's
   int32_t priority = 0;

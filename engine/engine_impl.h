@@ -27,6 +27,9 @@
 
 namespace weft::engine {
 
+// NotFound: `workflow` has no alias `name` (aliases.cc).
+absl::Status NoAlias(std::string_view workflow, std::string_view name);
+
 class EngineImpl final : public Engine {
  public:
   static absl::StatusOr<std::unique_ptr<Engine>> Open(const EngineOptions& options,
@@ -41,6 +44,9 @@ class EngineImpl final : public Engine {
   absl::StatusOr<std::string> Bytecode(std::string_view workflow, uint32_t version) override;
   absl::StatusOr<DeployedWorkflow> RegisterVersion(const VersionRegistration& registration) override;
   absl::Status RetireVersion(std::string_view workflow, uint32_t version) override;
+  absl::Status SetAlias(const VersionAlias& alias) override;
+  absl::Status DeleteAlias(std::string_view workflow, std::string_view name) override;
+  absl::StatusOr<std::vector<VersionAlias>> Aliases(std::string_view workflow) override;
   absl::StatusOr<std::vector<VersionInfo>> AllVersions() override;
   absl::Status PutTaskDefs(const std::vector<TaskDefinition>& defs) override;
   absl::StatusOr<TaskDefinition> GetTaskDef(std::string_view name) override;
@@ -157,11 +163,23 @@ class EngineImpl final : public Engine {
     ProgramPtr program;
     uint32_t version = 0;
     std::string hash;
+    std::string alias;  // the alias it was picked through; empty when none
   };
   absl::Status CheckCanStart(std::string_view workflow) const;
-  absl::StatusOr<PinnedVersion> PinVersion(std::string_view workflow, const StartOptions& options);
+  // `route_key` picks a weighted alias's version (PickAliasVersion).
+  absl::StatusOr<PinnedVersion> PinVersion(std::string_view workflow, const StartOptions& options,
+                                           std::string_view route_key = {});
+  // `id`: the execution id, a new one when empty.
   absl::StatusOr<StartCommand> MakeStart(std::string_view workflow, const PinnedVersion& pinned,
-                                         const Value& input);
+                                         const Value& input, std::string id = {});
+  absl::StatusOr<std::optional<storage::VersionRow>> ChooseVersion(storage::Txn& txn,
+                                                                   std::string_view workflow,
+                                                                   const StartOptions& options,
+                                                                   std::string_view route_key);
+  absl::StatusOr<StartCommand> MakeBatchStart(std::string_view workflow, const PinnedVersion& pinned,
+                                              const StartOptions& options, const Value& input);
+  // A new execution id.
+  std::string NewExecutionId();
   // Schedules (schedules.cc): everything about a schedule that can be checked before the
   // writer sees it, and one change sent to the writer.
   absl::Status CheckSchedule(const Schedule& schedule);

@@ -14,6 +14,7 @@
 #include "common/strings.h"
 #include "engine/engine_impl.h"
 #include "engine/payload_limits.h"
+#include "storage/aliases.h"
 #include "storage/records.h"
 #include "storage/registry.h"
 #include "vm/vm.h"
@@ -84,6 +85,12 @@ void CopyStartOptions(const StartOptions& options, StartCommand& cmd) {
   cmd.task_to_domain = options.task_to_domain;
 }
 
+// What routes a start through a weighted alias: its correlation id, so that one correlation id
+// always lands on the same version, else its execution id.
+std::string_view RouteKey(const StartOptions& options, std::string_view execution_id) {
+  return options.correlation_id.empty() ? execution_id : options.correlation_id;
+}
+
 absl::Status RefuseIdempotencyKey(const StartOptions& options, std::string_view method) {
   if (options.idempotency_key.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
@@ -98,19 +105,40 @@ absl::Status EngineImpl::CheckCanStart(std::string_view workflow) const {
   return RefuseWhileStalled("no new executions");
 }
 
-absl::StatusOr<EngineImpl::PinnedVersion> EngineImpl::PinVersion(std::string_view workflow,
-                                                                 const StartOptions& options) {
-  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
-  std::optional<storage::VersionRow> version;
+// The version `options` names: an exact one, the one its alias picks for `route_key`, or the
+// latest.
+absl::StatusOr<std::optional<storage::VersionRow>> EngineImpl::ChooseVersion(storage::Txn& txn,
+                                                                             std::string_view workflow,
+                                                                             const StartOptions& options,
+                                                                             std::string_view route_key) {
+  if (options.alias.empty()) {
+    if (!options.version) return storage::LatestVersion(txn, workflow);
+    return storage::GetVersion(txn, workflow, *options.version);
+  }
   if (options.version) {
-    WEFT_ASSIGN_OR_RETURN(version, storage::GetVersion(txn, workflow, *options.version));
-    if (version && version->retired) {
-      return absl::NotFoundError(absl::StrCat("version ", *options.version, " of workflow `",
-                                              ToAbsl(workflow),
-                                              "` was unregistered: it starts no new executions"));
-    }
-  } else {
-    WEFT_ASSIGN_OR_RETURN(version, storage::LatestVersion(txn, workflow));
+    return absl::InvalidArgumentError("a start names a version or an alias, not both");
+  }
+  WEFT_ASSIGN_OR_RETURN(auto alias, storage::AliasStore(txn).Get(workflow, options.alias));
+  if (!alias) return NoAlias(workflow, options.alias);
+  const uint32_t picked = PickAliasVersion(*alias, route_key);
+  WEFT_ASSIGN_OR_RETURN(auto version, storage::GetVersion(txn, workflow, picked));
+  if (!version) {  // SetAlias checked it; only a damaged store gets here
+    return absl::FailedPreconditionError(absl::StrCat("alias `", options.alias, "` of workflow `",
+                                                      ToAbsl(workflow), "` points at version ", picked,
+                                                      ", which the store does not hold"));
+  }
+  return version;
+}
+
+absl::StatusOr<EngineImpl::PinnedVersion> EngineImpl::PinVersion(std::string_view workflow,
+                                                                 const StartOptions& options,
+                                                                 std::string_view route_key) {
+  WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+  WEFT_ASSIGN_OR_RETURN(std::optional<storage::VersionRow> version,
+                        ChooseVersion(txn, workflow, options, route_key));
+  if (version && version->retired && (options.version || !options.alias.empty())) {
+    return absl::NotFoundError(absl::StrCat("version ", version->version, " of workflow `", ToAbsl(workflow),
+                                            "` was unregistered: it starts no new executions"));
   }
   if (!version) {
     WEFT_ASSIGN_OR_RETURN(auto latest, storage::LatestVersion(txn, workflow));
@@ -125,12 +153,14 @@ absl::StatusOr<EngineImpl::PinnedVersion> EngineImpl::PinVersion(std::string_vie
   WEFT_ASSIGN_OR_RETURN(pinned.program, programs_.Get(txn, version->hash));
   pinned.version = version->version;
   pinned.hash = version->hash;
+  pinned.alias = options.alias;
   return pinned;
 }
 
-absl::StatusOr<StartCommand> EngineImpl::MakeStart(std::string_view workflow,
-                                                   const PinnedVersion& pinned,
-                                                   const Value& input) {
+std::string EngineImpl::NewExecutionId() { return ids_.Next(clock_->NowMs()); }
+
+absl::StatusOr<StartCommand> EngineImpl::MakeStart(std::string_view workflow, const PinnedVersion& pinned,
+                                                   const Value& input, std::string id) {
   if (!input.is_object() && !input.is_null()) {
     return absl::InvalidArgumentError(absl::StrCat("workflow input must be a JSON object, got ",
                                                    ToAbsl(Value::KindName(input.kind()))));
@@ -148,7 +178,8 @@ absl::StatusOr<StartCommand> EngineImpl::MakeStart(std::string_view workflow,
   cmd.hash = pinned.hash;
   cmd.workflow = std::string(workflow);
   cmd.input = bound_input;
-  cmd.execution_id = ids_.Next(clock_->NowMs());
+  cmd.alias = pinned.alias;
+  cmd.execution_id = id.empty() ? NewExecutionId() : std::move(id);
   cmd.seed = NewSeed();
   return cmd;
 }
@@ -157,8 +188,9 @@ absl::StatusOr<std::string> EngineImpl::Start(std::string_view workflow, const V
                                               const StartOptions& options) {
   WEFT_RETURN_IF_ERROR(CheckCanStart(workflow));
   WEFT_RETURN_IF_ERROR(CheckStartOptions(options));
-  WEFT_ASSIGN_OR_RETURN(const PinnedVersion pinned, PinVersion(workflow, options));
-  WEFT_ASSIGN_OR_RETURN(StartCommand cmd, MakeStart(workflow, pinned, input));
+  std::string new_id = NewExecutionId();
+  WEFT_ASSIGN_OR_RETURN(const PinnedVersion pinned, PinVersion(workflow, options, RouteKey(options, new_id)));
+  WEFT_ASSIGN_OR_RETURN(StartCommand cmd, MakeStart(workflow, pinned, input, new_id));
   CopyStartOptions(options, cmd);
   auto existing = std::make_shared<std::string>();
   cmd.existing = existing;
@@ -174,8 +206,9 @@ absl::StatusOr<std::string> EngineImpl::StartAsync(std::string_view workflow, co
   WEFT_RETURN_IF_ERROR(CheckCanStart(workflow));
   WEFT_RETURN_IF_ERROR(CheckStartOptions(options));
   WEFT_RETURN_IF_ERROR(RefuseIdempotencyKey(options, "StartAsync"));
-  WEFT_ASSIGN_OR_RETURN(const PinnedVersion pinned, PinVersion(workflow, options));
-  WEFT_ASSIGN_OR_RETURN(StartCommand cmd, MakeStart(workflow, pinned, input));
+  std::string new_id = NewExecutionId();
+  WEFT_ASSIGN_OR_RETURN(const PinnedVersion pinned, PinVersion(workflow, options, RouteKey(options, new_id)));
+  WEFT_ASSIGN_OR_RETURN(StartCommand cmd, MakeStart(workflow, pinned, input, new_id));
   CopyStartOptions(options, cmd);
   std::string id = cmd.execution_id;
   if (!on_end) {
@@ -190,6 +223,16 @@ absl::StatusOr<std::string> EngineImpl::StartAsync(std::string_view workflow, co
     if (!s.ok()) completions_.Refused(id, s);
   });
   return id;
+}
+
+// One start of a batch: through a weighted alias, each picks its own version.
+absl::StatusOr<StartCommand> EngineImpl::MakeBatchStart(std::string_view workflow,
+                                                        const PinnedVersion& pinned,
+                                                        const StartOptions& options, const Value& input) {
+  if (options.alias.empty()) return MakeStart(workflow, pinned, input);
+  std::string id = NewExecutionId();
+  WEFT_ASSIGN_OR_RETURN(const PinnedVersion own, PinVersion(workflow, options, RouteKey(options, id)));
+  return MakeStart(workflow, own, input, std::move(id));
 }
 
 std::vector<absl::StatusOr<std::string>> EngineImpl::StartBatch(std::string_view workflow,
@@ -218,7 +261,7 @@ std::vector<absl::StatusOr<std::string>> EngineImpl::StartBatch(std::string_view
   std::vector<Command> commands;
   std::vector<Done> dones;
   for (size_t i = 0; i < inputs.size(); ++i) {
-    absl::StatusOr<StartCommand> cmd = MakeStart(workflow, *pinned, inputs[i]);
+    absl::StatusOr<StartCommand> cmd = MakeBatchStart(workflow, *pinned, options, inputs[i]);
     if (!cmd.ok()) {
       out[i] = cmd.status();
       continue;

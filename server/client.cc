@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/strings.h"
+#include "server/alias_json.h"
 #include "server/conductor_json.h"
 #include "server/conductor_schedule.h"
 #include "server/event_json.h"
@@ -187,6 +188,7 @@ class RemoteEngine final : public Engine {
     Object o;
     o.Set("name", Value::String(std::string(workflow)));
     if (options.version) o.Set("version", Value::Int(*options.version));
+    if (!options.alias.empty()) o.Set("alias", Value::String(options.alias));
     o.Set("input", input);
     if (!options.correlation_id.empty()) {
       o.Set("correlationId", Value::String(options.correlation_id));
@@ -407,6 +409,30 @@ class RemoteEngine final : public Engine {
   }
   absl::StatusOr<std::vector<VersionInfo>> AllVersions() override {
     return Remote("listing every version");
+  }
+  absl::Status SetAlias(const VersionAlias& alias) override {
+    Value body = AliasToJson(alias);
+    return CallOk("PUT", AliasPath(alias.workflow, alias.name), body.ToJson());
+  }
+  absl::Status DeleteAlias(std::string_view workflow, std::string_view name) override {
+    return CallOk("DELETE", AliasPath(workflow, name));
+  }
+  absl::StatusOr<std::vector<VersionAlias>> Aliases(std::string_view workflow) override {
+    absl::StatusOr<Value> list =
+        CallJson("GET", workflow.empty() ? std::string("/api/weft/aliases")
+                                         : "/api/weft/workflows/" + Escape(workflow) + "/aliases");
+    if (!list.ok()) return list.status();
+    if (!list->is_list()) return absl::InternalError("the server's alias list is not a list");
+    std::vector<VersionAlias> out;
+    for (const Value& v : list->as_list()) {
+      absl::StatusOr<VersionAlias> alias = AliasFromJson(v);
+      if (!alias.ok()) return alias.status();
+      out.push_back(*std::move(alias));
+    }
+    return out;
+  }
+  static std::string AliasPath(std::string_view workflow, std::string_view name) {
+    return "/api/weft/workflows/" + Escape(workflow) + "/aliases/" + Escape(name);
   }
   absl::Status PutTaskDefs(const std::vector<TaskDefinition>&) override {
     return Remote("task definitions");

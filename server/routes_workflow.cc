@@ -83,9 +83,10 @@ void StartRequest(RouteContext& c, Request& r, Reply reply) {
   if (!domains.ok()) return reply(Response::FromStatus(domains.status()));
   options.task_to_domain = *std::move(domains);
   std::string strategy;
-  for (absl::Status s : {OptionalString(o, "correlationId", options.correlation_id),
-                         OptionalString(o, "idempotencyKey", options.idempotency_key),
-                         OptionalString(o, "idempotencyStrategy", strategy)}) {
+  for (absl::Status s :
+       {OptionalString(o, "correlationId", options.correlation_id),
+        OptionalString(o, "idempotencyKey", options.idempotency_key),
+        OptionalString(o, "alias", options.alias), OptionalString(o, "idempotencyStrategy", strategy)}) {
     if (!s.ok()) return reply(Response::FromStatus(s));
   }
   if (!strategy.empty()) {
@@ -120,6 +121,7 @@ void StartByName(RouteContext& c, Request& r, Reply reply) {
   if (!priority.ok()) return reply(Response::FromStatus(priority.status()));
   options.priority = *priority;
   options.correlation_id = r.Query("correlationId").value_or("");
+  options.alias = r.Query("alias").value_or("");
   Started(c.service.Start(r.Param("name"), InputOrEmpty(&*body), options), reply);
 }
 

@@ -156,6 +156,14 @@ class Service {
   absl::StatusOr<std::vector<DeployedWorkflow>> Deploy(std::string_view source_name,
                                                        std::string_view source);
   absl::StatusOr<std::vector<VersionInfo>> Versions(std::string_view workflow);
+  // Version aliases (Engine::SetAlias, DeleteAlias, Aliases). They block on the store.
+  absl::Status SetAlias(const VersionAlias& alias) { return engine_.SetAlias(alias); }
+  absl::Status DeleteAlias(std::string_view workflow, std::string_view name) {
+    return engine_.DeleteAlias(workflow, name);
+  }
+  absl::StatusOr<std::vector<VersionAlias>> Aliases(std::string_view workflow) {
+    return engine_.Aliases(workflow);
+  }
   // The latest version of every deployed workflow.
   absl::StatusOr<std::vector<VersionInfo>> Workflows() { return engine_.Workflows(); }
   // One version with its parameters (from its bytecode). NotFound when it does not exist.

@@ -53,6 +53,10 @@ std::string TaskLogPrefix(std::string_view task_id) { return Join({task_id, kSep
 std::string TaskLogKey(std::string_view task_id, uint32_t seq) {
   return Join({task_id, kSep, BigEndian32(seq)});
 }
+std::string AliasPrefix(std::string_view workflow) { return Join({workflow, kSep}); }
+std::string AliasKey(std::string_view workflow, std::string_view name) {
+  return Join({workflow, kSep, name});
+}
 std::string StatusPrefix(uint8_t status) { return std::string(1, static_cast<char>(status)); }
 std::string StatusKey(uint8_t status, std::string_view id) {
   return Join({StatusPrefix(status), id});

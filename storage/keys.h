@@ -65,6 +65,10 @@ std::string IdempotencyKey(std::string_view workflow, std::string_view key,
 std::string TaskLogPrefix(std::string_view task_id);
 std::string TaskLogKey(std::string_view task_id, uint32_t seq);
 
+// aliases (format 8, storage/aliases.h): workflow \0 alias name
+std::string AliasPrefix(std::string_view workflow);
+std::string AliasKey(std::string_view workflow, std::string_view name);
+
 // meta keys. `checksum` names the checksum algorithm of records ("crc32c"); it is present
 // exactly when the format is kChecksumFormat or later, so a damaged format number is caught.
 inline constexpr std::string_view kMetaFormatVersion = "format_version";
@@ -89,7 +93,8 @@ inline constexpr std::string_view kChecksumAlgorithm = "crc32c";
 // Format 7: the `task_logs` table (storage/task_logs.h), task logs kept in the store; the event
 // handler tables `event_handlers` and `event_messages` (storage/events.h); the `outbox` table,
 // the messages `publish` wrote and NATS has not acknowledged (storage/outbox.h).
-inline constexpr uint32_t kStoreFormat = 7;
+// Format 8: the `aliases` table (storage/aliases.h), named and weighted pointers at versions.
+inline constexpr uint32_t kStoreFormat = 8;
 inline constexpr uint32_t kMinStoreFormat = 2;
 inline constexpr uint32_t kChecksumFormat = 3;
 inline constexpr uint32_t kTypedWaitsFormat = 4;
@@ -100,6 +105,7 @@ inline constexpr uint32_t kSourcesFormat = 6;
 inline constexpr uint32_t kTaskLogsFormat = 7;
 inline constexpr uint32_t kEventsFormat = 7;
 inline constexpr uint32_t kOutboxFormat = 7;
+inline constexpr uint32_t kAliasesFormat = 8;
 
 }  // namespace weft::storage
 

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
+#include "storage/aliases.h"
 #include "storage/events.h"
 #include "storage/keys.h"
 #include "storage/outbox.h"
@@ -178,10 +179,22 @@ class Verifier {
       case Table::kEventMessages:
         Decodes(t, key, DecodeEventMessage(key, value));
         return;
+      case Table::kAliases:
+        return CheckAlias(key, value);
       case Table::kOutbox:
         // A published message stands alone: its execution may be pruned before NATS acks it.
         Decodes(t, key, DecodeOutbox(key, value));
         return;
+    }
+  }
+
+  // An alias (aliases.h) decodes and points at versions the store holds.
+  void CheckAlias(std::string_view key, std::string_view value) {
+    absl::StatusOr<VersionAlias> alias = DecodeAlias(key, value);
+    if (!Decodes(Table::kAliases, key, alias)) return;
+    for (const AliasTarget& t : alias->targets) {
+      Require(Table::kAliases, key, Table::kVersions, VersionKey(alias->workflow, t.version),
+              "it points at a version the store does not hold");
     }
   }
 

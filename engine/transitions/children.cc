@@ -147,6 +147,7 @@ absl::Status ApplyStartImpl(TransitionEnv& env, const StartCommand& cmd) {
                        {"version", Value::Int(cmd.version)},
                        {"input", cmd.input},
                        {"parent_id", Str(cmd.parent_id)}});
+  if (!cmd.alias.empty()) started = With(started, {{"alias", Str(cmd.alias)}});
   if (!cmd.schedule.empty()) {  // a schedule's slot (docs/schedules.md)
     started = With(started, {{"schedule", Str(cmd.schedule)},
                              {"scheduled_time", Value::Int(cmd.scheduled_ms)}});

@@ -146,6 +146,30 @@ struct VersionRegistration {
   bool overwrite = false;   // replace an existing version with other content
 };
 
+// A named pointer at one or more versions of a workflow (docs/versioning.md): `weft start
+// shipping@prod` starts the version `prod` points at. With several targets the alias ramps:
+// each start picks one by a stable hash of its correlation id (or, without one, of its
+// execution id) into the weights (PickAliasVersion), so one correlation id always lands on the
+// same version while the alias is unchanged.
+struct AliasTarget {
+  uint32_t version = 0;
+  uint32_t weight = 100;  // > 0; the share is weight / the sum of the alias's weights
+};
+struct VersionAlias {
+  std::string workflow;
+  std::string name;                  // letters, digits, '_', '-' and '.', not all digits (that is a version)
+  std::vector<AliasTarget> targets;  // 1..kMaxAliasTargets, distinct versions
+  int64_t updated_ms = 0;            // set by the engine when stored
+};
+inline constexpr size_t kMaxAliasTargets = 10;
+inline constexpr size_t kMaxAliasNameBytes = 64;
+// The version a start routed by `key` (its correlation id, else its execution id) gets from
+// `alias`: the 64-bit FNV-1a hash of `key`, mixed (SplitMix64's finalizer), modulo the sum of
+// the weights, falls in one target's range, targets taken in their stored order. Stable across
+// releases and machines: a stored alias routes a key the same way forever.
+// REQUIRES: alias.targets is not empty and every weight > 0.
+uint32_t PickAliasVersion(const VersionAlias& alias, std::string_view key);
+
 // A Conductor task definition, kept by the engine for the metadata API.
 struct TaskDefinition {
   std::string name;  // the task type
@@ -256,6 +280,10 @@ struct FiberPosition {
 
 struct StartOptions {
   std::optional<uint32_t> version;  // nullopt: the latest deployed version
+  // Non-empty: start through this alias of the workflow (VersionAlias); excludes `version`.
+  // The execution is pinned to the version the alias picks, and its EXECUTION_STARTED event
+  // names the alias.
+  std::string alias;
   std::string correlation_id;       // for search and the correlated listing; may be empty
   int32_t priority = 0;             // 0..99, shown as given (Conductor's workflow priority)
   // When set, at most one execution of the workflow holds the key: the check and the insert
@@ -596,6 +624,15 @@ class Engine {
   virtual absl::Status RetireVersion(std::string_view workflow, uint32_t version) = 0;
   // Every version of every workflow, retired ones too, by workflow then version.
   virtual absl::StatusOr<std::vector<VersionInfo>> AllVersions() = 0;
+
+  // Version aliases (docs/versioning.md). SetAlias creates or replaces one: InvalidArgument
+  // for a bad name, no targets, too many, a repeated version or a weight of 0; NotFound for a
+  // version that does not exist or is retired. DeleteAlias is NotFound when there is none.
+  // Aliases lists those of `workflow`, or of every workflow when it is empty, by workflow then
+  // name.
+  virtual absl::Status SetAlias(const VersionAlias& alias) = 0;
+  virtual absl::Status DeleteAlias(std::string_view workflow, std::string_view name) = 0;
+  virtual absl::StatusOr<std::vector<VersionAlias>> Aliases(std::string_view workflow) = 0;
 
   // Conductor task definitions (the metadata API). PutTaskDefs writes all of them in one
   // transaction; GetTaskDef is NotFound for an unknown name; DeleteTaskDef too.
