@@ -71,10 +71,10 @@ TEST(CliImport, RefusesInvalidJson) {
 TEST(CliImport, NamesTheTaskAndFieldItCannotTranslate) {
   ScratchDir dir;
   const std::string def = dir.Write("events.json", R"({"name": "events", "tasks": [
-      {"name": "publish", "taskReferenceName": "publish_ref", "type": "EVENT"}]})");
+      {"name": "publish", "taskReferenceName": "publish_ref", "type": "KAFKA_PUBLISH"}]})");
   ProcessOutput out = RunBinary({kWeft, "import", "conductor", def});
   EXPECT_EQ(out.exit_code, 1);
-  EXPECT_NE(out.err.find("task `publish_ref`: field `type`: task type `EVENT` has no Weft translation"),
+  EXPECT_NE(out.err.find("task `publish_ref`: field `type`: task type `KAFKA_PUBLISH` has no Weft translation"),
             std::string::npos)
       << out.err;
 }

@@ -271,7 +271,7 @@ TEST_F(MetadataTest, ADeletedVersionStartsNoMoreButItsExecutionsFinish) {
 
 TEST_F(MetadataTest, TranslationErrorsAre400NamingTheTaskAndField) {
   auto r = Post("/api/metadata/workflow", R"({"name": "events", "tasks": [
-    {"name": "pub", "taskReferenceName": "publish_ref", "type": "EVENT", "sink": "conductor"}]})");
+    {"name": "pub", "taskReferenceName": "publish_ref", "type": "KAFKA_PUBLISH"}]})");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   const std::string message = Get(ParseJson(r->body), "message").as_string();
