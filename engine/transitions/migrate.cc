@@ -13,22 +13,6 @@
 namespace weft::engine {
 namespace {
 
-absl::StatusOr<storage::VersionRow> TargetVersion(TransitionEnv& env, std::string_view workflow,
-                                                  uint32_t version) {
-  std::optional<storage::VersionRow> row;
-  if (version == 0) {
-    WEFT_ASSIGN_OR_RETURN(row, storage::LatestVersion(env.txn, workflow));
-  } else {
-    WEFT_ASSIGN_OR_RETURN(row, storage::GetVersion(env.txn, workflow, version));
-  }
-  if (!row) {
-    return absl::NotFoundError(
-        version == 0 ? absl::StrCat("workflow `", ToAbsl(workflow), "` has no deployed version")
-                     : absl::StrCat("workflow `", ToAbsl(workflow), "` has no version ", version));
-  }
-  return *std::move(row);
-}
-
 // The stored source of a version, or a refusal: versions deployed before format 6 have none.
 absl::StatusOr<std::optional<std::string>> SourceOf(TransitionEnv& env, std::string_view hash) {
   WEFT_ASSIGN_OR_RETURN(auto source, storage::GetSource(env.txn, hash));
@@ -77,7 +61,7 @@ absl::Status ApplyMigrateImpl(TransitionEnv& env, const MigrateCommand& cmd) {
                                                       ": it is ", ToAbsl(ExecutionStatusName(status)),
                                                       "; only running or paused ones move"));
   }
-  WEFT_ASSIGN_OR_RETURN(storage::VersionRow to, TargetVersion(env, live.info.workflow, cmd.to_version));
+  WEFT_ASSIGN_OR_RETURN(storage::VersionRow to, FindVersion(env, live.info.workflow, cmd.to_version));
   MigrationResult& result = *cmd.result;
   result.execution_id = cmd.execution_id;
   result.workflow = live.info.workflow;
