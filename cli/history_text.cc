@@ -60,6 +60,17 @@ const std::map<std::string, Phrase, std::less<>>& Phrases() {
        [](const Value&) { return std::string("from the checkpoint before the failure"); }},
       {"EXECUTION_RESTARTED",
        [](const Value& d) { return absl::StrCat("from the beginning on version ", Int(d, "version")); }},
+      {"EXECUTION_MIGRATED",
+       [](const Value& d) {
+         std::string text = absl::StrCat("version ", Int(d, "from_version"), " -> ", Int(d, "to_version"));
+         const Value& points = Field(d, "points");
+         if (!points.is_list()) return text;
+         for (const Value& p : points.as_list()) {
+           absl::StrAppend(&text, "; fiber ", Int(p, "fiber"), " ", Text(p, "kind"), " ", Text(p, "key"), " ",
+                           Text(p, "from"), " -> ", Text(p, "to"));
+         }
+         return text;
+       }},
       {"EXECUTION_TIMED_OUT",
        [](const Value& d) {
          return absl::StrCat("timeout ", absl::FormatDuration(absl::Milliseconds(Int(d, "timeout_ms"))));

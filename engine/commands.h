@@ -197,10 +197,21 @@ struct LocalEventsCommand {
   std::vector<events::HandledMessage> messages;
 };
 
+// Live migration of one execution to `to_version` (0: the latest): planned from its state and
+// the state map, applied atomically unless `dry_run` (ApplyMigrate). `result` receives what
+// happened.
+struct MigrateCommand {
+  std::string execution_id;
+  uint32_t to_version = 0;
+  bool dry_run = false;
+  std::shared_ptr<MigrationResult> result;
+};
+
 using Command = std::variant<StartCommand, TaskTakenCommand, TaskResultCommand, LeaseExpiredCommand,
                              TimerFiredCommand, SignalCommand, HeartbeatCommand, ControlCommand,
                              QuarantineCommand, MaintenanceCommand, ScheduleCommand, EventCommand,
-                             EventHandlerCommand, OutboxSentCommand, LocalEventsCommand>;
+                             EventHandlerCommand, OutboxSentCommand, LocalEventsCommand,
+                             MigrateCommand>;
 
 }  // namespace weft::engine
 

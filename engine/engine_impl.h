@@ -54,6 +54,12 @@ class EngineImpl final : public Engine {
   absl::Status DeleteTaskDef(std::string_view name) override;
   absl::StatusOr<std::string> Source(std::string_view workflow, uint32_t version) override;
   absl::StatusOr<std::vector<FiberPosition>> FiberPositions(std::string_view id) override;
+  absl::StatusOr<MigrationResult> MigrateExecution(std::string_view id, uint32_t to_version,
+                                                   bool dry_run) override;
+  absl::StatusOr<std::vector<MigrationResult>> MigrateExecutions(std::string_view workflow,
+                                                                 uint32_t from_version,
+                                                                 uint32_t to_version,
+                                                                 bool dry_run) override;
   absl::StatusOr<std::string> Start(std::string_view workflow, const Value& input,
                                     const StartOptions& options) override;
   absl::StatusOr<std::string> StartAsync(std::string_view workflow, const Value& input,

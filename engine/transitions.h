@@ -99,6 +99,7 @@ absl::Status ApplyLocalEvents(TransitionEnv& env, const LocalEventsCommand& cmd)
 absl::Status ApplyHeartbeat(TransitionEnv& env, const HeartbeatCommand& cmd);
 // FailedPrecondition when the command does not fit the execution's status.
 absl::Status ApplyControl(TransitionEnv& env, const ControlCommand& cmd);
+absl::Status ApplyMigrate(TransitionEnv& env, const MigrateCommand& cmd);  // transitions/migrate.cc
 // Takes an execution out of service after a fault its records or its transition caused,
 // without loading its state: marks it FAILED with a QUARANTINED error (unless it had ended),
 // records EXECUTION_QUARANTINED, withdraws its tasks, waits and timers, and resumes its

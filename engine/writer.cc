@@ -38,6 +38,7 @@ bool IsNewWork(const Command& command) {
   return std::holds_alternative<StartCommand>(command) ||
          std::holds_alternative<SignalCommand>(command) ||
          std::holds_alternative<ControlCommand>(command) ||
+         std::holds_alternative<MigrateCommand>(command) ||
          std::holds_alternative<MaintenanceCommand>(command) ||
          std::holds_alternative<ScheduleCommand>(command) ||
          std::holds_alternative<EventCommand>(command) ||
@@ -68,6 +69,7 @@ absl::Status Apply(TransitionEnv& env, const Command& command) {
         }
         if constexpr (std::is_same_v<T, HeartbeatCommand>) return ApplyHeartbeat(env, cmd);
         if constexpr (std::is_same_v<T, ControlCommand>) return ApplyControl(env, cmd);
+        if constexpr (std::is_same_v<T, MigrateCommand>) return ApplyMigrate(env, cmd);
         if constexpr (std::is_same_v<T, QuarantineCommand>) {
           return ApplyQuarantine(env, cmd.execution_id, cmd.reason);
         }

@@ -17,12 +17,9 @@ void QueueParentResume(TransitionEnv& env, const ExecutionInfo& info, uint64_t p
   env.cache->work.push_back(Work{Work::Kind::kResumeParent, {}, {}, info, parent_wait});
 }
 
-// new execution its id: everything a start needs, checked now, so that a bad start is answered
-// at once (NotFound, InvalidArgument). The start itself is queued (Work::kStart).
-absl::StatusOr<StartCommand> PrepareStart(TransitionEnv& env, std::string_view workflow,
-                                          uint32_t version, const Value& input,
-                                          std::string_view parent_id, uint64_t parent_wait,
-                                          uint32_t child_depth, uint64_t seed) {
+// The version row of `workflow` at `version` (0: the latest); NotFound when there is none.
+absl::StatusOr<storage::VersionRow> FindVersion(TransitionEnv& env, std::string_view workflow,
+                                                uint32_t version) {
   std::optional<storage::VersionRow> row;
   if (version == 0) {
     WEFT_ASSIGN_OR_RETURN(row, storage::LatestVersion(env.txn, workflow));
@@ -34,13 +31,23 @@ absl::StatusOr<StartCommand> PrepareStart(TransitionEnv& env, std::string_view w
         version == 0 ? absl::StrCat("workflow `", ToAbsl(workflow), "` is not deployed")
                      : absl::StrCat("workflow `", ToAbsl(workflow), "` has no version ", version));
   }
-  WEFT_ASSIGN_OR_RETURN(ProgramPtr program, env.programs.Get(env.txn, row->hash));
+  return *std::move(row);
+}
+
+// new execution its id: everything a start needs, checked now, so that a bad start is answered
+// at once (NotFound, InvalidArgument). The start itself is queued (Work::kStart).
+absl::StatusOr<StartCommand> PrepareStart(TransitionEnv& env, std::string_view workflow,
+                                          uint32_t version, const Value& input,
+                                          std::string_view parent_id, uint64_t parent_wait,
+                                          uint32_t child_depth, uint64_t seed) {
+  WEFT_ASSIGN_OR_RETURN(const storage::VersionRow row, FindVersion(env, workflow, version));
+  WEFT_ASSIGN_OR_RETURN(ProgramPtr program, env.programs.Get(env.txn, row.hash));
   WEFT_ASSIGN_OR_RETURN(std::vector<Value> args, vm::BindInput(program->program, input));
   StartCommand cmd;
   cmd.execution_id = env.ids.Next(env.now_ms);
   cmd.workflow = std::string(workflow);
-  cmd.version = row->version;
-  cmd.hash = row->hash;
+  cmd.version = row.version;
+  cmd.hash = row.hash;
   cmd.program = program;
   cmd.input = input;
   cmd.args = std::move(args);

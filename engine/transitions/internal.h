@@ -147,6 +147,9 @@ absl::Status AttemptFailed(TransitionEnv& env, Live& live, uint64_t wait_id, con
 
 // --- children.cc
 void QueueParentResume(TransitionEnv& env, const ExecutionInfo& info, uint64_t parent_wait);
+// The version row of `workflow` at `version` (0: the latest); NotFound when there is none.
+absl::StatusOr<storage::VersionRow> FindVersion(TransitionEnv& env, std::string_view workflow,
+                                                uint32_t version);
 absl::StatusOr<StartCommand> PrepareStart(TransitionEnv& env, std::string_view workflow,
                                           uint32_t version, const Value& input,
                                           std::string_view parent_id, uint64_t parent_wait,

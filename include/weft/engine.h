@@ -278,6 +278,18 @@ struct FiberPosition {
   uint32_t column = 0;
 };
 
+// What `Engine::MigrateExecution` did with one execution (docs/versioning.md).
+struct MigrationResult {
+  std::string execution_id;
+  std::string workflow;
+  uint32_t from_version = 0;
+  uint32_t to_version = 0;
+  bool moved = false;  // it moved (a dry run: it would move)
+  std::string reason;  // !moved: why it stays on its version, untouched
+  // moved: where each fiber waited and waits now, "fiber 1: task pay 5:5 -> 6:5"
+  std::vector<std::string> points;
+};
+
 struct StartOptions {
   std::optional<uint32_t> version;  // nullopt: the latest deployed version
   // Non-empty: start through this alias of the workflow (VersionAlias); excludes `version`.
@@ -692,6 +704,23 @@ class Engine {
   // it ended. For diagrams (`weft graph --execution`); nothing is run.
   virtual absl::StatusOr<std::vector<FiberPosition>> FiberPositions(std::string_view id) {
     return absl::UnimplementedError("this engine does not read checkpoints");
+  }
+  // Live migration (docs/versioning.md): moves a RUNNING or PAUSED execution to another
+  // version of its workflow (0: the latest) at the point where it waits, in one transaction,
+  // or leaves it untouched and says why (result.moved false, result.reason). A dry run
+  // changes nothing. NotFound for an unknown execution or version; FailedPrecondition for an
+  // ended execution, or one already on that version.
+  virtual absl::StatusOr<MigrationResult> MigrateExecution(std::string_view id,
+                                                           uint32_t to_version, bool dry_run) {
+    (void)id, (void)to_version, (void)dry_run;
+    return absl::UnimplementedError("this engine does not migrate executions");
+  }
+  // Every RUNNING or PAUSED execution of `workflow` on `from_version`, each moved (or not) as
+  // by MigrateExecution, each in its own transaction. NotFound for an unknown version.
+  virtual absl::StatusOr<std::vector<MigrationResult>> MigrateExecutions(
+      std::string_view workflow, uint32_t from_version, uint32_t to_version, bool dry_run) {
+    (void)workflow, (void)from_version, (void)to_version, (void)dry_run;
+    return absl::UnimplementedError("this engine does not migrate executions");
   }
   // Waits until the execution is no longer RUNNING. DeadlineExceeded on timeout. Blocks the
   // calling thread: to follow many executions, use StartAsync's callback instead.
