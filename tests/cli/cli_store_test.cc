@@ -9,6 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "storage/keys.h"
 #include "tests/cli/run_binary.h"
 
 namespace weft {
@@ -64,7 +65,7 @@ TEST_F(CliStoreTest, VerifyOfACleanStoreExitsZero) {
   ProcessOutput r = Weft({"verify"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_THAT(r.out, HasSubstr("is clean"));
-  EXPECT_THAT(r.out, HasSubstr("(format 7)"));  // storage::kStoreFormat
+  EXPECT_THAT(r.out, HasSubstr("(format " + std::to_string(storage::kStoreFormat) + ")"));
 }
 
 TEST_F(CliStoreTest, VerifyAndHistoryReportAFlippedByteInAHistoryRecord) {
