@@ -1,8 +1,9 @@
 // The JSON text form of weft::Value.
 //
-// Parsing uses RapidJSON's SAX reader (iterative, so deep input cannot exhaust the stack; full
-// precision, so every double is the correctly rounded value of its text; UTF-8 validated) and
-// builds Values directly, without a DOM. Choices beyond RFC 8259, all tested:
+// Parsing uses RapidJSON's SAX reader (iterative, so deep input cannot exhaust the stack; UTF-8
+// validated) and builds Values directly, without a DOM. Numbers come as their text and are
+// converted here (std::from_chars, strtod), so every double is the correctly rounded value of
+// its text. Choices beyond RFC 8259, all tested:
 //   - an integer literal (no fraction, no exponent) that fits int64 is an Int; a larger one is a
 //     Double (the nearest double); "-0" is the Int 0;
 //   - duplicate object keys: the later value wins, at the position of the first occurrence;
@@ -11,9 +12,10 @@
 //     the offset; so are numbers past the double range (not infinity) and \u escapes of lone
 //     surrogates;
 //   - a number longer than kMaxNumberChars characters is InvalidArgument before RapidJSON sees
-//     it: RapidJSON 1.1.0's full-precision conversion reads out of bounds on some numbers of a
-//     few hundred digits with an exponent (found by fuzz_json; the input is in
-//     tests/fuzz/corpus/json/crash-long-number-segv.json), and no double or int64 needs more.
+//     it (no double or int64 needs more). RapidJSON 1.1.0's full-precision conversion, used
+//     until fuzz_json found it, reads out of bounds on some numbers with many digits and a
+//     large negative exponent (tests/fuzz/corpus/json/crash-long-number-segv.json, and
+//     crash-small-exponent-segv.json at only 51 characters), so RapidJSON converts no number.
 //
 // Printing is our own small writer rather than RapidJSON's Writer, for two reasons: doubles are
 // printed with std::to_chars, which (unlike Grisu2) guarantees the SHORTEST text that reads back
@@ -81,7 +83,20 @@ class ValueBuilder {
     }
     return Add(Value::Double(d));
   }
-  bool RawNumber(const char*, rapidjson::SizeType, bool) { return false; }  // flag not used
+  // Every number arrives as its text (kParseNumbersAsStringsFlag): RapidJSON 1.1.0's own
+  // full-precision conversion reads out of bounds on some inputs (see the top of this file).
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    const std::string_view text(s, n);
+    if (text.find_first_of(".eE") == std::string_view::npos) {
+      int64_t i = 0;
+      const auto [end, ec] = std::from_chars(s, s + n, i);
+      if (ec == std::errc() && end == s + n) return Add(Value::Int(i));
+    }
+    // strtod is correctly rounded (glibc) and gives 0 or a subnormal on underflow; the text is
+    // at most kMaxNumberChars, checked before parsing, and the locale is never changed.
+    const std::string copy(text);
+    return Double(std::strtod(copy.c_str(), nullptr));
+  }
   bool String(const char* s, rapidjson::SizeType n, bool) {
     if (n > Value::kMaxStringBytes) return RejectString(n);
     if (!IsValidUtf8(std::string_view(s, n))) return RejectSurrogate();
@@ -398,7 +413,7 @@ std::optional<size_t> FindOverlongNumber(std::string_view json) {
 }  // namespace
 
 absl::StatusOr<Value> Value::FromJson(std::string_view json) {
-  constexpr unsigned kFlags = rapidjson::kParseFullPrecisionFlag |
+  constexpr unsigned kFlags = rapidjson::kParseNumbersAsStringsFlag |
                               rapidjson::kParseValidateEncodingFlag |
                               rapidjson::kParseIterativeFlag;
   // RapidJSON's streams read a NUL byte as the end of input, which would accept "1\0junk".

@@ -192,6 +192,26 @@ TEST(JsonTest, OverlongNumbersAreInvalidAndNeverReachTheConverter) {
   EXPECT_TRUE(Value::FromJson("-9223372036854775808").ok());
 }
 
+// fuzz_json (CI, 2026-12-04): a 51-character number with many digits and a large negative
+// exponent made RapidJSON's full-precision conversion read out of bounds (SEGV under ASan).
+// Numbers are now converted by Weft (from_chars, strtod): tiny ones underflow to 0 or a
+// subnormal, and doubles are still correctly rounded.
+TEST(JsonTest, TinyNumbersWithManyDigitsUnderflowInsteadOfCrashing) {
+  for (const char* text : {"750368547758.522478547687755809223808072280548E-368",
+                           "[9291,268547687758074872272,750368547758.522478547687755809223808072280548E-368]",
+                           "1e-400", "-1234567890123456789012345e-360"}) {
+    absl::StatusOr<Value> v = Value::FromJson(text);
+    ASSERT_TRUE(v.ok()) << text << ": " << v.status();
+  }
+  EXPECT_EQ(Parse("1e-400").as_double(), 0.0);
+  EXPECT_EQ(Parse("4.9406564584124654e-324").as_double(), 4.9406564584124654e-324);
+  EXPECT_EQ(Parse("0.1").as_double(), 0.1);
+  EXPECT_EQ(Parse("2.2250738585072011e-308").as_double(), 2.2250738585072011e-308);
+  EXPECT_EQ(Parse("9223372036854775807").as_int(), INT64_MAX);
+  EXPECT_EQ(Parse("9223372036854775808").as_double(), 9223372036854775808.0);
+  EXPECT_EQ(Parse("-0").as_int(), 0);
+}
+
 TEST(JsonTest, PrettyJson) {
   Value v = Parse(R"({"a":[1,{"b":null}],"c":{},"d":[]})");
   EXPECT_EQ(v.ToPrettyJson(),
