@@ -103,6 +103,7 @@ int RunPrune(const GlobalOptions& global, const PruneCliOptions& options) {
     Object o;
     o.Set("executions", Value::Int(static_cast<int64_t>(result->executions)));
     o.Set("rows", Value::Int(static_cast<int64_t>(result->rows)));
+    o.Set("eventMessages", Value::Int(static_cast<int64_t>(result->event_messages)));
     o.Set("dryRun", Value::Bool(options.dry_run));
     std::cout << Value::MakeObject(std::move(o)).ToJson() << "\n";
     return kExitOk;
@@ -112,6 +113,11 @@ int RunPrune(const GlobalOptions& global, const PruneCliOptions& options) {
   } else {
     std::cout << "deleted " << result->executions << " executions (" << result->rows
               << " rows)\n";
+  }
+  if (result->event_messages > 0) {
+    std::cout << result->event_messages
+              << (options.dry_run ? " event message records would be deleted\n"
+                                  : " event message records deleted\n");
   }
   return kExitOk;
 }
@@ -126,13 +132,14 @@ void RegisterPrune(const CommandContext& context) {
       "--older-than, with their history, tasks and every other row they own, 500 per "
       "transaction. RUNNING and PAUSED executions are never deleted. --archive appends each "
       "execution to FILE as one JSON line {\"execution\", \"history\", \"tasks\"} and syncs it "
-      "before deleting. `weft run/work --retention AGE` does the same in the background.");
+      "before deleting. Without --status, event handlers' message records older than the age "
+      "go too. `weft run/work --retention AGE` does the same in the background.");
   cmd->add_option("--older-than", options->older_than, "age, like 30d, 36h or 90m")->required();
   cmd->add_option("--status", options->status,
                   "comma-separated: completed, failed, terminated (default: all three)");
   cmd->add_option("--archive", options->archive, "append deleted executions to this JSONL file");
   cmd->add_flag("--dry-run", options->dry_run, "count what would be deleted; delete nothing");
-  cmd->add_flag("--json", options->json, "print one JSON object {executions, rows, dryRun}");
+  cmd->add_flag("--json", options->json, "print one JSON object {executions, rows, eventMessages, dryRun}");
   cmd->callback([&context, options] { context.exit_code = RunPrune(context.global, *options); });
 }
 

@@ -140,6 +140,10 @@ class EngineImpl final : public Engine {
   void StartRetention();
   void StopRetention();
   void RetentionLoop();
+  // The event message records older than `cutoff_ms` (prune.cc): until the table's end, or one
+  // bounded batch resuming where the last bounded one stopped (message_cursor_).
+  absl::Status PruneEventMessages(int64_t cutoff_ms, const PruneOptions& options,
+                                  PruneResult* result);
   absl::Status Control(std::string_view id, ControlKind kind, std::string reason = "");
   void RegisterSystemTasks();
   // `publish` (outbox.cc): starts the publisher when a NATS URL is set, or says on stderr that
@@ -258,6 +262,9 @@ class EngineImpl final : public Engine {
   std::condition_variable retention_cv_;
   bool retention_stopping_ = false;
   std::thread retention_;
+  // Where the next bounded pass over `event_messages` starts (PruneEventMessages).
+  std::mutex message_cursor_mu_;
+  std::string message_cursor_;
   // Sends the outbox to NATS (EngineOptions::nats_url, when set) and to Conductor's internal
   // queues; null when the engine is read-only.
   std::unique_ptr<OutboxPublisher> publisher_;

@@ -11,6 +11,7 @@
 #include "common/status_macros.h"
 #include "common/strings.h"
 #include "engine/engine_impl.h"
+#include "storage/events.h"
 #include "storage/execution_store.h"
 #include "storage/prune.h"
 
@@ -114,7 +115,48 @@ absl::StatusOr<PruneResult> EngineImpl::Prune(const PruneOptions& options) {
     executions_pruned_ += deleted;
     if (after.empty()) break;
   }
+  if (options.statuses.empty()) WEFT_RETURN_IF_ERROR(PruneEventMessages(cutoff, options, &result));
   return result;
+}
+
+// Message keys are handler \0 message id, in no time order, so each batch looks at up to
+// batch_size records and deletes the old ones among them. An unbounded prune walks the whole
+// table; a bounded one (retention) resumes where the previous stopped and wraps at the end.
+absl::Status EngineImpl::PruneEventMessages(int64_t cutoff_ms, const PruneOptions& options,
+                                            PruneResult* result) {
+  const size_t batch_size = options.batch_size == 0 ? 1 : options.batch_size;
+  const bool bounded = options.max_batches != 0;
+  std::string from;
+  if (bounded) {
+    std::lock_guard<std::mutex> lock(message_cursor_mu_);
+    from = message_cursor_;
+  }
+  for (size_t batch = 0; !bounded || batch < options.max_batches; ++batch) {
+    storage::MessagePrunePage page;
+    auto pass = [&](storage::Txn& txn, bool dry_run) -> absl::Status {
+      WEFT_ASSIGN_OR_RETURN(page, storage::EventStore(txn).DeleteMessagesBefore(
+                                      cutoff_ms, batch_size, from, dry_run));
+      return absl::OkStatus();
+    };
+    {  // Read first: a pass with nothing to delete writes nothing (no commit, no fsync).
+      WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
+      WEFT_RETURN_IF_ERROR(pass(txn, /*dry_run=*/true));
+    }
+    if (!options.dry_run && page.deleted > 0) {
+      MaintenanceCommand command;
+      command.apply = [&](storage::Txn& txn, int64_t) { return pass(txn, /*dry_run=*/false); };
+      WEFT_RETURN_IF_ERROR(writer_->SubmitAndWait(std::move(command)));
+      ++result->batches;
+    }
+    result->event_messages += page.deleted;
+    from = page.next;
+    if (from.empty()) break;
+  }
+  if (bounded) {
+    std::lock_guard<std::mutex> lock(message_cursor_mu_);
+    message_cursor_ = from;
+  }
+  return absl::OkStatus();
 }
 
 void EngineImpl::StartRetention() {
@@ -147,7 +189,10 @@ void EngineImpl::RetentionLoop() {
       std::fprintf(stderr, "weft: retention: %s\n", std::string(done.status().message()).c_str());
     }
     // A full batch means more may be waiting: go on at once, unless stopping.
-    if (done.ok() && done->executions >= prune.batch_size) continue;
+    if (done.ok() && (done->executions >= prune.batch_size ||
+                      done->event_messages >= prune.batch_size)) {
+      continue;
+    }
     retention_cv_.wait_for(lock, interval, [this] { return retention_stopping_; });
   }
 }

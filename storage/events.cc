@@ -124,6 +124,33 @@ absl::StatusOr<std::vector<EventMessage>> EventStore::ListMessages(std::string_v
   return out;
 }
 
+absl::StatusOr<MessagePrunePage> EventStore::DeleteMessagesBefore(int64_t cutoff_ms,
+                                                                  size_t max_examined,
+                                                                  std::string_view from,
+                                                                  bool dry_run) {
+  MessagePrunePage page;
+  if (!txn_.env().has_table(Table::kEventMessages) || max_examined == 0) return page;
+  std::vector<std::string> old;
+  WEFT_RETURN_IF_ERROR(txn_.ScanPrefixFrom(
+      Table::kEventMessages, "", from, [&](std::string_view key, std::string_view value) {
+        if (page.examined >= max_examined) {
+          page.next = std::string(key);
+          return false;
+        }
+        ++page.examined;
+        absl::StatusOr<EventMessage> m = DecodeEventMessage(key, value);
+        if (m.ok() && m->time_ms < cutoff_ms) old.emplace_back(key);
+        return true;
+      }));
+  page.deleted = old.size();
+  if (dry_run) return page;
+  // Deleted after the scan, not under its cursor.
+  for (const std::string& key : old) {
+    WEFT_RETURN_IF_ERROR(txn_.Delete(Table::kEventMessages, key));
+  }
+  return page;
+}
+
 absl::Status AddEventTables(Txn&) { return absl::OkStatus(); }
 
 }  // namespace weft::storage

@@ -28,6 +28,13 @@ namespace weft::storage {
 std::string EncodeEventMessage(const EventMessage& message);
 absl::StatusOr<EventMessage> DecodeEventMessage(std::string_view key, std::string_view value);
 
+// One bounded pass of DeleteMessagesBefore.
+struct MessagePrunePage {
+  uint64_t examined = 0;  // records looked at
+  uint64_t deleted = 0;   // of those, older than the cutoff (with dry_run: would be deleted)
+  std::string next;       // the key the next pass starts at; empty: the table's end was reached
+};
+
 class EventStore {
  public:
   explicit EventStore(Txn& txn) : txn_(txn) {}
@@ -48,6 +55,12 @@ class EventStore {
   // The records of `handler`, by message id, at most `limit`.
   absl::StatusOr<std::vector<EventMessage>> ListMessages(std::string_view handler,
                                                          size_t limit) const;
+  // Retention of the records: looks at up to `max_examined` records of every handler, from key
+  // `from` on (the start when empty), and deletes those recorded before `cutoff_ms` (unless
+  // `dry_run`). A record that does not decode is kept (`weft verify` reports it). REQUIRES: a
+  // write transaction unless dry_run.
+  absl::StatusOr<MessagePrunePage> DeleteMessagesBefore(int64_t cutoff_ms, size_t max_examined,
+                                                        std::string_view from, bool dry_run);
 
  private:
   Txn& txn_;

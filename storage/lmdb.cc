@@ -493,15 +493,20 @@ absl::Status Txn::Delete(Table t, std::string_view key) {
 
 absl::Status Txn::ScanPrefix(Table t, std::string_view prefix, const Visitor& visit,
                              bool reverse) const {
-  return Scan(t, prefix, visit, reverse, Sealed(t));
+  return Scan(t, prefix, prefix, visit, reverse, Sealed(t));
+}
+
+absl::Status Txn::ScanPrefixFrom(Table t, std::string_view prefix, std::string_view from,
+                                 const Visitor& visit) const {
+  return Scan(t, prefix, from > prefix ? from : prefix, visit, /*reverse=*/false, Sealed(t));
 }
 
 absl::Status Txn::ScanStored(Table t, std::string_view prefix, const Visitor& visit) const {
-  return Scan(t, prefix, visit, /*reverse=*/false, /*check=*/false);
+  return Scan(t, prefix, prefix, visit, /*reverse=*/false, /*check=*/false);
 }
 
-absl::Status Txn::Scan(Table t, std::string_view prefix, const Visitor& visit, bool reverse,
-                       bool check) const {
+absl::Status Txn::Scan(Table t, std::string_view prefix, std::string_view from,
+                       const Visitor& visit, bool reverse, bool check) const {
   MDB_cursor* cursor = nullptr;
   if (int rc = mdb_cursor_open(txn_, env_->dbi(t), &cursor); rc != 0) {
     return TableStatus(rc, "scan", t);
@@ -510,9 +515,9 @@ absl::Status Txn::Scan(Table t, std::string_view prefix, const Visitor& visit, b
   MDB_val k, v;
   int rc;
   if (!reverse) {
-    k = ToVal(prefix);
-    rc = prefix.empty() ? mdb_cursor_get(cursor, &k, &v, MDB_FIRST)
-                        : mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
+    k = ToVal(from);
+    rc = from.empty() ? mdb_cursor_get(cursor, &k, &v, MDB_FIRST)
+                      : mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE);
   } else {
     std::string successor = PrefixSuccessor(prefix);
     if (successor.empty()) {

@@ -152,6 +152,10 @@ class Txn {
   // As ScanPrefix, forward, with values as stored (checksums not checked nor stripped): for
   // `weft verify`, which reports every damaged record instead of stopping at the first.
   absl::Status ScanStored(Table t, std::string_view prefix, const Visitor& visit) const;
+  // As ScanPrefix, forward, from the first key >= `from` (the prefix's first key when `from`
+  // is empty): how a bounded scan resumes where the last one stopped.
+  absl::Status ScanPrefixFrom(Table t, std::string_view prefix, std::string_view from,
+                              const Visitor& visit) const;
 
   absl::Status Commit();
   void Abort();
@@ -174,8 +178,8 @@ class Txn {
   Txn(const Env* env, MDB_txn* txn, bool checksums)
       : env_(env), txn_(txn), checksums_(checksums) {}
   bool Sealed(Table t) const;
-  absl::Status Scan(Table t, std::string_view prefix, const Visitor& visit, bool reverse,
-                    bool check) const;
+  absl::Status Scan(Table t, std::string_view prefix, std::string_view from,
+                    const Visitor& visit, bool reverse, bool check) const;
   const Env* env_ = nullptr;
   MDB_txn* txn_ = nullptr;
   // Whether this transaction's snapshot has checksums: as the Env's format says, except that a

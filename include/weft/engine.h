@@ -103,7 +103,8 @@ struct EngineOptions {
   // Retention: finished executions that ended longer ago than this are deleted in the
   // background, one bounded batch (Engine::Prune) every retention_interval of real time (at
   // once again while batches come back full). 0 = keep forever. RUNNING and PAUSED executions are never
-  // deleted. Empty statuses = COMPLETED, FAILED and TERMINATED.
+  // deleted. Empty statuses = COMPLETED, FAILED and TERMINATED, and then event message records
+  // older than the same age go too, one bounded batch a round (PruneResult::event_messages).
   absl::Duration retention = absl::ZeroDuration();
   std::vector<ExecutionStatus> retention_statuses;
   absl::Duration retention_interval = absl::Seconds(5);
@@ -513,6 +514,9 @@ struct PruneResult {
   uint64_t executions = 0;  // deleted (with dry_run: that would be deleted)
   uint64_t rows = 0;        // rows deleted across every table
   uint64_t batches = 0;     // write transactions
+  // Event message records (EventMessage, the handlers' record of what they applied) older than
+  // the same age, deleted too when no statuses are given (docs/events.md, "Retention").
+  uint64_t event_messages = 0;
 };
 
 // --- Schedules (docs/schedules.md) ------------------------------------------------------------
