@@ -1,8 +1,10 @@
-// `weft versions NAME`: every deployed version of a workflow, oldest first.
+// `weft versions NAME`: every deployed version of a workflow, oldest first; `weft versions gc`
+// and `weft versions delete` are cmd_versions_gc.cc.
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "cli/cli_common.h"
+#include "cli/cmd_versions_gc.h"
 
 namespace weft::cli {
 namespace {
@@ -48,9 +50,17 @@ void RegisterVersions(const CommandContext& context) {
   auto options = std::make_shared<VersionsOptions>();
   CLI::App* cmd = context.app.add_subcommand(
       "versions", "List a workflow's versions: number, hash, deploy time, source file");
-  cmd->add_option("NAME", options->workflow, "the workflow name")->required();
+  cmd->add_option("NAME", options->workflow, "the workflow name (required without gc or delete)");
   cmd->add_flag("--json", options->json, "print one JSON array (full hashes)");
-  cmd->callback([&context, options] {
+  RegisterVersionLifecycle(context, *cmd);
+  cmd->require_subcommand(0, 1);
+  cmd->callback([&context, options, cmd] {
+    if (!cmd->get_subcommands().empty()) return;  // gc or delete ran
+    if (options->workflow.empty()) {
+      Fail("weft versions needs NAME (or `gc [NAME]`, `delete NAME VERSION`)");
+      context.exit_code = kExitUsage;
+      return;
+    }
     context.exit_code = RunVersions(context.global, *options);
   });
 }

@@ -47,6 +47,10 @@ class EngineImpl final : public Engine {
   absl::Status SetAlias(const VersionAlias& alias) override;
   absl::Status DeleteAlias(std::string_view workflow, std::string_view name) override;
   absl::StatusOr<std::vector<VersionAlias>> Aliases(std::string_view workflow) override;
+  // engine/version_gc.cc
+  absl::Status DeleteVersion(std::string_view workflow, uint32_t version) override;
+  absl::StatusOr<std::vector<CollectedVersion>> CollectVersions(std::string_view workflow,
+                                                                bool dry_run) override;
   absl::StatusOr<std::vector<VersionInfo>> AllVersions() override;
   absl::Status PutTaskDefs(const std::vector<TaskDefinition>& defs) override;
   absl::StatusOr<TaskDefinition> GetTaskDef(std::string_view name) override;

@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "common/strings.h"
 #include "server/alias_json.h"
+#include "server/version_gc_json.h"
 #include "server/conductor_json.h"
 #include "server/conductor_schedule.h"
 #include "server/event_json.h"
@@ -433,6 +434,19 @@ class RemoteEngine final : public Engine {
   }
   static std::string AliasPath(std::string_view workflow, std::string_view name) {
     return "/api/weft/workflows/" + Escape(workflow) + "/aliases/" + Escape(name);
+  }
+  // Version lifecycle (routes_versions.cc).
+  absl::Status DeleteVersion(std::string_view workflow, uint32_t version) override {
+    return CallOk("DELETE",
+                  absl::StrCat("/api/weft/workflows/", Escape(workflow), "/versions/", version));
+  }
+  absl::StatusOr<std::vector<CollectedVersion>> CollectVersions(std::string_view workflow,
+                                                                bool dry_run) override {
+    absl::StatusOr<Value> list =
+        CallJson("POST", absl::StrCat("/api/weft/versions/gc?workflow=", Escape(workflow),
+                                      "&dryRun=", dry_run ? "true" : "false"));
+    if (!list.ok()) return list.status();
+    return CollectedFromJson(*list);
   }
   absl::Status PutTaskDefs(const std::vector<TaskDefinition>&) override {
     return Remote("task definitions");

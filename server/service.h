@@ -164,6 +164,14 @@ class Service {
   absl::StatusOr<std::vector<VersionAlias>> Aliases(std::string_view workflow) {
     return engine_.Aliases(workflow);
   }
+  // Version lifecycle (Engine::DeleteVersion, CollectVersions). They block on the store.
+  absl::Status DeleteVersion(std::string_view workflow, uint32_t version) {
+    return engine_.DeleteVersion(workflow, version);
+  }
+  absl::StatusOr<std::vector<CollectedVersion>> CollectVersions(std::string_view workflow,
+                                                                bool dry_run) {
+    return engine_.CollectVersions(workflow, dry_run);
+  }
   // The latest version of every deployed workflow.
   absl::StatusOr<std::vector<VersionInfo>> Workflows() { return engine_.Workflows(); }
   // One version with its parameters (from its bytecode). NotFound when it does not exist.

@@ -57,6 +57,12 @@ std::string AliasPrefix(std::string_view workflow) { return Join({workflow, kSep
 std::string AliasKey(std::string_view workflow, std::string_view name) {
   return Join({workflow, kSep, name});
 }
+std::string VersionIndexPrefix(std::string_view workflow, uint32_t version) {
+  return Join({workflow, kSep, BigEndian32(version), kSep});
+}
+std::string VersionIndexKey(std::string_view workflow, uint32_t version, std::string_view id) {
+  return Join({workflow, kSep, BigEndian32(version), kSep, id});
+}
 std::string StatusPrefix(uint8_t status) { return std::string(1, static_cast<char>(status)); }
 std::string StatusKey(uint8_t status, std::string_view id) {
   return Join({StatusPrefix(status), id});

@@ -69,6 +69,10 @@ std::string TaskLogKey(std::string_view task_id, uint32_t seq);
 std::string AliasPrefix(std::string_view workflow);
 std::string AliasKey(std::string_view workflow, std::string_view name);
 
+// by_version (format 9, storage/version_index.h): workflow \0 version(u32 BE) \0 execution id
+std::string VersionIndexPrefix(std::string_view workflow, uint32_t version);
+std::string VersionIndexKey(std::string_view workflow, uint32_t version, std::string_view id);
+
 // meta keys. `checksum` names the checksum algorithm of records ("crc32c"); it is present
 // exactly when the format is kChecksumFormat or later, so a damaged format number is caught.
 inline constexpr std::string_view kMetaFormatVersion = "format_version";
@@ -94,7 +98,9 @@ inline constexpr std::string_view kChecksumAlgorithm = "crc32c";
 // handler tables `event_handlers` and `event_messages` (storage/events.h); the `outbox` table,
 // the messages `publish` wrote and NATS has not acknowledged (storage/outbox.h).
 // Format 8: the `aliases` table (storage/aliases.h), named and weighted pointers at versions.
-inline constexpr uint32_t kStoreFormat = 8;
+// Format 9: the `by_version` index (storage/version_index.h), the executions of each version,
+// which `weft versions gc` and `weft versions delete` ask before deleting one.
+inline constexpr uint32_t kStoreFormat = 9;
 inline constexpr uint32_t kMinStoreFormat = 2;
 inline constexpr uint32_t kChecksumFormat = 3;
 inline constexpr uint32_t kTypedWaitsFormat = 4;
@@ -106,6 +112,7 @@ inline constexpr uint32_t kTaskLogsFormat = 7;
 inline constexpr uint32_t kEventsFormat = 7;
 inline constexpr uint32_t kOutboxFormat = 7;
 inline constexpr uint32_t kAliasesFormat = 8;
+inline constexpr uint32_t kVersionIndexFormat = 9;
 
 }  // namespace weft::storage
 

@@ -34,8 +34,8 @@ absl::StatusOr<RegisterResult> RegisterVersion(Txn& txn, std::string_view workfl
 // WorkflowDef `definition`. When that version exists and is not retired: with the same hash and
 // definition nothing changes (created = false); otherwise AlreadyExists, unless `overwrite`,
 // which points the version at the new bytecode and definition. Executions already pinned to
-// the version keep running on the bytecode they started with (they hold its hash, and bytecode
-// is never deleted). A retired version is registered again as a new one. REQUIRES: a write
+// the version keep running on the bytecode they started with (they hold its hash, and
+// DeleteVersion, version_index.h, keeps a bytecode any execution holds). A retired version is registered again as a new one. REQUIRES: a write
 // transaction; version > 0.
 absl::StatusOr<RegisterResult> RegisterVersionAt(Txn& txn, std::string_view workflow,
                                                  uint32_t version, std::string_view hash,

@@ -11,6 +11,7 @@
 #include "common/status_macros.h"
 #include "common/strings.h"
 #include "storage/keys.h"
+#include "storage/version_index.h"
 
 namespace weft::storage {
 namespace {
@@ -70,6 +71,9 @@ struct Hit {
 
 absl::Status PutSearchEntries(Txn& txn, std::string_view id, const ExecutionRow& row,
                               std::optional<IndexedAs> before) {
+  WEFT_RETURN_IF_ERROR(PutVersionEntry(txn, id, row.info,
+                                       before ? std::optional<uint32_t>(before->version)
+                                              : std::nullopt));
   if (!txn.env().has_table(Table::kByType)) return absl::OkStatus();
   const ExecutionInfo& info = row.info;
   const std::string type_prefix = TypeIndexPrefix(info.workflow);
@@ -97,6 +101,7 @@ absl::Status PutSearchEntries(Txn& txn, std::string_view id, const ExecutionRow&
 }
 
 absl::Status DropSearchEntries(Txn& txn, std::string_view id, const ExecutionRow& row) {
+  WEFT_RETURN_IF_ERROR(DropVersionEntry(txn, id, row.info));
   if (!txn.env().has_table(Table::kByType)) return absl::OkStatus();
   const ExecutionInfo& info = row.info;
   const std::string type_prefix = TypeIndexPrefix(info.workflow);

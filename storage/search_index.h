@@ -25,9 +25,10 @@ namespace weft::storage {
 struct IndexedAs {
   ExecutionStatus status = ExecutionStatus::kRunning;
   int64_t created_ms = 0;
+  uint32_t version = 0;  // by_version (version_index.h); migration changes it
 };
 
-// Moves the entries of execution `id` from `before` (nullopt: a new execution, which also
+// Moves the entries of execution `id` (by_version's too, version_index.h) from `before` (nullopt: a new execution, which also
 // gets its correlation and idempotency entries) to `row`'s status and start time. A no-op
 // on a store without the tables (a format-5 store open read-only never writes).
 absl::Status PutSearchEntries(Txn& txn, std::string_view id, const ExecutionRow& row,

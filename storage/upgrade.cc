@@ -16,6 +16,7 @@
 #include "storage/records.h"
 #include "storage/search_index.h"
 #include "storage/task_logs.h"
+#include "storage/version_index.h"
 
 namespace weft::storage {
 namespace {
@@ -137,6 +138,12 @@ absl::Status ToFormat8(Txn& txn) {
   return absl::OkStatus();
 }
 
+// 8 -> 9: every feature's part of the step, each its own function.
+absl::Status ToFormat9(Txn& txn) {
+  WEFT_RETURN_IF_ERROR(AddVersionIndexTables(txn));
+  return absl::OkStatus();
+}
+
 struct Step {
   uint32_t to;
   const char* what;
@@ -152,6 +159,7 @@ constexpr Step kSteps[] = {
      ToFormat6},
     {7, "adds the task_logs, event handler and outbox tables", ToFormat7},
     {8, "adds the aliases table", ToFormat8},
+    {9, "adds the by_version index of executions", ToFormat9},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == kStoreFormat, "a step must reach kStoreFormat");
 

@@ -124,6 +124,12 @@ class Verifier {
           Require(t, key, Table::kByStart, SearchKey("", s, row->info.created_ms, key),
                   "it has no row in `by_start`");
         }
+        if (txn_.env().has_table(Table::kByVersion)) {
+          Require(t, key, Table::kByVersion,
+                  VersionIndexKey(row->info.workflow, row->info.version, key),
+                  absl::StrCat("it has no row in `by_version` (", row->info.workflow, "@",
+                               row->info.version, ")"));
+        }
         return;
       }
       case Table::kExecState: {
@@ -181,6 +187,8 @@ class Verifier {
         return;
       case Table::kAliases:
         return CheckAlias(key, value);
+      case Table::kByVersion:
+        return CheckVersionIndex(key);
       case Table::kOutbox:
         // A published message stands alone: its execution may be pruned before NATS acks it.
         Decodes(t, key, DecodeOutbox(key, value));
@@ -195,6 +203,27 @@ class Verifier {
     for (const AliasTarget& t : alias->targets) {
       Require(Table::kAliases, key, Table::kVersions, VersionKey(alias->workflow, t.version),
               "it points at a version the store does not hold");
+    }
+  }
+
+  // A by_version entry (version_index.h) names an execution of that workflow and version.
+  void CheckVersionIndex(std::string_view key) {
+    const size_t sep = key.find('\0');
+    if (sep == std::string_view::npos || key.size() < sep + 7 || key[sep + 5] != '\0') {
+      Report(Table::kByVersion, key, "the key is malformed");
+      return;
+    }
+    const std::string_view workflow = key.substr(0, sep), id = key.substr(sep + 6);
+    const uint32_t version = ReadBigEndian32(key.substr(sep + 1));
+    std::string bytes;
+    const Found found = Lookup(Table::kExecutions, id, &bytes);
+    if (found == Found::kAbsent) Report(Table::kByVersion, key, "its execution is missing");
+    if (found != Found::kPresent) return;
+    absl::StatusOr<ExecutionRow> row = DecodeExecution(bytes);
+    if (row.ok() && (row->info.workflow != workflow || row->info.version != version)) {
+      Report(Table::kByVersion, key,
+             absl::StrCat("its execution is ", row->info.workflow, "@", row->info.version,
+                          ", not this row's ", ToAbsl(workflow), "@", version));
     }
   }
 

@@ -60,7 +60,7 @@ absl::StatusOr<Live*> LoadLive(TransitionEnv& env, std::string_view id) {
   WEFT_ASSIGN_OR_RETURN(std::optional<storage::ExecutionRow> header, env.store.GetExecution(id));
   if (!header) return absl::NotFoundError(absl::StrCat("no execution `", ToAbsl(id), "`"));
   live.info = std::move(header->info);
-  live.indexed = storage::IndexedAs{live.info.status, live.info.created_ms};
+  live.indexed = storage::IndexedAs{live.info.status, live.info.created_ms, live.info.version};
   live.parent_wait = header->parent_wait;
   live.child_depth = header->child_depth;
   WEFT_ASSIGN_OR_RETURN(std::optional<ExecStateRow> state_row, env.store.GetState(id));
@@ -114,7 +114,7 @@ absl::Status Persist(TransitionEnv& env, Live& live) {
     WEFT_RETURN_IF_ERROR(env.store.PutExecution(
         live.id, storage::ExecutionRow{live.info, live.parent_wait, live.child_depth},
         live.indexed));
-    live.indexed = storage::IndexedAs{live.info.status, live.info.created_ms};
+    live.indexed = storage::IndexedAs{live.info.status, live.info.created_ms, live.info.version};
     live.header_dirty = false;
   }
   return absl::OkStatus();

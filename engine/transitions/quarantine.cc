@@ -43,7 +43,7 @@ absl::Status ApplyQuarantine(TransitionEnv& env, std::string_view id, std::strin
   ExecutionInfo& info = header.info;
   const bool was_running = !IsEnded(info.status);
   if (was_running) {
-    const storage::IndexedAs indexed{info.status, info.created_ms};
+    const storage::IndexedAs indexed{info.status, info.created_ms, info.version};
     info.status = ExecutionStatus::kFailed;
     info.error = QuarantinedError(reason);
     info.ended_ms = info.updated_ms = env.now_ms;

@@ -171,6 +171,32 @@ inline constexpr size_t kMaxAliasNameBytes = 64;
 // REQUIRES: alias.targets is not empty and every weight > 0.
 uint32_t PickAliasVersion(const VersionAlias& alias, std::string_view key);
 
+// Version lifecycle (docs/versioning.md, "Version lifecycle"): what still refers to a version,
+// so that `weft versions delete` refuses it and `weft versions gc` keeps it.
+struct VersionReferrers {
+  uint64_t executions = 0;                  // stored executions of the version, any status
+  std::vector<std::string> execution_ids;   // the oldest kMaxListedReferrers of them
+  std::vector<std::string> aliases;         // aliases of the workflow that target it
+  std::vector<std::string> schedules;       // schedules pinned to it
+  std::vector<std::string> event_handlers;  // handlers whose start_workflow action pins it
+  std::vector<std::string> callers;         // "order@3": versions whose program calls it as NAME@N
+  bool empty() const {
+    return executions == 0 && aliases.empty() && schedules.empty() && event_handlers.empty() &&
+           callers.empty();
+  }
+};
+inline constexpr size_t kMaxListedReferrers = 5;
+// "3 executions (01J..., 01J..., 01J...), alias prod, schedule nightly".
+std::string DescribeReferrers(const VersionReferrers& referrers);
+// One version as `weft versions gc` judged it.
+struct CollectedVersion {
+  std::string workflow;
+  uint32_t version = 0;
+  bool deleted = false;  // deleted (or, in a dry run, would be)
+  std::string reason;    // why it is kept: "latest", "highest number", or the referrers
+  VersionReferrers referrers;
+};
+
 // A Conductor task definition, kept by the engine for the metadata API.
 struct TaskDefinition {
   std::string name;  // the task type
@@ -649,6 +675,17 @@ class Engine {
   virtual absl::Status SetAlias(const VersionAlias& alias) = 0;
   virtual absl::Status DeleteAlias(std::string_view workflow, std::string_view name) = 0;
   virtual absl::StatusOr<std::vector<VersionAlias>> Aliases(std::string_view workflow) = 0;
+
+  // Version lifecycle (docs/versioning.md). DeleteVersion deletes one version with all its rows,
+  // in one transaction: NotFound for an unknown one; FailedPrecondition, naming them, when
+  // anything refers to it (VersionReferrers), and for the workflow's latest version (nor the
+  // highest number, which numbers the next deploy). CollectVersions deletes every version of
+  // `workflow` (every workflow when empty) that nothing refers to, keeping each workflow's
+  // latest, in one transaction, and says what it deleted and what it kept and why; `dry_run`
+  // writes nothing. NotFound for a workflow never deployed.
+  virtual absl::Status DeleteVersion(std::string_view workflow, uint32_t version) = 0;
+  virtual absl::StatusOr<std::vector<CollectedVersion>> CollectVersions(std::string_view workflow,
+                                                                        bool dry_run) = 0;
 
   // Conductor task definitions (the metadata API). PutTaskDefs writes all of them in one
   // transaction; GetTaskDef is NotFound for an unknown name; DeleteTaskDef too.
