@@ -70,6 +70,7 @@ class ServerImpl final : public Server {
     AddWorkflowRoutes(router_, context_);
     AddWeftRoutes(router_, context_);
     AddAliasRoutes(router_, context_);
+    AddMigrateRoutes(router_, context_);
     AddSchedulerRoutes(router_, context_);
     AddEventRoutes(router_, context_);
     AddGraphRoutes(router_, context_);
