@@ -5,58 +5,12 @@
 #include <gmock/gmock.h>
 
 #include "tests/engine/engine_fixture.h"
+#include "tests/engine/migrate_sources.h"
 
 namespace weft::testing {
 namespace {
 
 using ::testing::HasSubstr;
-
-constexpr std::string_view kV1 = R"(
-task first
-task pay
-workflow order(id: string) {
-    let a = first(id: id)
-    let b = pay(x: a)
-    return { a: a, b: b }
-}
-)";
-
-// A task added after both points: every point maps.
-constexpr std::string_view kV2 = R"(
-task first
-task pay
-task extra
-workflow order(id: string) {
-    let a = first(id: id)
-    let b = pay(x: a)
-    let c = extra(x: b)
-    return { a: a, b: b, c: c }
-}
-)";
-
-// pay removed: its point has no counterpart.
-constexpr std::string_view kRemoved = R"(
-task first
-workflow order(id: string) {
-    let a = first(id: id)
-    return { a: a }
-}
-)";
-
-// `a` renamed `customer`, its value given by the migrate section.
-constexpr std::string_view kRenamed = R"(
-task first
-task pay
-workflow order(id: string) {
-    let customer = first(id: id)
-    let b = pay(x: customer)
-    return { customer: customer, b: b }
-}
-
-migrate order {
-    customer = a
-}
-)";
 
 class MigrationCheckTest : public EngineTest {
  protected:
@@ -80,11 +34,11 @@ class MigrationCheckTest : public EngineTest {
 };
 
 TEST_F(MigrationCheckTest, AMappableVersionGivesEveryPointAndItsVariables) {
-  Deploy(kV1);
+  Deploy(kTaskV1);
   StartOk("order", R"({"id":"o1"})");
   const std::string paused = StartOk("order", R"({"id":"o2"})");
   ASSERT_TRUE(engine_->Pause(paused).ok());
-  const MigrationCheck check = Check(kV2);
+  const MigrationCheck check = Check(kTaskV2);
   EXPECT_TRUE(check.compiles());
   EXPECT_TRUE(check.all_mappable());
   EXPECT_EQ(check.file, "next.wf");
@@ -121,9 +75,9 @@ TEST_F(MigrationCheckTest, AMappableVersionGivesEveryPointAndItsVariables) {
 }
 
 TEST_F(MigrationCheckTest, AnUnmappablePointCarriesItsDiagnosticInBothSources) {
-  Deploy(kV1);
+  Deploy(kTaskV1);
   StartOk("order", R"({"id":"o1"})");
-  const MigrationCheck check = Check(kRemoved);
+  const MigrationCheck check = Check(kTaskRemoved);
   EXPECT_TRUE(check.compiles());
   EXPECT_FALSE(check.all_mappable());
   ASSERT_EQ(check.versions.size(), 1u);
@@ -141,7 +95,7 @@ TEST_F(MigrationCheckTest, AnUnmappablePointCarriesItsDiagnosticInBothSources) {
   EXPECT_EQ(d.code, "E0401");
   EXPECT_THAT(d.message, HasSubstr("the old task `pay` at top level has no counterpart"));
   EXPECT_EQ(std::make_pair(d.old_line, d.old_column), std::make_pair(6u, 13u));
-  EXPECT_EQ(d.new_line, 3u) << "the note: the new version's workflow";
+  EXPECT_EQ(d.new_line, 4u) << "the note: the new version's workflow";
   EXPECT_THAT(d.note, HasSubstr("the new version of `order`"));
   ASSERT_FALSE(d.hints.empty());
   EXPECT_THAT(d.hints[0], HasSubstr("label it `as \"pay\"`"));
@@ -150,9 +104,9 @@ TEST_F(MigrationCheckTest, AnUnmappablePointCarriesItsDiagnosticInBothSources) {
 }
 
 TEST_F(MigrationCheckTest, AMigrateSectionValueIsAComputedVariable) {
-  Deploy(kV1);
+  Deploy(kTaskV1);
   StartOk("order", R"({"id":"o1"})");
-  const MigrationCheck check = Check(kRenamed);
+  const MigrationCheck check = Check(kTaskRenamed);
   EXPECT_TRUE(check.all_mappable());
   ASSERT_EQ(check.versions.size(), 1u);
   ASSERT_EQ(check.versions[0].points.size(), 2u);
@@ -167,7 +121,7 @@ TEST_F(MigrationCheckTest, AMigrateSectionValueIsAComputedVariable) {
 }
 
 TEST_F(MigrationCheckTest, ASourceWithErrorsGivesItsDiagnosticsAndChecksNothing) {
-  Deploy(kV1);
+  Deploy(kTaskV1);
   StartOk("order", R"({"id":"o1"})");
   const MigrationCheck check = Check("workflow order() { return x }\n");
   EXPECT_FALSE(check.compiles());
@@ -182,10 +136,10 @@ TEST_F(MigrationCheckTest, ASourceWithErrorsGivesItsDiagnosticsAndChecksNothing)
 }
 
 TEST_F(MigrationCheckTest, NothingRunningIsNothingToCheck) {
-  Deploy(kV1);
+  Deploy(kTaskV1);
   const std::string id = StartOk("order", R"({"id":"o1"})");
   ASSERT_TRUE(engine_->Terminate(id, "done").ok());
-  MigrationCheck check = Check(kRemoved);
+  MigrationCheck check = Check(kTaskRemoved);
   EXPECT_TRUE(check.versions.empty()) << "an ended execution does not count";
   EXPECT_TRUE(check.all_mappable());
   check = Check("workflow other() { return 1 }\n");
