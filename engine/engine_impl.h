@@ -58,6 +58,8 @@ class EngineImpl final : public Engine {
   absl::Status DeleteTaskDef(std::string_view name) override;
   absl::StatusOr<std::string> Source(std::string_view workflow, uint32_t version) override;
   absl::StatusOr<std::vector<FiberPosition>> FiberPositions(std::string_view id) override;
+  absl::StatusOr<MigrationCheck> CheckMigration(std::string_view file_name,
+                                                std::string_view source) override;
   absl::StatusOr<MigrationResult> MigrateExecution(std::string_view id, uint32_t to_version,
                                                    bool dry_run) override;
   absl::StatusOr<std::vector<MigrationResult>> MigrateExecutions(std::string_view workflow,

@@ -14,6 +14,7 @@
 #include "server/conductor_json.h"
 #include "server/conductor_schedule.h"
 #include "server/event_json.h"
+#include "server/migration_json.h"
 #include "weft/event_message.h"
 
 namespace weft::server {
@@ -75,7 +76,8 @@ class RemoteEngine final : public Engine {
   RemoteEngine(std::string url, std::string token)
       : url_(std::move(url)), token_(std::move(token)) {}
 
-  absl::StatusOr<HttpResult> Call(const std::string& method, const std::string& path,
+  // One request; an error status only when the server cannot be reached.
+  absl::StatusOr<HttpResult> Send(const std::string& method, const std::string& path,
                                   const std::string& body = "",
                                   const std::string& content_type = "application/json") {
     CURL* curl = curl_easy_init();
@@ -106,10 +108,19 @@ class RemoteEngine final : public Engine {
       return absl::UnavailableError(
           absl::StrCat("cannot reach the server at ", url_, ": ", curl_easy_strerror(rc)));
     }
-    if (result.status >= 400) {
-      absl::StatusOr<Value> error = Value::FromJson(result.body);
-      std::string message = error.ok() ? StringField(*error, "message") : result.body;
-      return absl::Status(CodeOf(result.status), message);
+    return result;
+  }
+
+  // One request; a status of 400 and above is the error it stands for, with its message.
+  absl::StatusOr<HttpResult> Call(const std::string& method, const std::string& path,
+                                  const std::string& body = "",
+                                  const std::string& content_type = "application/json") {
+    absl::StatusOr<HttpResult> result = Send(method, path, body, content_type);
+    if (!result.ok()) return result.status();
+    if (result->status >= 400) {
+      absl::StatusOr<Value> error = Value::FromJson(result->body);
+      std::string message = error.ok() ? StringField(*error, "message") : result->body;
+      return absl::Status(CodeOf(result->status), message);
     }
     return result;
   }
@@ -503,6 +514,46 @@ class RemoteEngine final : public Engine {
     return out;
   }
   EngineStats Stats() const override { return {}; }
+
+  // --- Live migration: /api/weft/check-migration, .../migrate (routes_migrate.cc) ----------
+  absl::StatusOr<MigrationCheck> CheckMigration(std::string_view file_name,
+                                                std::string_view source) override {
+    absl::StatusOr<HttpResult> r = Send(
+        "POST", "/api/weft/check-migration?name=" + Escape(file_name), std::string(source),
+        "text/plain");
+    if (!r.ok()) return r.status();
+    // A source with errors is a 400 that still carries the check, with the diagnostics.
+    absl::StatusOr<Value> json = Value::FromJson(r->body);
+    const bool with_check = json.ok() && Field(*json, "versions").is_list();
+    if (r->status == 200 || (r->status == 400 && with_check)) {
+      if (!json.ok()) return json.status();
+      return MigrationCheckFromJson(*json);
+    }
+    return absl::Status(r->status >= 400 ? CodeOf(r->status) : absl::StatusCode::kInternal,
+                        json.ok() ? StringField(*json, "message") : r->body);
+  }
+  absl::StatusOr<MigrationResult> MigrateExecution(std::string_view id, uint32_t to_version,
+                                                   bool dry_run) override {
+    absl::StatusOr<Value> r = CallJson("POST", absl::StrCat("/api/weft/executions/", Escape(id),
+                                                           "/migrate?", MigrateQuery(to_version, dry_run)));
+    if (!r.ok()) return r.status();
+    return MigrationResultFromJson(*r);
+  }
+  absl::StatusOr<std::vector<MigrationResult>> MigrateExecutions(std::string_view workflow,
+                                                                 uint32_t from_version,
+                                                                 uint32_t to_version,
+                                                                 bool dry_run) override {
+    absl::StatusOr<Value> r =
+        CallJson("POST", absl::StrCat("/api/weft/workflows/", Escape(workflow), "/migrate?from=",
+                                      from_version, "&", MigrateQuery(to_version, dry_run)));
+    if (!r.ok()) return r.status();
+    return MigrationResultsFromJson(*r);
+  }
+  static std::string MigrateQuery(uint32_t to_version, bool dry_run) {
+    std::string query = absl::StrCat("dryRun=", dry_run ? "true" : "false");
+    if (to_version != 0) absl::StrAppend(&query, "&to=", to_version);
+    return query;
+  }
 
  private:
   static ExecutionInfo ExecutionFrom(const Value& w) {

@@ -1,12 +1,13 @@
 // The client side of the service layer: a weft::Engine whose operations are HTTP calls to a
 // `weft serve` (docs/server.md). The CLI uses it when the store it is told to write is served
 // (STORE/serve.json names the server) or when given --server URL, so `weft start`, `signal`,
-// `terminate`, `pause`, `resume`, `retry`, `restart` and `deploy` work on a served store
-// instead of failing with "store in use".
+// `terminate`, `pause`, `resume`, `retry`, `restart`, `deploy` (with --check-migration) and
+// `migrate` work on a served store instead of failing with "store in use".
 //
 // Served remotely: Deploy, DeployFile, Versions, Start, GetExecution, ListExecutions, History,
-// Tasks, GetTask, Signal, Terminate, Pause, Resume, Retry, Restart, and the schedules (Conductor's
-// /api/scheduler). Everything else (workers,
+// Tasks, GetTask, Signal, Terminate, Pause, Resume, Retry, Restart, the schedules (Conductor's
+// /api/scheduler), and live migration (CheckMigration, MigrateExecution, MigrateExecutions).
+// Everything else (workers,
 // polling, prune, bytecode) answers Unimplemented with a message that says to run it where the
 // store is, or against the server's HTTP API.
 #ifndef WEFT_SERVER_CLIENT_H_

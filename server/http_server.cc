@@ -71,6 +71,7 @@ class ServerImpl final : public Server {
     AddWeftRoutes(router_, context_);
     AddAliasRoutes(router_, context_);
     AddVersionRoutes(router_, context_);
+    AddMigrateRoutes(router_, context_);
     AddSchedulerRoutes(router_, context_);
     AddEventRoutes(router_, context_);
     AddGraphRoutes(router_, context_);

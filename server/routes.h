@@ -31,6 +31,9 @@ void AddWeftRoutes(Router& router, RouteContext& context);
 // Version aliases: /api/weft/aliases, /api/weft/workflows/{name}/aliases/... (routes_aliases.cc).
 void AddAliasRoutes(Router& router, RouteContext& context);
 void AddVersionRoutes(Router& router, RouteContext& context);  // routes_versions.cc
+// Live migration: /api/weft/check-migration, /api/weft/executions/{id}/migrate,
+// /api/weft/workflows/{name}/migrate (routes_migrate.cc).
+void AddMigrateRoutes(Router& router, RouteContext& context);
 // Conductor's scheduler API: /api/scheduler/... (routes_scheduler.cc).
 void AddSchedulerRoutes(Router& router, RouteContext& context);
 // Conductor's event handler API: /api/event..., and Weft's /api/weft/events/... (routes_events.cc).

@@ -174,6 +174,19 @@ class Service {
   }
   // The latest version of every deployed workflow.
   absl::StatusOr<std::vector<VersionInfo>> Workflows() { return engine_.Workflows(); }
+  // Live migration (Engine::CheckMigration, MigrateExecution, MigrateExecutions). They block:
+  // a move is a command of the engine's single writer, as every transition is.
+  absl::StatusOr<MigrationCheck> CheckMigration(std::string_view file, std::string_view source) {
+    return engine_.CheckMigration(file, source);
+  }
+  absl::StatusOr<MigrationResult> Migrate(std::string_view id, uint32_t to_version, bool dry_run) {
+    return engine_.MigrateExecution(id, to_version, dry_run);
+  }
+  absl::StatusOr<std::vector<MigrationResult>> MigrateGroup(std::string_view workflow,
+                                                            uint32_t from_version,
+                                                            uint32_t to_version, bool dry_run) {
+    return engine_.MigrateExecutions(workflow, from_version, to_version, dry_run);
+  }
   // One version with its parameters (from its bytecode). NotFound when it does not exist.
   absl::StatusOr<Definition> GetDefinition(std::string_view workflow, uint32_t version);
 

@@ -24,22 +24,6 @@ std::string PointText(const Point &p) {
   return text;
 }
 
-// The source text of `r` (a single-line range, or the first line of a longer
-// one).
-std::string SourceText(std::string_view source, const diag::SourceRange &r) {
-  size_t begin = 0;
-  for (uint32_t line = 1; line < r.line && begin != std::string_view::npos; ++line) {
-    begin = source.find('\n', begin);
-    if (begin != std::string_view::npos) ++begin;
-  }
-  if (begin == std::string_view::npos) return "";
-  const size_t end_of_line = std::min(source.find('\n', begin), source.size());
-  const size_t start = begin + r.column - 1;
-  const size_t end = r.end_line == r.line ? begin + r.end_column - 1 : end_of_line;
-  if (start > end || end > source.size()) return "";
-  return std::string(source.substr(start, end - start));
-}
-
 void AppendList(std::string &out, const char *label, const std::vector<std::string> &names) {
   if (names.empty()) return;
   out += std::string("  ") + label + ":";
@@ -57,7 +41,7 @@ void AppendMoves(std::string &out, const PointMap &p, const MapInputs &inputs) {
         break;
       case VarMove::How::kCompute:
         computed.push_back(m.name + " = " +
-                           SourceText(inputs.new_version.source, m.entry->value->range));
+                           SourceTextOf(inputs.new_version.source, m.entry->value->range));
         break;
       case VarMove::How::kDefault:
         defaults.push_back(m.name);
@@ -71,6 +55,20 @@ void AppendMoves(std::string &out, const PointMap &p, const MapInputs &inputs) {
 }
 
 }  // namespace
+
+std::string SourceTextOf(std::string_view source, const diag::SourceRange &r) {
+  size_t begin = 0;
+  for (uint32_t line = 1; line < r.line && begin != std::string_view::npos; ++line) {
+    begin = source.find('\n', begin);
+    if (begin != std::string_view::npos) ++begin;
+  }
+  if (begin == std::string_view::npos) return "";
+  const size_t end_of_line = std::min(source.find('\n', begin), source.size());
+  const size_t start = begin + r.column - 1;
+  const size_t end = r.end_line == r.line ? begin + r.end_column - 1 : end_of_line;
+  if (start > end || end > source.size()) return "";
+  return std::string(source.substr(start, end - start));
+}
 
 std::string RenderStateMap(const StateMap &map, const MapInputs &inputs) {
   if (!map.error.empty()) return "error: " + map.error + "\n";

@@ -83,6 +83,10 @@ struct MapInputs {
 StateMap ComputeStateMap(std::string_view workflow, VersionSource old_version,
                          VersionSource new_version, MapInputs &inputs);
 
+// The source text of `r` in `source` (a single-line range, or the first line of a longer
+// one); "" when it is out of range.
+std::string SourceTextOf(std::string_view source, const diag::SourceRange &r);
+
 // The map as text, one block per old point (pinned by
 // tests/golden/migrate/*.map).
 std::string RenderStateMap(const StateMap &map, const MapInputs &inputs);

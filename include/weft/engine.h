@@ -33,6 +33,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "weft/migration.h"
 #include "weft/value.h"
 
 namespace weft {
@@ -762,6 +763,15 @@ class Engine {
       std::string_view workflow, uint32_t from_version, uint32_t to_version, bool dry_run) {
     (void)workflow, (void)from_version, (void)to_version, (void)dry_run;
     return absl::UnimplementedError("this engine does not migrate executions");
+  }
+  // Checks a migration before deploying (docs/versioning.md): `source`, named `file_name`, is
+  // compiled (its errors come back in the result, not as a status) and, for each of its
+  // workflows, every older version with RUNNING or PAUSED executions is mapped onto it from
+  // its stored source. Nothing is deployed or changed; works on a read-only engine.
+  virtual absl::StatusOr<MigrationCheck> CheckMigration(std::string_view file_name,
+                                                        std::string_view source) {
+    (void)file_name, (void)source;
+    return absl::UnimplementedError("this engine does not check migrations");
   }
   // Waits until the execution is no longer RUNNING. DeadlineExceeded on timeout. Blocks the
   // calling thread: to follow many executions, use StartAsync's callback instead.
