@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "common/check.h"
 #include "compiler/compiler.h"
 
 namespace weft::migrate {
@@ -189,6 +190,22 @@ class Mapper {
     }
     for (const Variable &ov : old.live) {
       if (taken.count(ov.name) == 0) m.dropped.push_back(ov.name);
+    }
+    MapHidden(old, q, m);
+  }
+
+  // The loops around both points are the same (their paths are): each one's
+  // hidden state carries, so the iteration goes on over the list the old
+  // version already evaluated.
+  static void MapHidden(const Point &old, const Point &q, PointMap &m) {
+    for (const HiddenSlot &h : q.hidden) {
+      const HiddenSlot *from = nullptr;
+      for (const HiddenSlot &o : old.hidden) {
+        if (o.owner == h.owner && o.role == h.role) from = &o;
+      }
+      WEFT_CHECK_MSG(from != nullptr, "points with the same path have different loop state");
+      m.moves.push_back(
+          {VarMove::How::kCarry, h.owner + " " + h.role, from->slot, h.slot, nullptr, true});
     }
   }
 

@@ -38,6 +38,7 @@ struct VarMove {
   uint32_t old_slot = 0;  // kCarry
   uint32_t new_slot = 0;
   const ast::MigrateEntry *entry = nullptr;  // kCompute; owned by the new module
+  bool hidden = false;  // a loop's hidden state (HiddenSlot), named "for item#1 index"
 };
 
 // An unmappable point's reason. The diagnostic's range is in the new source, or
