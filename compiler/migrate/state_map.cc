@@ -53,22 +53,6 @@ const ast::MigrateEntry *FindEntry(const ast::MigrateDecl *section, const std::s
   return nullptr;
 }
 
-// The names a migrate value reads (the old frame's variables), with where each
-// is read.
-void FreeNames(const ast::Expr *e, std::vector<const ast::Expr *> &out) {
-  if (e == nullptr) return;
-  if (e->kind == ast::ExprKind::kName) out.push_back(e);
-  for (const ast::Expr *child :
-       {e->lhs.get(), e->rhs.get(), e->object.get(), e->index.get(), e->subject.get()}) {
-    FreeNames(child, out);
-  }
-  for (const ast::ExprPtr &item : e->items) FreeNames(item.get(), out);
-  for (const ast::ObjectEntry &entry : e->entries) FreeNames(entry.value.get(), out);
-  for (const ast::Argument &arg : e->args) FreeNames(arg.value.get(), out);
-  for (const ast::StringPart &part : e->parts) FreeNames(part.expr.get(), out);
-  for (const ast::SwitchArm &arm : e->arms) FreeNames(arm.value.get(), out);
-}
-
 std::string LiveNames(const Point &p) {
   std::string text;
   for (const Variable &v : p.live) text += (text.empty() ? "`" : ", `") + v.name + "`";
@@ -267,6 +251,22 @@ std::string CompileVersion(const VersionSource &v, std::unique_ptr<ast::Module> 
 }
 
 }  // namespace
+
+// The names a migrate value reads (the old frame's variables), with where each
+// is read.
+void FreeNames(const ast::Expr *e, std::vector<const ast::Expr *> &out) {
+  if (e == nullptr) return;
+  if (e->kind == ast::ExprKind::kName) out.push_back(e);
+  for (const ast::Expr *child :
+       {e->lhs.get(), e->rhs.get(), e->object.get(), e->index.get(), e->subject.get()}) {
+    FreeNames(child, out);
+  }
+  for (const ast::ExprPtr &item : e->items) FreeNames(item.get(), out);
+  for (const ast::ObjectEntry &entry : e->entries) FreeNames(entry.value.get(), out);
+  for (const ast::Argument &arg : e->args) FreeNames(arg.value.get(), out);
+  for (const ast::StringPart &part : e->parts) FreeNames(part.expr.get(), out);
+  for (const ast::SwitchArm &arm : e->arms) FreeNames(arm.value.get(), out);
+}
 
 bool StateMap::all_mappable() const { return error.empty() && unmappable_count() == 0; }
 

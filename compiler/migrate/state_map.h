@@ -70,6 +70,10 @@ struct StateMap {
   size_t unmappable_count() const;
 };
 
+// The names a migrate value reads (the old frame's variables), each with where
+// it is read, in source order.
+void FreeNames(const ast::Expr *e, std::vector<const ast::Expr *> &out);
+
 // The compiled versions a map refers to; kept alive with it (the map points
 // into them).
 struct MapInputs {

@@ -39,8 +39,13 @@ ValueProgram CompileMigrateValue(const ast::MigrateEntry& entry, const Point& ol
     out.error = "the migrate value of `" + entry.name + "` has no source text";
     return out;
   }
+  std::vector<const ast::Expr*> names;
+  FreeNames(entry.value.get(), names);
   std::string params;
   for (const Variable& v : old_point.live) {
+    bool read = false;
+    for (const ast::Expr* name : names) read = read || name->name == v.name;
+    if (!read) continue;
     params += (params.empty() ? "" : ", ") + v.name;
     out.params.push_back(v);
   }

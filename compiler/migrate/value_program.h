@@ -17,11 +17,11 @@ struct ValueProgram {
   bool ok = false;
   std::string error;             // !ok: why the value does not compile, for the user
   bytecode::Program program;     // its parameters are `params`, in order
-  std::vector<Variable> params;  // the old frame's variables it may read (old slots)
+  std::vector<Variable> params;  // the old frame's variables it reads (old slots)
 };
 
 // Compiles `entry` (a kCompute move's entry, from the new version in `inputs`) over the
-// variables `old_point` has. The program returns the value; its parameters take the old
+// variables of `old_point` that it reads. The program returns the value; its parameters take the old
 // values as they are (untyped).
 ValueProgram CompileMigrateValue(const ast::MigrateEntry& entry, const Point& old_point,
                                  const MapInputs& inputs);

@@ -345,6 +345,78 @@ TEST_F(MigrateTest, AWaitInsideTryWithoutANewTryStays) {
   EXPECT_EQ(Await(id).output.ToJson(), R"({"v":1,"caught":"TASK_FAILED"})");
 }
 
+// A try inside a branch: the branch fiber's own handler moves.
+constexpr std::string_view kBranchTryV1 = R"(
+task charge
+workflow pair(n: int) {
+    var r = null
+    parallel {
+        try {
+            r = charge(n: n)
+        } catch e {
+            r = "v1 caught"
+        }
+        await signal("go")
+    }
+    return r
+}
+)";
+
+constexpr std::string_view kBranchTryV2 = R"(
+task charge
+workflow pair(n: int) {
+    var r = null
+    parallel {
+        try {
+            r = charge(n: n)
+        } catch e {
+            r = "v2 caught ${e.code} for ${n}"
+        }
+        await signal("go")
+    }
+    return r
+}
+)";
+
+TEST_F(MigrateTest, ATryInsideABranchMovesWithItsFiber) {
+  Deploy(kBranchTryV1);
+  const std::string id = StartOk("pair", R"({"n":2})");
+  WaitsAs(id, "join,task,signal");
+  Deploy(kBranchTryV2);
+  MovesTo(id, 2);
+  FailOne("charge", "declined");
+  ASSERT_TRUE(engine_->Signal(id, "go", Value()).ok());
+  EXPECT_EQ(Await(id).output.ToJson(), R"("v2 caught TASK_FAILED for 2")");
+}
+
+// ---- a wait inside an expression ----
+
+constexpr std::string_view kExprV1 = R"(
+task work
+workflow add(n: int) {
+    let t = n + work(n: n)
+    return { v: 1, t: t }
+}
+)";
+
+constexpr std::string_view kExprV2 = R"(
+task work
+workflow add(n: int) {
+    let t = n + work(n: n)
+    return { v: 2, t: t }
+}
+)";
+
+TEST_F(MigrateTest, AWaitWithValuesOnTheOperandStackStays) {
+  Deploy(kExprV1);
+  const std::string id = StartOk("add", R"({"n":2})");
+  WaitsAs(id, "task");
+  Deploy(kExprV2);
+  EXPECT_THAT(RefusedTo(id, 2), HasSubstr("values are on its operand stack"));
+  Complete("work", "3");
+  EXPECT_EQ(Await(id).output.ToJson(), R"({"v":1,"t":5})");
+}
+
 // ---- computed migrate values ----
 
 constexpr std::string_view kComputed = R"(
