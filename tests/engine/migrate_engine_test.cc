@@ -10,16 +10,6 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr std::string_view kTaskV1 = R"(
-task first
-task pay
-workflow order(id: string) {
-    let a = first(id: id)
-    let b = pay(x: a)
-    return { v: 1, a: a, b: b }
-}
-)";
-
 // pay's result is now combined with `a`, carried from v1's frame, and a task is added after.
 constexpr std::string_view kTaskV2 = R"(
 task first

@@ -12,6 +12,17 @@
 
 namespace weft::testing {
 
+// The first version of `order`, which WaitingForPay starts.
+constexpr std::string_view kTaskV1 = R"(
+task first
+task pay
+workflow order(id: string) {
+    let a = first(id: id)
+    let b = pay(x: a)
+    return { v: 1, a: a, b: b }
+}
+)";
+
 class MigrateTest : public EngineTest {
  protected:
   // Completes the one pending task of `type` as an external worker.

@@ -448,18 +448,8 @@ migrate order {
 }
 )";
 
-constexpr std::string_view kOrderV1 = R"(
-task first
-task pay
-workflow order(id: string) {
-    let a = first(id: id)
-    let b = pay(x: a)
-    return { v: 1, a: a, b: b }
-}
-)";
-
 TEST_F(MigrateTest, AComputedMigrateValueRunsOnTheOldFrame) {
-  Deploy(kOrderV1);
+  Deploy(kTaskV1);
   const std::string id = WaitingForPay();
   Deploy(kComputed);
   MovesTo(id, 2);
@@ -469,7 +459,7 @@ TEST_F(MigrateTest, AComputedMigrateValueRunsOnTheOldFrame) {
 }
 
 TEST_F(MigrateTest, AMigrateValueThatFailsKeepsTheExecution) {
-  Deploy(kOrderV1);
+  Deploy(kTaskV1);
   const std::string id = WaitingForPay();
   Deploy(kComputedFails);
   const std::string reason = RefusedTo(id, 2);
