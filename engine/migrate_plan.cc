@@ -102,8 +102,9 @@ class Planner {
     plan.reason = std::move(reason_);
     return plan;
   }
+  // Sets the reason: the fiber (when there are several; 0 for none), its point, and why.
   bool Fail(uint32_t fiber, const FiberAt* at, std::string why) {
-    reason_ = fibers_total_ > 1 ? absl::StrCat("fiber ", fiber, " ") : "";
+    reason_ = fiber != 0 && fibers_total_ > 1 ? absl::StrCat("fiber ", fiber, " ") : "";
     if (at != nullptr && at->point != nullptr)
       absl::StrAppend(&reason_, "at ", Where(at->point->old_point), ": ");
     absl::StrAppend(&reason_, why);
