@@ -284,5 +284,67 @@ TEST_F(MigrateTest, AParallelForMovesItsRunningAndPendingItems) {
   EXPECT_EQ(Await(id).output.ToJson(), R"({"v":2,"rs":[1,20,30]})");
 }
 
+// The items now call another task: no item fiber maps, so neither does the join's execution.
+constexpr std::string_view kEachOther = R"(
+task work
+task other
+workflow fan(items: list) {
+    let rs = parallel for item in items limit 1 {
+        yield other(n: item)
+    }
+    return { v: 3, rs: rs }
+}
+)";
+
+TEST_F(MigrateTest, AParallelForWhoseItemsDoNotMapStays) {
+  Deploy(kEachV1);
+  const std::string id = StartOk("fan", R"({"items":[1,2]})");
+  WaitsAs(id, "join,task");
+  Deploy(kEachOther);
+  EXPECT_THAT(RefusedTo(id, 2), HasSubstr("[E0401]"));
+  Complete("work", "1");
+  Complete("work", "2");
+  EXPECT_EQ(Await(id).output.ToJson(), R"({"v":1,"rs":[1,2]})");
+}
+
+// A `do while` loop: its condition is read again from the new frame after the body.
+constexpr std::string_view kDoV1 = R"(
+task work
+workflow retry(limit: int) {
+    var tries = 0
+    var got = null
+    do {
+        got = work(n: tries)
+        tries = tries + 1
+    } while got == null and tries < limit
+    return { v: 1, got: got, tries: tries }
+}
+)";
+
+constexpr std::string_view kDoV2 = R"(
+task work
+workflow retry(limit: int) {
+    var tries = 0
+    var got = null
+    do {
+        got = work(n: tries)
+        tries = tries + 1
+    } while got != "done" and tries < limit
+    return { v: 2, got: got, tries: tries }
+}
+)";
+
+TEST_F(MigrateTest, AWaitInsideADoWhileLoopMovesAndTheNewConditionDecides) {
+  Deploy(kDoV1);
+  const std::string id = StartOk("retry", R"({"limit":5})");
+  Complete("work", "null");
+  WaitsAs(id, "task");
+  Deploy(kDoV2);
+  MovesTo(id, 2);
+  Complete("work", R"("later")");  // v1 would stop here; v2 goes on
+  Complete("work", R"("done")");
+  EXPECT_EQ(Await(id).output.ToJson(), R"({"v":2,"got":"done","tries":3})");
+}
+
 }  // namespace
 }  // namespace weft::testing
