@@ -27,7 +27,7 @@ struct PlanVersion {
 // Where one fiber waited and where it waits after the move.
 struct FiberMove {
   uint32_t fiber = 0;
-  std::string kind;  // "task", "sleep", "signal", "child" (PointKindName)
+  std::string kind;  // "task", "sleep", "signal", "child", "join" (PointKindName)
   std::string key;   // the point's identity
   uint32_t old_line = 0, old_column = 0;
   uint32_t new_line = 0, new_column = 0;
@@ -42,9 +42,9 @@ struct MigrationPlan {
 
 // Plans moving `state` of `workflow` from `from` to `to`. Never fails as a call: a state that
 // cannot move gives !ok with a reason for the user (the state map's diagnostic, with its code,
-// or the limit of this release that it hits).
+// or the limit of this release that it hits). `now_ms` is what now() gives a `migrate` value.
 MigrationPlan PlanMigration(std::string_view workflow, const PlanVersion& from, const PlanVersion& to,
-                            const vm::ExecState& state);
+                            const vm::ExecState& state, int64_t now_ms);
 
 // The moves as a history value: [{"fiber", "kind", "key", "from": "L:C", "to": "L:C"}].
 Value MovesValue(const std::vector<FiberMove>& moves);

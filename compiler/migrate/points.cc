@@ -91,6 +91,8 @@ class Collector {
     p.path = path_;
     p.range = range;
     p.branches = branches;
+    p.hidden = hidden_;
+    p.tries = tries_;
     p.occurrence =
         ++point_counts_[std::string(PointKindName(kind)) + "|" + p.key + "|" + PathText()];
     std::map<std::string, size_t> index;  // innermost declaration of a name wins
@@ -151,11 +153,29 @@ class Collector {
     PopScope();
   }
 
-  void WalkLoop(const std::string &base, SourceRange range, const std::function<void()> &body) {
-    path_.push_back(PathStep{StepKey(base), range, 0});
+  // A loop; a `for` statement (`iter`) keeps its list and index in two hidden
+  // slots while it runs.
+  void WalkLoop(const std::string &base, SourceRange range, const std::function<void()> &body,
+                const ast::Stmt *iter = nullptr) {
+    path_.push_back(PathStep{StepKey(base), range, 0, 0});
     loops_.push_back(range);
+    if (iter != nullptr) {
+      hidden_.push_back({path_.back().key, "items", iter->hidden_slot});
+      hidden_.push_back({path_.back().key, "index", iter->hidden_slot + 1});
+    }
     body();
+    if (iter != nullptr) hidden_.resize(hidden_.size() - 2);
     loops_.pop_back();
+    path_.pop_back();
+  }
+
+  // A branch's fiber starts with no try handlers of its own.
+  void WalkBranch(PathStep step, const std::function<void()> &body) {
+    path_.push_back(std::move(step));
+    std::vector<SourceRange> outer_tries = std::move(tries_);
+    tries_.clear();
+    body();
+    tries_ = std::move(outer_tries);
     path_.pop_back();
   }
 
@@ -165,12 +185,14 @@ class Collector {
     for (size_t i = 0; i < n; ++i) {
       const ast::Stmt *branch = s.then_block->stmts[i].get();
       if (branch == nullptr) continue;
-      path_.push_back(
-          PathStep{key + " branch " + std::to_string(i + 1), s.range, static_cast<uint32_t>(n)});
-      PushScope(branch->range);
-      WalkStmt(branch);
-      PopScope();
-      path_.pop_back();
+      const uint32_t base = i < s.bases.size() ? s.bases[i] : 0;
+      WalkBranch(PathStep{key + " branch " + std::to_string(i + 1), s.range,
+                          static_cast<uint32_t>(n), base},
+                 [&] {
+                   PushScope(branch->range);
+                   WalkStmt(branch);
+                   PopScope();
+                 });
     }
     AddPoint(PointKind::kJoin, "", "", "parallel", s.range, static_cast<uint32_t>(n));
   }
@@ -207,8 +229,9 @@ class Collector {
         return;
       case K::kFor:
         WalkExpr(s->value.get());
-        WalkLoop("for " + s->name, s->range,
-                 [&] { WalkLoopBody(s->then_block.get(), s->name, s->slot, s->name_range); });
+        WalkLoop(
+            "for " + s->name, s->range,
+            [&] { WalkLoopBody(s->then_block.get(), s->name, s->slot, s->name_range); }, s);
         return;
       case K::kBlock:
         WalkBlock(s->then_block.get());
@@ -217,7 +240,9 @@ class Collector {
         WalkParallel(*s);
         return;
       case K::kTry:
+        tries_.push_back(s->range);
         WalkBlock(s->then_block.get());
+        tries_.pop_back();
         WalkLoopBody(s->else_block.get(), s->name, s->slot, s->name_range);
         return;
       case K::kSleep:
@@ -248,8 +273,11 @@ class Collector {
   void WalkParallelFor(const ast::Expr &e) {
     WalkExpr(e.iterable.get());
     WalkExpr(e.limit.get());
-    WalkLoop("parallel for " + e.name, e.range,
-             [&] { WalkLoopBody(e.body.get(), e.name, e.slot, e.name_range); });
+    WalkBranch(PathStep{StepKey("parallel for " + e.name), e.range, 0, e.base}, [&] {
+      loops_.push_back(e.range);
+      WalkLoopBody(e.body.get(), e.name, e.slot, e.name_range);
+      loops_.pop_back();
+    });
     AddPoint(PointKind::kJoin, "", "", "parallel for " + e.name, e.range);
   }
 
@@ -309,6 +337,8 @@ class Collector {
   std::vector<SourceRange> saved_ranges_;
   std::vector<PathStep> path_;
   std::vector<SourceRange> loops_;
+  std::vector<HiddenSlot> hidden_;
+  std::vector<SourceRange> tries_;  // try bodies around the walk, in the current fiber
   std::map<std::string, uint32_t> step_counts_;
   std::map<std::string, uint32_t> point_counts_;
 };

@@ -28,6 +28,17 @@ struct PathStep {
                           // "parallel for x#1"; the number counts same-named siblings
   SourceRange range;      // the construct
   uint32_t branches = 0;  // a parallel block's branch count; 0 for the others
+  uint32_t base = 0;      // a parallel branch or `parallel for` body: the first local slot
+                          // private to its fibers (the code's FORK operand); 0 for loops
+};
+
+// State the generated code keeps in hidden local slots while a construct around
+// the point runs (a `for` loop's list and index), named so that a map can carry
+// it like a variable: by its construct's path key and its role.
+struct HiddenSlot {
+  std::string owner;  // the construct's PathStep key, "for item#1"
+  std::string role;   // "items" (the list or object iterated), "index" (the next one)
+  uint32_t slot = 0;
 };
 
 // A variable that has a value at a point: a parameter, or a let/var/loop/catch
@@ -53,6 +64,11 @@ struct Point {
   std::vector<Variable> live;           // variables with a value here (innermost of a name wins)
   std::vector<std::string> read_after;  // those of `live` the workflow may read after the point
   uint32_t branches = 0;                // a parallel block's join: its branch count
+  std::vector<HiddenSlot> hidden;       // the hidden state of the loops around it
+  // The `try` blocks whose body encloses the point in the point's own fiber
+  // (a parallel branch starts with none), outermost first: the handlers a fiber
+  // waiting here has, each the range of its `try` statement.
+  std::vector<SourceRange> tries;
 
   std::string PathText() const;  // "" at top level, else the keys joined by " > "
   const Variable *FindLive(const std::string &name) const;

@@ -32,8 +32,13 @@ void AppendList(std::string &out, const char *label, const std::vector<std::stri
 }
 
 void AppendMoves(std::string &out, const PointMap &p, const MapInputs &inputs) {
-  std::vector<std::string> carried, computed, defaults;
+  std::vector<std::string> carried, computed, defaults, loops;
   for (const VarMove &m : p.moves) {
+    if (m.hidden) {
+      loops.push_back(m.name + " (slot " + std::to_string(m.old_slot) + " -> " +
+                      std::to_string(m.new_slot) + ")");
+      continue;
+    }
     switch (m.how) {
       case VarMove::How::kCarry:
         carried.push_back(m.name + " (slot " + std::to_string(m.old_slot) + " -> " +
@@ -51,6 +56,7 @@ void AppendMoves(std::string &out, const PointMap &p, const MapInputs &inputs) {
   AppendList(out, "carry", carried);
   AppendList(out, "compute", computed);
   AppendList(out, "default", defaults);
+  AppendList(out, "loop state", loops);
   AppendList(out, "drop", p.dropped);
 }
 

@@ -6,6 +6,7 @@
 
 #include <set>
 
+#include "common/check.h"
 #include "compiler/compiler.h"
 
 namespace weft::migrate {
@@ -50,22 +51,6 @@ const ast::MigrateEntry *FindEntry(const ast::MigrateDecl *section, const std::s
     if (e.name == name) return &e;
   }
   return nullptr;
-}
-
-// The names a migrate value reads (the old frame's variables), with where each
-// is read.
-void FreeNames(const ast::Expr *e, std::vector<const ast::Expr *> &out) {
-  if (e == nullptr) return;
-  if (e->kind == ast::ExprKind::kName) out.push_back(e);
-  for (const ast::Expr *child :
-       {e->lhs.get(), e->rhs.get(), e->object.get(), e->index.get(), e->subject.get()}) {
-    FreeNames(child, out);
-  }
-  for (const ast::ExprPtr &item : e->items) FreeNames(item.get(), out);
-  for (const ast::ObjectEntry &entry : e->entries) FreeNames(entry.value.get(), out);
-  for (const ast::Argument &arg : e->args) FreeNames(arg.value.get(), out);
-  for (const ast::StringPart &part : e->parts) FreeNames(part.expr.get(), out);
-  for (const ast::SwitchArm &arm : e->arms) FreeNames(arm.value.get(), out);
 }
 
 std::string LiveNames(const Point &p) {
@@ -190,6 +175,22 @@ class Mapper {
     for (const Variable &ov : old.live) {
       if (taken.count(ov.name) == 0) m.dropped.push_back(ov.name);
     }
+    MapHidden(old, q, m);
+  }
+
+  // The loops around both points are the same (their paths are): each one's
+  // hidden state carries, so the iteration goes on over the list the old
+  // version already evaluated.
+  static void MapHidden(const Point &old, const Point &q, PointMap &m) {
+    for (const HiddenSlot &h : q.hidden) {
+      const HiddenSlot *from = nullptr;
+      for (const HiddenSlot &o : old.hidden) {
+        if (o.owner == h.owner && o.role == h.role) from = &o;
+      }
+      WEFT_CHECK_MSG(from != nullptr, "points with the same path have different loop state");
+      m.moves.push_back(
+          {VarMove::How::kCarry, h.owner + " " + h.role, from->slot, h.slot, nullptr, true});
+    }
   }
 
   std::optional<Problem> Unavailable(const Point &old, const Point &q,
@@ -250,6 +251,22 @@ std::string CompileVersion(const VersionSource &v, std::unique_ptr<ast::Module> 
 }
 
 }  // namespace
+
+// The names a migrate value reads (the old frame's variables), with where each
+// is read.
+void FreeNames(const ast::Expr *e, std::vector<const ast::Expr *> &out) {
+  if (e == nullptr) return;
+  if (e->kind == ast::ExprKind::kName) out.push_back(e);
+  for (const ast::Expr *child :
+       {e->lhs.get(), e->rhs.get(), e->object.get(), e->index.get(), e->subject.get()}) {
+    FreeNames(child, out);
+  }
+  for (const ast::ExprPtr &item : e->items) FreeNames(item.get(), out);
+  for (const ast::ObjectEntry &entry : e->entries) FreeNames(entry.value.get(), out);
+  for (const ast::Argument &arg : e->args) FreeNames(arg.value.get(), out);
+  for (const ast::StringPart &part : e->parts) FreeNames(part.expr.get(), out);
+  for (const ast::SwitchArm &arm : e->arms) FreeNames(arm.value.get(), out);
+}
 
 bool StateMap::all_mappable() const { return error.empty() && unmappable_count() == 0; }
 

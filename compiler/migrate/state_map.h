@@ -38,6 +38,7 @@ struct VarMove {
   uint32_t old_slot = 0;  // kCarry
   uint32_t new_slot = 0;
   const ast::MigrateEntry *entry = nullptr;  // kCompute; owned by the new module
+  bool hidden = false;  // a loop's hidden state (HiddenSlot), named "for item#1 index"
 };
 
 // An unmappable point's reason. The diagnostic's range is in the new source, or
@@ -68,6 +69,10 @@ struct StateMap {
   bool all_mappable() const;
   size_t unmappable_count() const;
 };
+
+// The names a migrate value reads (the old frame's variables), each with where
+// it is read, in source order.
+void FreeNames(const ast::Expr *e, std::vector<const ast::Expr *> &out);
 
 // The compiled versions a map refers to; kept alive with it (the map points
 // into them).

@@ -81,7 +81,7 @@ absl::Status ApplyMigrateImpl(TransitionEnv& env, const MigrateCommand& cmd) {
   WEFT_ASSIGN_OR_RETURN(ProgramPtr program, env.programs.Get(env.txn, to.hash));
   MigrationPlan plan =
       PlanMigration(live.info.workflow, {live.info.version, &live.program->program, *std::move(old_source)},
-                    {to.version, &program->program, *std::move(new_source)}, live.vm);
+                    {to.version, &program->program, *std::move(new_source)}, live.vm, env.now_ms);
   if (!plan.ok) {
     result.reason = std::move(plan.reason);
     return absl::OkStatus();

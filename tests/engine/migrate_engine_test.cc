@@ -3,61 +3,12 @@
 // computes from their carried state; those that cannot move, and dry runs, change nothing.
 #include <gmock/gmock.h>
 
-#include "tests/engine/engine_fixture.h"
-#include "tests/engine/migrate_sources.h"
+#include "tests/engine/migrate_fixture.h"
 
 namespace weft::testing {
 namespace {
 
 using ::testing::HasSubstr;
-
-class MigrateTest : public EngineTest {
- protected:
-  // Completes the one pending task of `type` as an external worker.
-  void Complete(std::string_view type, std::string_view output_json) {
-    std::optional<LeasedTask> t = PollWithin(type);
-    ASSERT_TRUE(t.has_value()) << "no " << type << " task";
-    ASSERT_TRUE(engine_->CompleteTask(t->context.task_id, "ext", Json(output_json)).ok());
-  }
-  // Waits until `id`'s only fiber waits in a `wait`.
-  void WaitsIn(const std::string& id, std::string_view wait) {
-    ASSERT_TRUE(Eventually([&] {
-      auto positions = engine_->FiberPositions(id);
-      return positions.ok() && positions->size() == 1 && (*positions)[0].wait == wait;
-    }));
-  }
-  // Everything a migration could touch: header, history, positions, tasks.
-  std::string Snapshot(const std::string& id) {
-    std::string out;
-    auto info = engine_->GetExecution(id);
-    EXPECT_TRUE(info.ok());
-    if (info.ok()) out += absl::StrCat(info->version, " ", info->hash, " ", info->updated_ms, "\n");
-    auto history = engine_->History(id);
-    auto positions = engine_->FiberPositions(id);
-    EXPECT_TRUE(history.ok() && positions.ok());
-    if (!history.ok() || !positions.ok()) return out;
-    for (const HistoryEvent& e : *history) {
-      out += absl::StrCat(e.type, " ", e.details.ToJson(), "\n");
-    }
-    for (const FiberPosition& p : *positions) {
-      out += absl::StrCat(p.fiber, " ", p.wait, " ", p.wait_id, " ", p.line, ":", p.column, "\n");
-    }
-    for (const TaskInfo& t : TasksOf(id)) out += absl::StrCat(t.id, " ", t.type, "\n");
-    return out;
-  }
-  // An execution of kTaskV1 waiting for `pay`, with `a` = "A".
-  std::string WaitingForPay() {
-    std::string id = StartOk("order", R"({"id":"o1"})");
-    Complete("first", R"("A")");
-    EXPECT_TRUE(Eventually([&] {
-      for (const TaskInfo& t : TasksOf(id)) {
-        if (t.type == "pay") return true;
-      }
-      return false;
-    }));
-    return id;
-  }
-};
 
 TEST_F(MigrateTest, ATaskWaitMovesAndTheNewCodeFinishes) {
   Deploy(kTaskV1);
