@@ -1,6 +1,7 @@
 // See listener.h.
 #include "events/listener.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -42,6 +43,27 @@ HandledMessage EventListener::Handle(const EventHandler& handler, const std::str
   return m;
 }
 
+namespace {
+
+// SubscribeDurable, again with a growing pause while it fails, until options.bind_retry has
+// passed: the old listener closes its connection without unsubscribing (which keeps the
+// consumer and what it has not had acked), so for a moment the server still sees the consumer
+// bound to it.
+absl::Status SubscribeDurableWithRetry(NatsClient& client, const EventHandler& h,
+                                       const ListenerOptions& options, const DeliveryHandler& on) {
+  const absl::Time give_up = absl::Now() + options.bind_retry;
+  absl::Duration pause = absl::Milliseconds(25);
+  for (;;) {
+    absl::Status s = client.SubscribeDurable(h.stream, h.consumer, h.subject, options.ack_wait, on,
+                                             options.max_in_flight);
+    if (s.ok() || absl::Now() + pause > give_up) return s;
+    absl::SleepFor(pause);
+    pause = std::min(pause * 2, absl::Milliseconds(500));
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<EventListener>> EventListener::Start(const ListenerOptions& options,
                                                                     std::vector<EventHandler> handlers,
                                                                     EventSink& sink) {
@@ -68,8 +90,7 @@ absl::StatusOr<std::unique_ptr<EventListener>> EventListener::Start(const Listen
     };
     absl::Status s =
         handler->source == SourceKind::kJetStream
-            ? listener->client_->SubscribeDurable(handler->stream, handler->consumer, handler->subject,
-                                                  options.ack_wait, on, options.max_in_flight)
+            ? SubscribeDurableWithRetry(*listener->client_, *handler, options, on)
             : listener->client_->Subscribe(handler->subject, on);
     if (!s.ok()) {
       refuse(s);

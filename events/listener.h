@@ -73,6 +73,10 @@ struct ListenerOptions {
   absl::Duration ack_wait = absl::Seconds(30);
   // The most JetStream messages of one handler handed to the sink and not yet acked.
   int max_in_flight = 256;
+  // How long a JetStream handler keeps trying to bind its durable consumer before its error
+  // goes to errors(). A listener closed just before (every handler change restarts it) leaves
+  // the consumer bound to its old subscription until the server has seen that connection go.
+  absl::Duration bind_retry = absl::Seconds(5);
 };
 
 class EventListener {

@@ -262,5 +262,37 @@ TEST(EventListenerTest, ASubscriptionKeepsSeveralMessagesInFlightAndAcksEachAfte
   EXPECT_EQ((*again)->stats().received.load(), 1u);
 }
 
+// Every handler change restarts the engine's listener, and the one it replaces closes its
+// connection without unsubscribing: for a moment the server still sees the durable consumer
+// bound. The new listener waits that out (a served store once lost a handler this way: its
+// consumer refused to bind, and no message of it was ever applied).
+TEST(EventListenerTest, ANewListenerBindsAConsumerTheOldOneStillHeldAMomentAgo) {
+  NatsServer server;
+  ASSERT_TRUE(server.Start());
+  auto client = events::NatsClient::Connect(server.url());
+  ASSERT_TRUE(client.ok());
+  ASSERT_TRUE((*client)->AddStream("ORDERS", {"orders.>"}).ok());
+  const std::string ship = R"({"name":"ship","event":"jsm:orders.created",
+      "actions":[{"action":"start_workflow","start_workflow":{"name":"ship"}}]})";
+  FakeSink sink;
+  events::ListenerOptions options;
+  options.url = server.url();
+  auto old = EventListener::Start(options, {Handler(ship)}, sink);
+  ASSERT_TRUE(old.ok()) << old.status();
+  ASSERT_TRUE((*old)->errors().empty());
+  // The new one starts while the old one still holds the consumer; the old one goes 300 ms on.
+  std::thread close_old([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    old->reset();
+  });
+  auto fresh = EventListener::Start(options, {Handler(ship)}, sink);
+  close_old.join();
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  for (const absl::Status& e : (*fresh)->errors()) ADD_FAILURE() << e;
+  ASSERT_TRUE((*client)->PublishDurable("orders.created", R"({"n":1})", "after").ok());
+  ASSERT_TRUE(sink.WaitForCalls(1));
+  EXPECT_EQ((*fresh)->stats().received.load(), 1u);
+}
+
 }  // namespace
 }  // namespace weft::testing
