@@ -118,6 +118,7 @@ TEST_F(EventsEndToEnd, AMessageStartsAWorkflowAndASecondCompletesItsSignalWait) 
 
   Publish("orders.created", R"({"id": "A1"})", "created-A1");
   Value created = WaitForMessages("created", 1);
+  ASSERT_TRUE(created.is_list() && !created.as_list().empty()) << created.ToJson();
   const Value record = created.as_list()[0];
   EXPECT_EQ(Get(record, "status").ToJson(), R"("APPLIED")") << record.ToJson();
   EXPECT_EQ(Get(record, "messageId").ToJson(), R"("created-A1")");
@@ -126,6 +127,7 @@ TEST_F(EventsEndToEnd, AMessageStartsAWorkflowAndASecondCompletesItsSignalWait) 
   // amount 0: the condition is false.
   Publish("orders.paid", R"({"id": "A1", "amount": 0})", "paid-1");
   Value paid = WaitForMessages("paid", 1);
+  ASSERT_TRUE(paid.is_list() && !paid.as_list().empty()) << paid.ToJson();
   EXPECT_EQ(Get(paid.as_list()[0], "status").ToJson(), R"("SKIPPED")") << paid.ToJson();
   auto running = http_->Get("/api/workflow/" + id + "?includeTasks=false");
   ASSERT_TRUE(running);
@@ -133,6 +135,7 @@ TEST_F(EventsEndToEnd, AMessageStartsAWorkflowAndASecondCompletesItsSignalWait) 
 
   Publish("orders.paid", R"({"id": "A1", "amount": 25})", "paid-2");
   paid = WaitForMessages("paid", 2);
+  ASSERT_TRUE(paid.is_list() && paid.as_list().size() >= 2) << paid.ToJson();
   EXPECT_EQ(Get(paid.as_list()[1], "status").ToJson(), R"("APPLIED")") << paid.ToJson();
   ASSERT_TRUE(Eventually([&] {
     auto r = http_->Get("/api/workflow/" + id + "?includeTasks=false");

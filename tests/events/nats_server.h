@@ -5,6 +5,7 @@
 #define WEFT_TESTS_EVENTS_NATS_SERVER_H_
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,6 +32,7 @@ class NatsServer {
     const std::string store = dir_.path() + "/js";
     pid_ = fork();
     if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with the test, even one that crashes
       execlp("nats-server", "nats-server", "-a", "127.0.0.1", "-p", "-1", "-js", "-sd",
              store.c_str(), "-l", log.c_str(), static_cast<char*>(nullptr));
       _exit(127);

@@ -5,6 +5,7 @@
 #define WEFT_TESTS_SERVER_SERVE_PROCESS_H_
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +38,9 @@ class ServeProcess {
     argv.push_back(nullptr);
     pid_ = fork();
     if (pid_ == 0) {
+      // It dies with the test: a test that crashes must not leave a server holding ctest's
+      // output pipe open (ctest would wait for it forever).
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
       execv(WEFT_CLI_PATH, argv.data());
       _exit(127);
     }
