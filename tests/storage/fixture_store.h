@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/clock.h"
+#include "engine/engine_impl.h"
 #include "storage/lmdb.h"
 #include "storage/verify.h"
 #include "tests/storage/temp_dir.h"
@@ -56,7 +58,12 @@ class FixtureStoreTest : public ::testing::Test {
     return env != nullptr ? env->format() : 0;
   }
 
-  std::unique_ptr<Engine> OpenEngine(bool read_only, bool virtual_time = false) {
+  // With `clock_ms` (ms since the epoch), the engine's clock starts there instead of at the
+  // real time: a fixture's timers were set relative to when it was written, so a test that
+  // must not see them fall due runs at that time, however long ago it was. Without
+  // virtual_time that clock stands still.
+  std::unique_ptr<Engine> OpenEngine(bool read_only, bool virtual_time = false,
+                                     int64_t clock_ms = 0) {
     EngineOptions options;
     options.path = store_;
     options.read_only = read_only;
@@ -64,7 +71,14 @@ class FixtureStoreTest : public ::testing::Test {
     options.durability = Durability::kNoSync;
     options.map_size_bytes = 64 << 20;
     options.worker_threads = 2;
-    auto engine = Engine::Open(options);
+    absl::StatusOr<std::unique_ptr<Engine>> engine;
+    if (clock_ms > 0) {
+      auto clock = std::make_unique<engine::VirtualClock>(clock_ms);
+      clock->Hold(!virtual_time);
+      engine = engine::EngineImpl::Open(options, std::move(clock));
+    } else {
+      engine = Engine::Open(options);
+    }
     EXPECT_TRUE(engine.ok()) << engine.status();
     return engine.ok() ? *std::move(engine) : nullptr;
   }

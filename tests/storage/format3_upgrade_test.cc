@@ -31,6 +31,11 @@ constexpr char kSignalledChild[] = "01M8YCRXZM6TXNQZCNGPBD14QZ";
 constexpr char kRetrying[] = "01M8YCRY0CQ5C27B4VNVG3DD2R";
 constexpr char kPacker[] = "01M8YCS00X0JQWX1JQMTA99P6V";
 constexpr char kHeld[] = "01M8YCS4X6Z8GJ4JH9RFK7PYKZ";
+// A minute after the fixture was written (kHeld's id: 2026-12-03 16:46:09.830 UTC). Its timers
+// count from then: the retries fall due an hour later, the sleep a day later and the signal
+// timeouts two days later. The test runs at that time, so that none of them falls due before
+// the phase that wants it to, whatever today's date is.
+constexpr int64_t kWrittenMs = 1796316369830 + 60'000;
 
 class Format3Store : public FixtureStoreTest {
  protected:
@@ -82,7 +87,7 @@ TEST_F(Format3Store, ReadOnlyOpensReadItAsItIs) {
 }
 
 TEST_F(Format3Store, UpgradedEveryWaitRunsToItsEndAndLeavesNothingBehind) {
-  auto engine = OpenEngine(/*read_only=*/false);
+  auto engine = OpenEngine(/*read_only=*/false, /*virtual_time=*/false, kWrittenMs);
   ASSERT_NE(engine, nullptr);
   engine.reset();
   EXPECT_EQ(OpenEnv()->format(), storage::kStoreFormat);
@@ -94,8 +99,8 @@ TEST_F(Format3Store, UpgradedEveryWaitRunsToItsEndAndLeavesNothingBehind) {
     for (const storage::Damage& d : report->damage) ADD_FAILURE() << storage::DescribeDamage(d);
   }
 
-  // Real time first: signals, resumes and queued tasks; no timer is due yet.
-  engine = OpenEngine(/*read_only=*/false);
+  // The fixture's time first: signals, resumes and queued tasks; no timer is due yet.
+  engine = OpenEngine(/*read_only=*/false, /*virtual_time=*/false, kWrittenMs);
   ASSERT_NE(engine, nullptr);
   auto done = [](const char* what) {
     return [what](const TaskContext& t) {
@@ -123,7 +128,7 @@ TEST_F(Format3Store, UpgradedEveryWaitRunsToItsEndAndLeavesNothingBehind) {
   engine.reset();
 
   // Then simulated time: the sleep and the two retries (1h) fall due.
-  engine = OpenEngine(/*read_only=*/false, /*virtual_time=*/true);
+  engine = OpenEngine(/*read_only=*/false, /*virtual_time=*/true, kWrittenMs);
   ASSERT_NE(engine, nullptr);
   engine->RegisterWorker("fetch", done("fetch"));
   ASSERT_TRUE(engine->StartWorkers().ok());
