@@ -20,6 +20,10 @@ using ::weft::testing::FixtureStoreTest;
 constexpr char kMon[] = "01M8ZBGV83S0CP46XZECKAEERC";
 constexpr char kTue[] = "01M8ZBGVAK94JPVG3NFNC6YGRW";
 constexpr char kSleeper[] = "01M8ZBGVCZJFPS9N39KKECD3DY";
+// A minute after the fixture was written (kSleeper's id: 2026-12-04 01:43:23.807 UTC). The
+// sleeper wakes 24 hours after that: the test runs at the fixture's time so that it is still
+// RUNNING whatever today's date is.
+constexpr int64_t kWrittenMs = 1796348603807 + 60'000;
 
 class Format5SearchStore : public FixtureStoreTest {
  protected:
@@ -36,7 +40,7 @@ TEST_F(Format5SearchStore, ReadOnlyRefusesSearchUntilTheUpgradeBackfills) {
     EXPECT_EQ(engine->GetExecution(kMon)->status, ExecutionStatus::kCompleted);
   }
   {
-    auto engine = OpenEngine(/*read_only=*/false);
+    auto engine = OpenEngine(/*read_only=*/false, /*virtual_time=*/false, kWrittenMs);
     ASSERT_NE(engine, nullptr);
     ExecutionQuery q;
     q.workflow = "report";
