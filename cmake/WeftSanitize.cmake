@@ -7,11 +7,18 @@
 #   -DWEFT_FUZZ=ON                      adds -fsanitize=fuzzer-no-link (coverage for libFuzzer)
 #                                       everywhere and builds the fuzz/ targets, which link
 #                                       -fsanitize=fuzzer; requires clang
+#   -DWEFT_FUZZ_CMP_HOOKS=OFF           fuzz/ targets link libFuzzer's runtime alone, without
+#                                       its strcmp/memcmp interceptors (faster long runs)
 #
 # Both default to off, and a GCC build without them is unchanged. The flags are also kept in
 # WEFT_SANITIZE_FLAGS so that tests building code outside this tree (tests/package) pass them on.
 set(WEFT_SANITIZE "" CACHE STRING "Sanitizers for every target, e.g. address,undefined (clang or GCC)")
 option(WEFT_FUZZ "Build the libFuzzer targets in fuzz/ (clang only; implies coverage flags)" OFF)
+# libFuzzer's interceptors report every strcmp/memcmp to the fuzzer. Without ASan (which has its
+# own) they are linked only with this ON. OFF doubles fuzz_compiler's rate: libstdc++'s
+# dynamic_cast, all through ANTLR's prediction, compares type names with strcmp, and the hook
+# took 40% of the time. Long runs of a UBSan-only build use OFF (docs/reliability.md).
+option(WEFT_FUZZ_CMP_HOOKS "Link libFuzzer's strcmp/memcmp interceptors into fuzz targets" ON)
 
 set(WEFT_SANITIZE_FLAGS "")
 if(WEFT_SANITIZE)
