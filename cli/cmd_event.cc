@@ -42,13 +42,18 @@ int RunList(const GlobalOptions& global, const EventOptions& o) {
     std::cout << Value::MakeList(std::move(list)).ToJson() << "\n";
     return kExitOk;
   }
-  std::vector<std::vector<std::string>> rows = {{"NAME", "EVENT", "STATE", "ACTIONS"}};
+  // LISTENER: where the handler stands with `weft serve`'s listener, in client mode; a command
+  // that opened the store itself listens to nothing (OFF).
+  std::vector<std::vector<std::string>> rows = {{"NAME", "EVENT", "STATE", "ACTIONS", "LISTENER"}};
   for (const EventHandlerInfo& h : *all) {
     const Value* actions = h.definition.as_object().Find("actions");
+    std::string listener(EventListenStateName(h.listen));
+    if (!h.listen_error.empty()) absl::StrAppend(&listener, ": ", h.listen_error);
     rows.push_back({h.name, h.event, h.active ? "ACTIVE" : "INACTIVE",
                     absl::StrCat(actions != nullptr && actions->is_list()
                                      ? actions->as_list().size()
-                                     : 0)});
+                                     : 0),
+                    listener});
   }
   std::cout << FormatTable(rows);
   return kExitOk;

@@ -91,7 +91,7 @@ absl::Status EngineImpl::Init() {
   events::RegisterWeftConditions(&EvaluateWeftCondition);
   if (!options_.nats_url.empty()) {
     events_ = std::make_unique<EventService>(*writer_, *env_, options_.nats_url,
-                                             options_.nats_ack_wait);
+                                             options_.nats_ack_wait, options_.nats_retry_max);
     WEFT_RETURN_IF_ERROR(events_->Restart());
   }
   return StartPublisher();
@@ -309,6 +309,11 @@ EngineStats EngineImpl::Stats() const {
   }
   s.conductor_events_delivered = conductor_delivered_.load();
   s.conductor_events_unmatched = conductor_unmatched_.load();
+  if (events_) {
+    for (const events::HandlerState& h : events_->States()) {
+      if (!h.listening) ++s.event_handlers_not_listening;
+    }
+  }
   if (absl::StatusOr<storage::Txn> txn = storage::Txn::BeginRead(*env_); txn.ok()) {
     if (absl::StatusOr<uint64_t> depth = storage::OutboxStore(*txn).Count(); depth.ok()) {
       s.outbox_depth = *depth;

@@ -206,6 +206,7 @@ class EngineImpl final : public Engine {
   // Event handlers (event_handlers.cc): starts the listener again over the handlers stored
   // now, when the engine listens (EngineOptions::nats_url); a failure is logged.
   void RestartEventListener();
+  void FillListenStates(std::vector<EventHandlerInfo>& handlers);
   // Sends a worker's result for delivery `delivery` (0: the one `worker_id` holds) to the
   // writer; `wait` blocks until it is durable.
   absl::Status SubmitResult(std::string_view task_id, std::string_view worker_id,

@@ -28,10 +28,34 @@ absl::StatusOr<EventHandlerInfo> InfoFromJson(std::string_view name, std::string
     return absl::DataLossError(absl::StrCat("event handler `", ToAbsl(name),
                                             "`: the stored definition: ", h.status().message()));
   }
-  return EventHandlerInfo{h->name, h->event, h->active, *std::move(value)};
+  EventHandlerInfo info;
+  info.name = h->name;
+  info.event = h->event;
+  info.active = h->active;
+  info.definition = *std::move(value);
+  if (h->active && h->source == events::SourceKind::kConductor) {
+    info.listen = EventListenState::kInternal;
+  }
+  return info;
 }
 
 }  // namespace
+
+// Where each handler stands with this engine's listener (EventHandlerInfo::listen).
+void EngineImpl::FillListenStates(std::vector<EventHandlerInfo>& handlers) {
+  std::vector<events::HandlerState> states;
+  if (events_ != nullptr) states = events_->States();
+  for (EventHandlerInfo& h : handlers) {
+    if (!h.active || h.listen == EventListenState::kInternal) continue;
+    for (const events::HandlerState& s : states) {
+      if (s.name != h.name) continue;
+      h.listen = s.listening ? EventListenState::kListening
+                 : s.retried ? EventListenState::kRetrying
+                             : EventListenState::kFailed;
+      h.listen_error = s.error;
+    }
+  }
+}
 
 void EngineImpl::RestartEventListener() {
   if (events_ == nullptr) return;
@@ -52,14 +76,17 @@ absl::StatusOr<EventHandlerInfo> EngineImpl::CreateEventHandler(const Value& def
   WEFT_RETURN_IF_ERROR(
       writer_->SubmitAndWait(EventHandlerCommand{h.name, stored.ToJson(), replace}));
   RestartEventListener();
-  return EventHandlerInfo{h.name, h.event, h.active, stored};
+  return GetEventHandler(h.name);
 }
 
 absl::StatusOr<EventHandlerInfo> EngineImpl::GetEventHandler(std::string_view name) {
   WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
   WEFT_ASSIGN_OR_RETURN(auto json, storage::EventStore(txn).GetHandler(name));
   if (!json) return absl::NotFoundError(absl::StrCat("no event handler `", ToAbsl(name), "`"));
-  return InfoFromJson(name, *json);
+  WEFT_ASSIGN_OR_RETURN(EventHandlerInfo info, InfoFromJson(name, *json));
+  std::vector<EventHandlerInfo> one{std::move(info)};
+  FillListenStates(one);
+  return std::move(one[0]);
 }
 
 absl::StatusOr<std::vector<EventHandlerInfo>> EngineImpl::ListEventHandlers() {
@@ -70,6 +97,7 @@ absl::StatusOr<std::vector<EventHandlerInfo>> EngineImpl::ListEventHandlers() {
     WEFT_ASSIGN_OR_RETURN(EventHandlerInfo info, InfoFromJson(name, json));
     out.push_back(std::move(info));
   }
+  FillListenStates(out);
   return out;
 }
 
@@ -93,3 +121,18 @@ void EngineImpl::ApplyEvent(events::HandledMessage message, events::ApplyDone do
 }
 
 }  // namespace weft::engine
+
+namespace weft {
+
+std::string_view EventListenStateName(EventListenState state) {
+  switch (state) {
+    case EventListenState::kOff: return "OFF";
+    case EventListenState::kListening: return "LISTENING";
+    case EventListenState::kRetrying: return "RETRYING";
+    case EventListenState::kFailed: return "FAILED";
+    case EventListenState::kInternal: return "INTERNAL";
+  }
+  return "OFF";
+}
+
+}  // namespace weft

@@ -45,10 +45,11 @@ HandledMessage EventListener::Handle(const EventHandler& handler, const std::str
 
 namespace {
 
-// SubscribeDurable, again with a growing pause while it fails, until options.bind_retry has
-// passed: the old listener closes its connection without unsubscribing (which keeps the
-// consumer and what it has not had acked), so for a moment the server still sees the consumer
-// bound to it.
+// SubscribeDurable, again with a growing pause while the consumer is still bound to another
+// subscription, until options.bind_retry has passed: the old listener closes its connection
+// without unsubscribing (which keeps the consumer and what it has not had acked), so for a
+// moment the server still sees the consumer bound to it. Other refusals (no stream holds the
+// subject) return at once: the engine tries those again in the background.
 absl::Status SubscribeDurableWithRetry(NatsClient& client, const EventHandler& h,
                                        const ListenerOptions& options, const DeliveryHandler& on) {
   const absl::Time give_up = absl::Now() + options.bind_retry;
@@ -56,7 +57,7 @@ absl::Status SubscribeDurableWithRetry(NatsClient& client, const EventHandler& h
   for (;;) {
     absl::Status s = client.SubscribeDurable(h.stream, h.consumer, h.subject, options.ack_wait, on,
                                              options.max_in_flight);
-    if (s.ok() || absl::Now() + pause > give_up) return s;
+    if (!absl::IsFailedPrecondition(s) || absl::Now() + pause > give_up) return s;
     absl::SleepFor(pause);
     pause = std::min(pause * 2, absl::Milliseconds(500));
   }
@@ -64,41 +65,72 @@ absl::Status SubscribeDurableWithRetry(NatsClient& client, const EventHandler& h
 
 }  // namespace
 
+absl::Status EventListener::Subscribe(Entry& e, absl::Duration bind_retry) {
+  const EventHandler* handler = e.handler.get();
+  DeliveryHandler on = [this, handler](std::unique_ptr<Delivery> d) {
+    OnDelivery(*handler, std::move(d));
+  };
+  if (handler->source != SourceKind::kJetStream) return client_->Subscribe(handler->subject, on);
+  ListenerOptions options = options_;
+  options.bind_retry = bind_retry;
+  return SubscribeDurableWithRetry(*client_, *handler, options, on);
+}
+
 absl::StatusOr<std::unique_ptr<EventListener>> EventListener::Start(const ListenerOptions& options,
                                                                     std::vector<EventHandler> handlers,
                                                                     EventSink& sink) {
-  std::unique_ptr<EventListener> listener(new EventListener(sink));
+  std::unique_ptr<EventListener> listener(new EventListener(sink, options));
   absl::StatusOr<std::unique_ptr<NatsClient>> client = NatsClient::Connect(options.url);
   if (!client.ok()) return client.status();
   listener->client_ = *std::move(client);
+  std::lock_guard<std::mutex> lock(listener->entries_mu_);
   for (EventHandler& h : handlers) {
     if (!h.active) continue;
-    auto refuse = [&](const absl::Status& s) {
-      listener->errors_.push_back(
-          absl::Status(s.code(), absl::StrCat("event handler `", h.name, "`: ", s.message())));
-    };
-    if (absl::Status s = ParseEvent(h); !s.ok()) {
-      refuse(s);
-      continue;
-    }
     if (h.source == SourceKind::kConductor) continue;  // the engine delivers those itself
-    auto owned = std::make_unique<EventHandler>(h);
-    const EventHandler* handler = owned.get();
-    EventListener* self = listener.get();
-    DeliveryHandler on = [self, handler](std::unique_ptr<Delivery> d) {
-      self->OnDelivery(*handler, std::move(d));
-    };
-    absl::Status s =
-        handler->source == SourceKind::kJetStream
-            ? SubscribeDurableWithRetry(*listener->client_, *handler, options, on)
-            : listener->client_->Subscribe(handler->subject, on);
-    if (!s.ok()) {
-      refuse(s);
-      continue;
+    Entry& e = listener->entries_.emplace_back();
+    e.handler = std::make_unique<EventHandler>(h);
+    absl::Status s = ParseEvent(*e.handler);
+    if (s.ok()) {
+      s = listener->Subscribe(e, options.bind_retry);
+      e.retried = !s.ok();
     }
-    listener->handlers_.push_back(std::move(owned));
+    e.listening = s.ok();
+    e.error = s;
   }
   return listener;
+}
+
+size_t EventListener::RetryPending() {
+  std::lock_guard<std::mutex> lock(entries_mu_);
+  size_t pending = 0;
+  for (Entry& e : entries_) {
+    if (e.listening || !e.retried) continue;
+    // Once: the caller comes back with a growing pause.
+    e.error = Subscribe(e, absl::ZeroDuration());
+    e.listening = e.error.ok();
+    if (!e.listening) ++pending;
+  }
+  return pending;
+}
+
+std::vector<HandlerState> EventListener::States() const {
+  std::lock_guard<std::mutex> lock(entries_mu_);
+  std::vector<HandlerState> out;
+  for (const Entry& e : entries_) {
+    out.push_back({e.handler->name, e.listening, std::string(e.error.message()), e.retried});
+  }
+  return out;
+}
+
+std::vector<absl::Status> EventListener::errors() const {
+  std::lock_guard<std::mutex> lock(entries_mu_);
+  std::vector<absl::Status> out;
+  for (const Entry& e : entries_) {
+    if (e.listening) continue;
+    out.emplace_back(e.error.code(),
+                     absl::StrCat("event handler `", e.handler->name, "`: ", e.error.message()));
+  }
+  return out;
 }
 
 EventListener::~EventListener() {

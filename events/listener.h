@@ -79,6 +79,17 @@ struct ListenerOptions {
   absl::Duration bind_retry = absl::Seconds(5);
 };
 
+// Where one active handler stands with the listener.
+struct HandlerState {
+  std::string name;
+  bool listening = false;
+  // Not listening: why. `retried`: a subscription NATS refused (no stream holds the subject
+  // yet, the consumer is still bound elsewhere, the connection is down), which RetryPending
+  // tries again; otherwise a definition that cannot listen at all (a bad event).
+  std::string error;
+  bool retried = false;
+};
+
 class EventListener {
  public:
   // Connects and subscribes every active handler. Unavailable when NATS cannot be reached. A
@@ -91,20 +102,36 @@ class EventListener {
 
   const ListenerStats& stats() const { return stats_; }
   // The handlers that are not listening, each with why ("event handler `h`: ...").
-  const std::vector<absl::Status>& errors() const { return errors_; }
+  std::vector<absl::Status> errors() const;
+  // Every handler Start was given (active ones), listening or not, in that order.
+  std::vector<HandlerState> States() const;
+  // Tries once more to subscribe each handler NATS refused; returns how many still are not
+  // listening that way. Thread-safe; deliveries of the others go on meanwhile.
+  size_t RetryPending();
 
   // What the listener does with one delivery, without NATS (also for tests).
   static HandledMessage Handle(const EventHandler& handler, const std::string& subject,
                                const std::string& data, const std::string& id);
 
  private:
-  EventListener(EventSink& sink) : sink_(sink) {}
+  // One handler Start was given; `handler` is what its deliveries refer to (stable address).
+  struct Entry {
+    std::unique_ptr<EventHandler> handler;
+    bool listening = false;
+    bool retried = false;  // see HandlerState
+    absl::Status error;
+  };
+
+  EventListener(EventSink& sink, const ListenerOptions& options) : sink_(sink), options_(options) {}
   void OnDelivery(const EventHandler& handler, std::unique_ptr<Delivery> delivery);
+  // Subscribes `e`'s handler (JetStream: retrying a bound consumer for up to `bind_retry`).
+  absl::Status Subscribe(Entry& e, absl::Duration bind_retry);
 
   EventSink& sink_;
-  std::vector<std::unique_ptr<EventHandler>> handlers_;
+  const ListenerOptions options_;
+  mutable std::mutex entries_mu_;  // guards entries_' states; one RetryPending at a time
+  std::vector<Entry> entries_;
   ListenerStats stats_;
-  std::vector<absl::Status> errors_;
   // Messages handed to the sink and not answered yet; the destructor waits for 0.
   std::mutex mu_;
   std::condition_variable answered_;

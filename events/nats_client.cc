@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <mutex>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/strings.h"
 
@@ -159,7 +160,13 @@ absl::Status NatsClient::SubscribeDurable(const std::string& stream, const std::
   if (natsStatus s = js_Subscribe(&sub->sub, js_, subject.c_str(), &Sub::OnMessage, sub.get(),
                                   nullptr, &so, &js);
       s != NATS_OK) {
-    return NatsError(absl::StrCat("JetStream consumer `", consumer, "` on ", subject), s, js);
+    absl::Status e =
+        NatsError(absl::StrCat("JetStream consumer `", consumer, "` on ", subject), s, js);
+    // libnats says so in text only: a subscription (maybe of a connection just closed) holds it.
+    if (absl::StrContains(e.message(), "already bound")) {
+      return absl::FailedPreconditionError(e.message());
+    }
+    return e;
   }
   if (natsSubscription_SetOnCompleteCB(sub->sub, &Sub::OnComplete, sub.get()) != NATS_OK) {
     Sub::OnComplete(sub.get());  // nothing to wait for

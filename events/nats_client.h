@@ -64,7 +64,8 @@ class NatsClient {
   absl::Status Subscribe(const std::string& subject, DeliveryHandler handler);
   // JetStream: the durable `consumer` (created when missing, explicit acks, `ack_wait`) of
   // `stream` (empty: the stream that holds `subject`), filtered to `subject`.
-  // At most `max_ack_pending` of its messages are out unacked at once.
+  // At most `max_ack_pending` of its messages are out unacked at once. FailedPrecondition when
+  // another subscription still holds the consumer.
   absl::Status SubscribeDurable(const std::string& stream, const std::string& consumer,
                                 const std::string& subject, absl::Duration ack_wait,
                                 DeliveryHandler handler, int max_ack_pending = 256);

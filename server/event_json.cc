@@ -27,4 +27,32 @@ absl::StatusOr<EventHandlerInfo> EventHandlerFromJson(const Value& json) {
   return h;
 }
 
+Value EventHandlerStatusToJson(const EventHandlerInfo& h) {
+  Object o;
+  o.Set("name", Value::String(h.name));
+  o.Set("event", Value::String(h.event));
+  o.Set("active", Value::Bool(h.active));
+  o.Set("listen", Value::String(std::string(EventListenStateName(h.listen))));
+  if (!h.listen_error.empty()) o.Set("listenError", Value::String(h.listen_error));
+  o.Set("definition", h.definition);
+  return Value::MakeObject(std::move(o));
+}
+
+absl::StatusOr<EventHandlerInfo> EventHandlerStatusFromJson(const Value& json) {
+  const Value* definition = Get(json, "definition");
+  if (definition == nullptr) {
+    return absl::InvalidArgumentError("a handler status needs `definition`");
+  }
+  absl::StatusOr<EventHandlerInfo> h = EventHandlerFromJson(*definition);
+  if (!h.ok()) return h.status();
+  const std::string listen = Str(json, "listen");
+  for (EventListenState s : {EventListenState::kOff, EventListenState::kListening,
+                             EventListenState::kRetrying, EventListenState::kFailed,
+                             EventListenState::kInternal}) {
+    if (EventListenStateName(s) == listen) h->listen = s;
+  }
+  h->listen_error = Str(json, "listenError");
+  return h;
+}
+
 }  // namespace weft::server

@@ -13,6 +13,12 @@ namespace weft::server {
 // A handler from its Conductor JSON (as GET /api/event answers), for the client.
 absl::StatusOr<EventHandlerInfo> EventHandlerFromJson(const Value& json);
 
+// A handler with where it stands with the server's listener, as GET /api/weft/events answers:
+// {"name", "event", "active", "listen": "LISTENING" (EventListenStateName), "listenError"
+// (only when there is one), "definition": the Conductor JSON}; and back, for the client.
+Value EventHandlerStatusToJson(const EventHandlerInfo& h);
+absl::StatusOr<EventHandlerInfo> EventHandlerStatusFromJson(const Value& json);
+
 }  // namespace weft::server
 
 #endif  // WEFT_SERVER_EVENT_JSON_H_

@@ -2,6 +2,7 @@
 // /api/event adds a handler (409 when the name is taken), PUT /api/event updates one (404 when
 // there is none), GET /api/event lists them, GET /api/event/{event}?activeOnly=true those of an
 // event (`nats:orders.created`), DELETE /api/event/{name} removes one. Plus Weft's GET
+// /api/weft/events (every handler and whether the listener receives its messages), GET
 // /api/weft/events/{name} (one handler) and GET /api/weft/events/{name}/messages?limit=N (the
 // records of the messages it received).
 #include "absl/strings/str_cat.h"
@@ -55,6 +56,15 @@ void GetOfEvent(RouteContext& c, Request& r, Reply reply) {
   ReplyHandlers(c, r.Param("event"), QueryBool(r, "activeOnly", /*fallback=*/true), reply);
 }
 
+// Weft's list: every handler with where it stands with this server's listener.
+void Statuses(RouteContext& c, Request&, Reply reply) {
+  absl::StatusOr<std::vector<EventHandlerInfo>> all = c.service.ListEventHandlers();
+  if (!all.ok()) return reply(Response::FromStatus(all.status()));
+  List items;
+  for (const EventHandlerInfo& h : *all) items.push_back(EventHandlerStatusToJson(h));
+  reply(JsonOk(Value::MakeList(std::move(items))));
+}
+
 void Remove(RouteContext& c, Request& r, Reply reply) {
   Empty(c.service.DeleteEventHandler(r.Param("name")), reply);
 }
@@ -94,6 +104,7 @@ void AddEventRoutes(Router& router, RouteContext& c) {
   add("GET", "/api/event", GetAll);
   add("GET", "/api/event/{event}", GetOfEvent);
   add("DELETE", "/api/event/{name}", Remove);
+  add("GET", "/api/weft/events", Statuses);
   add("GET", "/api/weft/events/{name}", GetOne);
   add("GET", "/api/weft/events/{name}/messages", Messages);
 }

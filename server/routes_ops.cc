@@ -43,6 +43,9 @@ std::string Metrics(Service& service) {
   Counter(out, "weft_conductor_events_unmatched_total",
           "conductor: messages no active handler listened to (dropped).",
           s.conductor_events_unmatched);
+  Counter(out, "weft_event_handlers_not_listening",
+          "Active NATS event handlers the listener does not receive (GET /api/weft/events).",
+          s.event_handlers_not_listening, "gauge");
   Counter(out, "weft_store_rows", "Rows in the store.", s.store_rows, "gauge");
   Counter(out, "weft_store_pages", "LMDB pages in use.", s.store_pages, "gauge");
   Counter(out, "weft_server_polls_total", "Task polls served.", service.polls());

@@ -116,6 +116,9 @@ struct EngineOptions {
   std::string nats_url;
   // How long JetStream waits for an ack before it sends a message again.
   absl::Duration nats_ack_wait = absl::Seconds(30);
+  // A handler NATS refused (no stream holds its subject yet, NATS down at a restart) is tried
+  // again in the background, after 1 s, then a pause doubling up to this.
+  absl::Duration nats_retry_max = absl::Seconds(30);
 };
 
 // --- Deploying -------------------------------------------------------------------------------
@@ -504,6 +507,9 @@ struct EngineStats {
   // least one handler, and messages no active handler listened to (dropped), since it opened.
   uint64_t conductor_events_delivered = 0;
   uint64_t conductor_events_unmatched = 0;
+  // Active NATS handlers this engine should listen to and does not (RETRYING or FAILED):
+  // a gauge, 0 when all listen (EventHandlerInfo::listen says which and why).
+  uint64_t event_handlers_not_listening = 0;
 };
 
 // --- Retention ---------------------------------------------------------------------------------
@@ -604,11 +610,24 @@ absl::StatusOr<std::vector<int64_t>> NextCronTimes(std::string_view cron, std::s
 // --- Event handlers (docs/events.md) -----------------------------------------------------------
 
 // An event handler as stored: Conductor's EventHandler JSON (`nats:` or `jsm:` event), checked.
+// Whether this engine receives a handler's messages. Stored nowhere: it is the running
+// listener's view (docs/events.md, "Listening").
+enum class EventListenState : uint8_t {
+  kOff = 0,    // nothing listens: an inactive handler, or an engine opened without a NATS URL
+  kListening,  // subscribed
+  kRetrying,   // NATS refused it (`listen_error`): tried again in the background
+  kFailed,     // its definition cannot listen (`listen_error`); not tried again
+  kInternal,   // `conductor:...`: the engine delivers it itself, no NATS
+};
+std::string_view EventListenStateName(EventListenState state);  // OFF, LISTENING, ...
+
 struct EventHandlerInfo {
   std::string name;
   std::string event;
   bool active = true;
   Value definition;  // the Conductor EventHandler JSON, as HandlerToConductor writes it
+  EventListenState listen = EventListenState::kOff;
+  std::string listen_error;
 };
 
 // What became of one message a handler received. Stored as text: never rename.

@@ -1,6 +1,7 @@
 // A real `nats-server` (Debian's) for one test: JetStream on, its store in a temp dir, on a
 // loopback port the server picks itself (`-p -1`) and names in its log, which Start() polls
-// until the server says it is ready. The destructor kills it (also when a test fails).
+// until the server says it is ready. The destructor kills it (also when a test fails). Stop()
+// then Start(port()) brings it back on the same port (a fresh log; the same JetStream store).
 #ifndef WEFT_TESTS_EVENTS_NATS_SERVER_H_
 #define WEFT_TESTS_EVENTS_NATS_SERVER_H_
 
@@ -26,15 +27,16 @@ class NatsServer {
   NatsServer(const NatsServer&) = delete;
   NatsServer& operator=(const NatsServer&) = delete;
 
-  // Starts it; false when it did not report ready within 20 s.
-  bool Start() {
-    const std::string log = dir_.path() + "/nats.log";
+  // Starts it, on `port` (-1: one it picks); false when it did not report ready within 20 s.
+  bool Start(int port = -1) {
+    const std::string log = dir_.path() + "/nats" + std::to_string(starts_++) + ".log";
     const std::string store = dir_.path() + "/js";
+    const std::string port_arg = std::to_string(port);
     pid_ = fork();
     if (pid_ == 0) {
       prctl(PR_SET_PDEATHSIG, SIGKILL);  // dies with the test, even one that crashes
-      execlp("nats-server", "nats-server", "-a", "127.0.0.1", "-p", "-1", "-js", "-sd",
-             store.c_str(), "-l", log.c_str(), static_cast<char*>(nullptr));
+      execlp("nats-server", "nats-server", "-a", "127.0.0.1", "-p", port_arg.c_str(), "-js",
+             "-sd", store.c_str(), "-l", log.c_str(), static_cast<char*>(nullptr));
       _exit(127);
     }
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -73,6 +75,7 @@ class NatsServer {
   TempDir dir_;
   pid_t pid_ = -1;
   int port_ = 0;
+  int starts_ = 0;
 };
 
 }  // namespace weft::testing

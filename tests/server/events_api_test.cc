@@ -7,6 +7,7 @@
 #include "events/handler.h"
 #include "events/listener.h"
 #include "server/client.h"
+#include "server/event_json.h"
 #include "tests/server/server_fixture.h"
 
 namespace weft::testing {
@@ -69,6 +70,44 @@ TEST_F(EventsApiTest, AddUpdateListGetAndDelete) {
   EXPECT_EQ(Send("GET", "/api/weft/events/a"), 404) << last_;
   ASSERT_EQ(Send("GET", "/api/event"), 200);
   EXPECT_EQ(ParseJson(last_).as_list().size(), 1u) << last_;
+}
+
+// GET /api/weft/events: each handler with where it stands with the server's listener, the
+// gauge in /metrics, and the client reading it back. This server's NATS URL leads nowhere:
+// a NATS handler is RETRYING with the reason; inactive ones are OFF; Conductor's queues INTERNAL.
+class EventsStatusApiTest : public EventsApiTest {
+ protected:
+  void SetUp() override {
+    nats_url_ = "nats://127.0.0.1:1";  // nothing listens there
+    EventsApiTest::SetUp();
+  }
+};
+
+TEST_F(EventsStatusApiTest, HandlersSayWhetherTheyListenAndWhyNot) {
+  ASSERT_EQ(Send("POST", "/api/event", HandlerJson("a", "nats:orders.a")), 200) << last_;
+  ASSERT_EQ(Send("POST", "/api/event", HandlerJson("b", "jsm:orders.b", false)), 200) << last_;
+  ASSERT_EQ(Send("POST", "/api/event", HandlerJson("c", "conductor:ship:q")), 200) << last_;
+  ASSERT_EQ(Send("GET", "/api/weft/events"), 200);
+  const Value all = ParseJson(last_);
+  ASSERT_EQ(all.as_list().size(), 3u) << last_;
+  const Value& a = all.as_list()[0];
+  EXPECT_EQ(Get(a, "name").ToJson(), R"("a")");
+  EXPECT_EQ(Get(a, "listen").ToJson(), R"("RETRYING")") << last_;
+  EXPECT_NE(Get(a, "listenError").ToJson().find("cannot listen on NATS at nats://127.0.0.1:1"),
+            std::string::npos) << last_;
+  EXPECT_EQ(Get(Get(a, "definition"), "event").ToJson(), R"("nats:orders.a")");
+  EXPECT_EQ(Get(all.as_list()[1], "listen").ToJson(), R"("OFF")") << last_;
+  EXPECT_EQ(Get(all.as_list()[2], "listen").ToJson(), R"("INTERNAL")") << last_;
+
+  auto metrics = client_->Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_NE(metrics->body.find("\nweft_event_handlers_not_listening 1\n"), std::string::npos);
+
+  auto status = server::EventHandlerStatusFromJson(a);
+  ASSERT_TRUE(status.ok()) << status.status();
+  EXPECT_EQ(status->name, "a");
+  EXPECT_EQ(status->listen, EventListenState::kRetrying);
+  EXPECT_FALSE(status->listen_error.empty());
 }
 
 TEST_F(EventsApiTest, BadHandlersAre400WithTheReason) {

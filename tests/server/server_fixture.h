@@ -40,6 +40,7 @@ class ServerTest : public ::testing::Test {
     engine_options.durability = Durability::kNoSync;
     engine_options.map_size_bytes = 256 << 20;
     engine_options.worker_threads = 1;
+    engine_options.nats_url = nats_url_;
     auto engine = Engine::Open(engine_options);
     ASSERT_TRUE(engine.ok()) << engine.status();
     engine_ = *std::move(engine);
@@ -87,6 +88,7 @@ class ServerTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::string nats_url_;  // EngineOptions::nats_url of the engine StartServer opens
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<server::Server> server_;
   std::unique_ptr<httplib::Client> client_;
