@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "events/nats_client.h"
+#include "tests/events/eventually.h"
 #include "tests/events/nats_server.h"
 #include "tests/storage/temp_dir.h"
 #include "weft/engine.h"
@@ -24,15 +25,6 @@ workflow ship(order: string) {
     return order
 }
 )";
-
-bool Eventually(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
 
 std::string Handler(const std::string& name, const std::string& event, bool active = true) {
   return R"({"name": ")" + name + R"(", "event": ")" + event + R"(", "active": )" +

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <thread>
 
+#include "tests/events/eventually.h"
 #include "tests/events/nats_server.h"
 
 namespace weft::testing {
@@ -61,16 +62,6 @@ class FakeSink : public events::EventSink {
   bool lose_ack_of_first_ = false;
   std::map<std::string, HandledMessage> recorded_;
 };
-
-// Polls `done` until it holds (20 s at most): for counters the listener's threads move.
-bool Eventually(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!done()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
-  }
-  return true;
-}
 
 EventHandler Handler(const std::string& json) {
   absl::StatusOr<Value> v = Value::FromJson(json);

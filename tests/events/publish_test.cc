@@ -21,6 +21,7 @@
 #include "events/nats_client.h"
 #include "storage/lmdb.h"
 #include "storage/outbox.h"
+#include "tests/events/eventually.h"
 #include "tests/events/nats_server.h"
 #include "tests/storage/temp_dir.h"
 #include "weft/engine.h"
@@ -38,16 +39,6 @@ workflow ship(order: string) {
 }
 )";
 constexpr char kDeadUrl[] = "nats://127.0.0.1:1";  // nothing listens there
-
-// Waits (up to 60 s, polling a condition, never a fixed sleep) until `done` holds.
-bool Eventually(const std::function<bool()>& done) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return done();
-}
 
 std::unique_ptr<Engine> OpenEngine(const std::string& path, const std::string& nats_url) {
   EngineOptions options;
