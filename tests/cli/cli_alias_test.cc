@@ -20,7 +20,7 @@ std::string Version(int n) {
          std::to_string(n) + " }\n}\n";
 }
 
-class CliAliasTest : public testing::CliStoreTest {
+class CliAliasTest : public testing::WeftCliTest {
  protected:
   void SetUp() override {
     for (int v = 1; v <= 2; ++v) {

@@ -17,7 +17,7 @@
 
 namespace weft::testing {
 
-class CliStoreTest : public ::testing::Test {
+class WeftCliTest : public ::testing::Test {
  protected:
   // Runs weft on the store, or as told by `where` (e.g. ServerFlags(port)).
   ProcessOutput Weft(std::vector<std::string> args, std::vector<std::string> where = {}) {

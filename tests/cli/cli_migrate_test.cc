@@ -45,7 +45,7 @@ constexpr char kV3[] =
     "    return ship(order: id, stock: 0)\n"
     "}\n";
 
-class CliMigrateTest : public testing::CliStoreTest {
+class CliMigrateTest : public testing::WeftCliTest {
  protected:
   std::string Start(int i) {
     ProcessOutput started = Weft({"start", "order", "--input", R"({"id":"o-)" + std::to_string(i) + R"("})"});

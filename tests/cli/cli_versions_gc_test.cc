@@ -20,7 +20,7 @@ std::string Version(int n) {
          std::to_string(n) + " }\n}\n";
 }
 
-class CliVersionsGcTest : public testing::CliStoreTest {
+class CliVersionsGcTest : public testing::WeftCliTest {
  protected:
   void SetUp() override {
     for (int v = 1; v <= 4; ++v) {
