@@ -1,4 +1,4 @@
-// Version aliases as JSON, the same both ways for `weft serve` and its client (client.cc):
+// Version aliases as JSON, the same both ways for `weft serve` and its client (client_definitions.cc):
 // {"workflow":"shipping","name":"prod","targets":[{"version":3,"weight":90},...],
 //  "updateTime":ms}. docs/server.md, "Aliases".
 #ifndef WEFT_SERVER_ALIAS_JSON_H_

@@ -1,7 +1,7 @@
 // Conductor's scheduler JSON (WorkflowSchedule / SaveScheduleRequest) and Weft's Schedule, both
 // ways: the map docs/schedules.md ("Conductor's scheduler") documents. The server's
 // /api/scheduler routes read requests with ScheduleFromConductor and answer with
-// ScheduleToConductor; the CLI's client mode (client.cc) reads the answers back with
+// ScheduleToConductor; the CLI's client mode (client_schedules_events.cc) reads the answers back with
 // ScheduleFromConductor, so the Weft-only fields (overlap, next slot, counters) travel too.
 #ifndef WEFT_SERVER_CONDUCTOR_SCHEDULE_H_
 #define WEFT_SERVER_CONDUCTOR_SCHEDULE_H_

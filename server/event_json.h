@@ -1,5 +1,5 @@
 // Event handlers as JSON for `weft serve` (docs/server.md, "Event handlers"): what the CLI's
-// client mode (client.cc) reads back from /api/event. Message records have their JSON in
+// client mode (client_schedules_events.cc) reads back from /api/event. Message records have their JSON in
 // weft/event_message.h.
 #ifndef WEFT_SERVER_EVENT_JSON_H_
 #define WEFT_SERVER_EVENT_JSON_H_

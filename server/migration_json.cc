@@ -95,7 +95,7 @@ Value VariableToJson(const MigrationVariable& v) {
   return Value::MakeObject(std::move(o));
 }
 
-Value DiagnosticToJson(const MigrationDiagnostic& d) {
+Value MigrationDiagnosticToJson(const MigrationDiagnostic& d) {
   Object o;
   o.Set("code", Value::String(d.code));
   o.Set("message", Value::String(d.message));
@@ -118,7 +118,7 @@ Value PointToJson(const MigrationPoint& p) {
   o.Set("mappable", Value::Bool(p.mappable));
   List variables, diagnostics;
   for (const MigrationVariable& v : p.variables) variables.push_back(VariableToJson(v));
-  for (const MigrationDiagnostic& d : p.diagnostics) diagnostics.push_back(DiagnosticToJson(d));
+  for (const MigrationDiagnostic& d : p.diagnostics) diagnostics.push_back(MigrationDiagnosticToJson(d));
   o.Set("variables", Value::MakeList(std::move(variables)));
   o.Set("diagnostics", Value::MakeList(std::move(diagnostics)));
   return Value::MakeObject(std::move(o));
@@ -136,17 +136,6 @@ Value VersionToJson(const MigrationVersionCheck& v) {
   for (const MigrationPoint& p : v.points) points.push_back(PointToJson(p));
   o.Set("points", Value::MakeList(std::move(points)));
   o.Set("text", Value::String(v.text));
-  return Value::MakeObject(std::move(o));
-}
-
-Value SourceDiagnosticToJson(const SourceDiagnostic& d) {
-  Object o;
-  o.Set("code", Value::String(d.code));
-  o.Set("severity", Value::String(d.severity));
-  o.Set("line", Value::Int(d.line));
-  o.Set("column", Value::Int(d.column));
-  o.Set("message", Value::String(d.message));
-  o.Set("hints", Strings(d.hints));
   return Value::MakeObject(std::move(o));
 }
 
@@ -205,6 +194,21 @@ MigrationVersionCheck VersionFromJson(const Value& json, Reader& parent) {
 
 }  // namespace
 
+Value DiagnosticToJson(const SourceDiagnostic& d, std::optional<DiagnosticEnd> end) {
+  Object o;
+  o.Set("code", Value::String(d.code));
+  o.Set("severity", Value::String(d.severity));
+  o.Set("line", Value::Int(d.line));
+  o.Set("column", Value::Int(d.column));
+  if (end) {
+    o.Set("endLine", Value::Int(end->line));
+    o.Set("endColumn", Value::Int(end->column));
+  }
+  o.Set("message", Value::String(d.message));
+  o.Set("hints", Strings(d.hints));
+  return Value::MakeObject(std::move(o));
+}
+
 Value MigrationResultToJson(const MigrationResult& result) {
   Object o;
   o.Set("executionId", Value::String(result.execution_id));
@@ -249,7 +253,7 @@ Value MigrationCheckToJson(const MigrationCheck& check) {
   o.Set("mappable", Value::Bool(check.all_mappable()));
   List diagnostics, versions;
   for (const SourceDiagnostic& d : check.compile_errors) {
-    diagnostics.push_back(SourceDiagnosticToJson(d));
+    diagnostics.push_back(DiagnosticToJson(d));
   }
   o.Set("diagnostics", Value::MakeList(std::move(diagnostics)));
   if (!check.compiles()) o.Set("diagnosticsText", Value::String(check.compile_text));

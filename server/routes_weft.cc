@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "compiler/compiler.h"
 #include "compiler/diag/diagnostic.h"
+#include "server/migration_json.h"
 #include "server/routes.h"
 
 namespace weft::server {
@@ -16,19 +17,11 @@ Value DiagnosticsJson(std::string_view name, std::string_view source) {
   List items;
   for (const diag::Diagnostic& d : compiled.diagnostics.all()) {
     const diag::DiagnosticInfo& info = diag::InfoOf(d.kind);
-    Object o;
-    o.Set("code", Value::String(std::string(info.code)));
-    o.Set("severity",
-          Value::String(info.severity == diag::Severity::kError ? "error" : "warning"));
-    o.Set("line", Value::Int(d.range.line));
-    o.Set("column", Value::Int(d.range.column));
-    o.Set("endLine", Value::Int(d.range.end_line));
-    o.Set("endColumn", Value::Int(d.range.end_column));
-    o.Set("message", Value::String(d.message));
-    List hints;
-    for (const std::string& h : d.hints) hints.push_back(Value::String(h));
-    o.Set("hints", Value::MakeList(std::move(hints)));
-    items.push_back(Value::MakeObject(std::move(o)));
+    const SourceDiagnostic source_diagnostic{
+        std::string(info.code), info.severity == diag::Severity::kError ? "error" : "warning",
+        d.message, d.range.line, d.range.column, d.hints};
+    items.push_back(
+        DiagnosticToJson(source_diagnostic, DiagnosticEnd{d.range.end_line, d.range.end_column}));
   }
   return Value::MakeList(std::move(items));
 }

@@ -1,4 +1,4 @@
-// Version lifecycle as JSON, the same both ways for `weft serve` and its client (client.cc):
+// Version lifecycle as JSON, the same both ways for `weft serve` and its client (client_definitions.cc):
 // one CollectedVersion is {"workflow","version","deleted","reason","referrers":{"executions",
 // "executionIds","aliases","schedules","eventHandlers","callers"}}. docs/server.md, "Versions".
 #ifndef WEFT_SERVER_VERSION_GC_JSON_H_

@@ -17,6 +17,9 @@
 // innermost `try` handler catches (the stack is cut back to the TRY's depth, the error pushed
 // and the catch block runs); with no handler the fiber fails and the scheduler decides what
 // that means (fail fast for a branch, failure or compensation for the root).
+//
+// Waits (tasks, timers, signals, children): their operand checks and the requests they hand
+// the scheduler are in wait_requests.cc, out of the dispatch loop's hot path.
 #include "vm/interpreter.h"
 
 #include <cstdint>
@@ -27,12 +30,12 @@
 
 #include "common/strings.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/time.h"
 #include "bytecode/instruction.h"
 #include "stdlib/builtins.h"
 #include "vm/errors.h"
 #include "vm/operators.h"
 #include "vm/scheduler.h"
+#include "vm/wait_requests.h"
 
 #if (defined(__GNUC__) || defined(__clang__)) && !defined(WEFT_VM_NO_COMPUTED_GOTO)
 #define WEFT_VM_COMPUTED_GOTO 1
@@ -46,8 +49,6 @@ namespace {
 using bytecode::InstructionSize;
 using bytecode::Op;
 using bytecode::ReadU32;
-
-absl::string_view KindOf(const Value& v) { return ToAbsl(Value::KindName(v.kind())); }
 
 // The length of the collection an ITER_* slot pair walks, or -1 when the slots do not hold an
 // iteration (only possible with bytecode that runs ITER_HAS/ITER_NEXT before ITER_INIT).
@@ -63,41 +64,12 @@ Value IterationItem(const Value& collection, int64_t i) {
   return Value::String(collection.as_object().entries()[i].first);
 }
 
-Value Obj(std::initializer_list<std::pair<const char*, Value>> fields) {
-  std::vector<Object::Entry> entries;
-  entries.reserve(fields.size());
-  for (const auto& [k, v] : fields) entries.emplace_back(k, v);
-  return Value::MakeObject(Object(std::move(entries)));
-}
-
 // `fail e` with an error a catch block received re-throws it as it was.
 bool IsErrorObject(const Value& v) {
   if (!v.is_object()) return false;
   const Value* code = v.as_object().Find("code");
   const Value* message = v.as_object().Find("message");
   return code != nullptr && code->is_string() && message != nullptr && message->is_string();
-}
-
-// A time for SLEEP_UNTIL: ms since the epoch, or an RFC 3339 string.
-bool ParseDueTime(const Value& v, int64_t* ms, std::string& error) {
-  if (v.is_int()) {
-    *ms = v.as_int();
-    return true;
-  }
-  if (v.is_string()) {
-    absl::Time t;
-    std::string parse_error;
-    if (absl::ParseTime(absl::RFC3339_full, v.as_string(), &t, &parse_error)) {
-      *ms = absl::ToUnixMillis(t);
-      return true;
-    }
-    error = absl::StrCat("`sleep until` needs an RFC 3339 time such as ",
-                         "\"2026-01-31T09:00:00Z\", got \"", v.as_string(), "\"");
-    return false;
-  }
-  error = absl::StrCat("`sleep until` needs a time (ms since the epoch or an RFC 3339 string), ",
-                       "got ", ToAbsl(Value::KindName(v.kind())));
-  return false;
 }
 
 // Runs a builtin: its result, checked against the value limits, or the error to raise
@@ -430,65 +402,39 @@ dispatch:
     }
     NEXT(CALL_BUILTIN);
   }
+  // The waits: their operands checked and their requests made in wait_requests.cc.
   CASE(CALL_TASK) {
-    if (!sp[-1].is_object()) {
-      RAISE(absl::StrCat("task input must be an object, got ", KindOf(sp[-1])));
-    }
-    Request r;
-    r.kind = Request::Kind::kTask;
-    r.task_index = OPERAND_A();
-    r.input = std::move(*--sp);
-    Value description = Obj({{"task", Value::Int(r.task_index)}, {"input", r.input}});
-    BLOCK(CALL_TASK, WaitKind::kTask, std::move(r), std::move(description));
+    Wait w;
+    if (!TaskWait(OPERAND_A(), nullptr, sp[-1], w, error)) goto runtime_error;
+    --sp;  // its input moved into the request
+    BLOCK(CALL_TASK, WaitKind::kTask, std::move(w.request), std::move(w.description));
   }
   CASE(CALL_TASK_WITH) {
-    if (!sp[-1].is_object()) {
-      RAISE(absl::StrCat("task input must be an object, got ", KindOf(sp[-1])));
-    }
-    Request r;
-    r.kind = Request::Kind::kTask;
-    r.task_index = OPERAND_A();
-    r.policy = constants[OPERAND_B()];
-    r.input = std::move(*--sp);
-    Value description = Obj({{"task", Value::Int(r.task_index)}, {"input", r.input},
-                             {"policy", r.policy}});
-    BLOCK(CALL_TASK_WITH, WaitKind::kTask, std::move(r), std::move(description));
+    Wait w;
+    if (!TaskWait(OPERAND_A(), &constants[OPERAND_B()], sp[-1], w, error)) goto runtime_error;
+    --sp;
+    BLOCK(CALL_TASK_WITH, WaitKind::kTask, std::move(w.request), std::move(w.description));
   }
   CASE(SLEEP) {
-    const Value& d = sp[-1];
-    if (!d.is_int() || d.as_int() < 0) {
-      RAISE(absl::StrCat("`sleep` needs a duration (an int of ms >= 0), got ",
-                         d.is_int() ? d.ToJson() : std::string(KindOf(d))));
-    }
     int64_t due;
-    if (__builtin_add_overflow(now_ms, d.as_int(), &due)) RAISE("`sleep` duration is too long");
+    if (!SleepDue(sp[-1], now_ms, &due, error)) goto runtime_error;
     DROP();
     if (due <= now_ms) NEXT(SLEEP);
-    Request r;
-    r.kind = Request::Kind::kTimer;
-    r.due_ms = due;
-    BLOCK(SLEEP, WaitKind::kTimer, std::move(r), Obj({{"due_ms", Value::Int(due)}}));
+    Wait w = TimerWait(due);
+    BLOCK(SLEEP, WaitKind::kTimer, std::move(w.request), std::move(w.description));
   }
   CASE(SLEEP_UNTIL) {
     int64_t due;
     if (!ParseDueTime(sp[-1], &due, error.message)) goto runtime_error;
     DROP();
     if (due <= now_ms) NEXT(SLEEP_UNTIL);
-    Request r;
-    r.kind = Request::Kind::kTimer;
-    r.due_ms = due;
-    BLOCK(SLEEP_UNTIL, WaitKind::kTimer, std::move(r), Obj({{"due_ms", Value::Int(due)}}));
+    Wait w = TimerWait(due);
+    BLOCK(SLEEP_UNTIL, WaitKind::kTimer, std::move(w.request), std::move(w.description));
   }
   CASE(AWAIT_SIGNAL) {
     const Value& timeout = sp[-1];
     const Value& name = sp[-2];
-    if (!name.is_string() || name.as_string().empty()) {
-      RAISE(absl::StrCat("a signal name must be a non-empty string, got ", KindOf(name)));
-    }
-    if (!timeout.is_null() && (!timeout.is_int() || timeout.as_int() < 0)) {
-      RAISE(absl::StrCat("a signal timeout must be a duration (an int of ms >= 0), got ",
-                         KindOf(timeout)));
-    }
+    if (!CheckSignalWait(name, timeout, error)) goto runtime_error;
     // A signal that arrived before anyone waited is in the mailbox, oldest first.
     bool from_mailbox = false;
     for (auto it = state.mailbox.begin(); it != state.mailbox.end(); ++it) {
@@ -502,55 +448,29 @@ dispatch:
       }
     }
     if (from_mailbox) NEXT(AWAIT_SIGNAL);  // outside the loop: see MAKE_LIST
-    int64_t due = 0;
-    if (timeout.is_int()) {
-      if (timeout.as_int() == 0) {
-        raised = MakeError(kTimeout,
-                           absl::StrCat("no signal `", name.as_string(), "` was waiting"),
-                           PositionOf(program, static_cast<uint32_t>(ip - code)));
-        goto raise;
-      }
-      if (__builtin_add_overflow(now_ms, timeout.as_int(), &due)) {
-        RAISE("the signal timeout is too long");
-      }
-    }
-    Request r;
-    r.kind = Request::Kind::kSignal;
-    r.name = name.as_string();
-    r.due_ms = due;
-    r.timeout_ms = timeout.is_int() ? timeout.as_int() : 0;
-    // The timeout is kept too, so that a retry can give the wait a fresh deadline.
-    Value description = Obj({{"name", name}, {"due_ms", Value::Int(due)},
-                             {"timeout_ms", timeout.is_int() ? timeout : Value::Int(0)}});
+    Wait w;
+    if (!SignalWait(name, timeout, now_ms, w, error)) goto runtime_error;  // TIMEOUT for 0
     DROP();
     DROP();
-    BLOCK(AWAIT_SIGNAL, WaitKind::kSignal, std::move(r), std::move(description));
+    BLOCK(AWAIT_SIGNAL, WaitKind::kSignal, std::move(w.request), std::move(w.description));
   }
   CASE(CALL_WORKFLOW) {
-    if (!sp[-1].is_object()) {
-      RAISE(absl::StrCat("workflow input must be an object, got ", KindOf(sp[-1])));
+    Wait w;
+    if (!ChildWait(Request::Kind::kChild, constants[OPERAND_A()].as_string(), OPERAND_B(), sp[-1],
+                   w, error)) {
+      goto runtime_error;
     }
-    Request r;
-    r.kind = Request::Kind::kChild;
-    r.name = constants[OPERAND_A()].as_string();
-    r.version = OPERAND_B();
-    r.input = std::move(*--sp);
-    Value description = Obj({{"workflow", Value::String(r.name)},
-                             {"version", Value::Int(r.version)}, {"input", r.input}});
-    BLOCK(CALL_WORKFLOW, WaitKind::kChild, std::move(r), std::move(description));
+    --sp;
+    BLOCK(CALL_WORKFLOW, WaitKind::kChild, std::move(w.request), std::move(w.description));
   }
   CASE(START_WORKFLOW) {
-    if (!sp[-1].is_object()) {
-      RAISE(absl::StrCat("workflow input must be an object, got ", KindOf(sp[-1])));
+    Wait w;
+    if (!ChildWait(Request::Kind::kStartChild, constants[OPERAND_A()].as_string(), OPERAND_B(),
+                   sp[-1], w, error)) {
+      goto runtime_error;
     }
-    Request r;
-    r.kind = Request::Kind::kStartChild;
-    r.name = constants[OPERAND_A()].as_string();
-    r.version = OPERAND_B();
-    r.input = std::move(*--sp);
-    Value description = Obj({{"workflow", Value::String(r.name)},
-                             {"version", Value::Int(r.version)}, {"input", r.input}});
-    BLOCK(START_WORKFLOW, WaitKind::kStartChild, std::move(r), std::move(description));
+    --sp;
+    BLOCK(START_WORKFLOW, WaitKind::kStartChild, std::move(w.request), std::move(w.description));
   }
   CASE(TRY) {
     fiber.handlers.push_back({OPERAND_A(), static_cast<uint32_t>(sp - stack_base)});
@@ -579,13 +499,7 @@ dispatch:
   CASE(FORK_EACH) {
     const Value& limit = sp[-1];
     const Value& items = sp[-2];
-    if (!items.is_list()) {
-      RAISE(absl::StrCat("`parallel for` needs a list, got ", KindOf(items)));
-    }
-    if (!limit.is_null() && (!limit.is_int() || limit.as_int() <= 0)) {
-      RAISE(absl::StrCat("`limit` must be an int > 0, got ",
-                         limit.is_int() ? limit.ToJson() : std::string(KindOf(limit))));
-    }
+    if (!CheckForkEach(items, limit, error)) goto runtime_error;
     if (!fiber.each_items.is_null()) RAISE("internal error: nested FORK_EACH before JOIN");
     fiber.each_offset = static_cast<uint32_t>(fiber.results.size());
     fiber.results.resize(fiber.results.size() + items.as_list().size());

@@ -7,7 +7,7 @@
 #define WEFT_EVENT_MESSAGE_H_
 
 #include "absl/status/statusor.h"
-#include "weft/engine.h"
+#include "weft/events.h"
 #include "weft/value.h"
 
 namespace weft {

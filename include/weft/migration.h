@@ -4,6 +4,7 @@
 // suspension point of the old version, its counterpart, how the new frame's variables get
 // their values, and why a point cannot move. The same structure is served as JSON by
 // `POST /api/weft/check-migration` (docs/server.md) and read back by the CLI's client mode.
+// Also what `Engine::MigrateExecution` did with one execution (MigrationResult).
 #ifndef WEFT_MIGRATION_H_
 #define WEFT_MIGRATION_H_
 
@@ -90,6 +91,18 @@ struct MigrationCheck {
     }
     return true;
   }
+};
+
+// What `Engine::MigrateExecution` did with one execution (docs/versioning.md).
+struct MigrationResult {
+  std::string execution_id;
+  std::string workflow;
+  uint32_t from_version = 0;
+  uint32_t to_version = 0;
+  bool moved = false;  // it moved (a dry run: it would move)
+  std::string reason;  // !moved: why it stays on its version, untouched
+  // moved: where each fiber waited and waits now, "fiber 1: task pay 5:5 -> 6:5"
+  std::vector<std::string> points;
 };
 
 }  // namespace weft

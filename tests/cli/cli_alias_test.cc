@@ -6,7 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 #include "tests/server/serve_process.h"
 
 namespace weft {
@@ -14,28 +14,18 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::ProcessOutput;
-using testing::RunBinary;
-using testing::ScratchDir;
 
 std::string Version(int n) {
   return "task step\nworkflow order(id: string) {\n  let s = step(id: id)\n  return { v: " +
          std::to_string(n) + " }\n}\n";
 }
 
-class CliAliasTest : public ::testing::Test {
+class CliAliasTest : public testing::WeftCliTest {
  protected:
   void SetUp() override {
     for (int v = 1; v <= 2; ++v) {
-      ProcessOutput r = Weft({"deploy", dir_.Write("v" + std::to_string(v) + ".wf", Version(v))});
-      ASSERT_EQ(r.exit_code, 0) << r.err;
+      ASSERT_NO_FATAL_FAILURE(Deploy("v" + std::to_string(v) + ".wf", Version(v)));
     }
-  }
-  ProcessOutput Weft(std::vector<std::string> args, std::vector<std::string> where = {}) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH};
-    if (where.empty()) where = {"--store", store_};
-    argv.insert(argv.end(), where.begin(), where.end());
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
   }
   // The version `weft status` shows for the execution `start` printed.
   std::string VersionOf(const ProcessOutput& start, std::vector<std::string> where = {}) {
@@ -44,9 +34,6 @@ class CliAliasTest : public ::testing::Test {
     const size_t at = status.out.find("order@");
     return at == std::string::npos ? "?" : status.out.substr(at, 7);
   }
-
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
 };
 
 TEST_F(CliAliasTest, SetListStartDelete) {
@@ -115,7 +102,7 @@ TEST_F(CliAliasTest, ThroughTheServer) {
   testing::ServeProcess serve(store_);
   const uint16_t port = serve.Start();
   ASSERT_NE(port, 0);
-  const std::vector<std::string> server = {"--server", "http://127.0.0.1:" + std::to_string(port)};
+  const std::vector<std::string> server = ServerFlags(port);
   ProcessOutput r = Weft({"alias", "set", "prod", "order@2"}, server);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   r = Weft({"alias", "list", "order"}, server);

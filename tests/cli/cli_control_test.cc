@@ -10,7 +10,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 #include "weft/value.h"
 
 namespace weft {
@@ -22,8 +22,6 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
 using testing::ProcessOutput;
-using testing::RunBinary;
-using testing::ScratchDir;
 
 constexpr char kUnknownId[] = "01HZZZZZZZZZZZZZZZZZZZZZZZ";
 
@@ -34,13 +32,8 @@ constexpr char kApprove[] =
     "  return a\n"
     "}\n";
 
-class CliControlTest : public ::testing::Test {
+class CliControlTest : public testing::WeftCliTest {
  protected:
-  ProcessOutput Weft(std::vector<std::string> args) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH, "--store", store_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
-  }
   // Deploys `source` (as NAME.wf) and starts NAME; returns the execution id.
   std::string DeployAndStart(const std::string& name, const std::string& source) {
     ProcessOutput deployed = Weft({"deploy", dir_.Write(name + ".wf", source)});
@@ -78,9 +71,6 @@ class CliControlTest : public ::testing::Test {
     }
     return types;
   }
-
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
 };
 
 // --- signal -------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 #include "weft/value.h"
 
 extern char** environ;
@@ -29,8 +29,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::ProcessOutput;
-using testing::RunBinary;
-using testing::ScratchDir;
 
 // Bounds for waiting on a condition; reached only when the code under test is broken.
 constexpr auto kPatience = std::chrono::seconds(30);
@@ -43,14 +41,8 @@ workflow effect() {
 }
 )";
 
-class DeliveryCliTest : public ::testing::Test {
+class DeliveryCliTest : public testing::WeftCliTest {
  protected:
-  ProcessOutput Weft(std::vector<std::string> args) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH, "--store", store_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
-  }
-
   // `weft ARGS` in the background, output discarded; returns its pid.
   pid_t Launch(std::vector<std::string> args) {
     std::vector<std::string> argv = {WEFT_CLI_PATH, "--store", store_};
@@ -100,9 +92,6 @@ class DeliveryCliTest : public ::testing::Test {
     const Value* v = object.is_object() ? object.as_object().Find(key) : nullptr;
     return v != nullptr && v->is_string() ? v->as_string() : "";
   }
-
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
 };
 
 TEST_F(DeliveryCliTest, StatusAndHistoryShowARunningTaskWithItsWorkerAndLease) {

@@ -6,7 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 
 namespace weft {
 namespace {
@@ -14,25 +14,13 @@ namespace {
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using testing::ProcessOutput;
-using testing::RunBinary;
-using testing::ScratchDir;
 
 constexpr char kHandler[] = R"({"name": "order_created", "event": "jsm:orders.created",
   "condition": "event.amount > 10", "evaluatorType": "weft",
   "actions": [{"action": "start_workflow", "start_workflow": {"name": "ship",
     "input": {"order": "${id}"}}}]})";
 
-class CliEventTest : public ::testing::Test {
- protected:
-  ProcessOutput Weft(std::vector<std::string> args) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH, "--store", store_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
-  }
-
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
-};
+class CliEventTest : public testing::WeftCliTest {};
 
 TEST_F(CliEventTest, CreateListMessagesDelete) {
   ProcessOutput r = Weft({"event", "create", dir_.Write("h.json", kHandler)});

@@ -9,7 +9,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 
 namespace weft {
 namespace {
@@ -17,16 +17,9 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::ProcessOutput;
-using testing::RunBinary;
-using testing::ScratchDir;
 
-class CliGraphTest : public ::testing::Test {
+class CliGraphTest : public testing::WeftCliTest {
  protected:
-  ProcessOutput Weft(std::vector<std::string> args) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH, "--store", store_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
-  }
   // Runs the shipping example with `vendor`; returns the execution's id.
   std::string RunShipping(const std::string& vendor) {
     Weft({"run", "examples/shipping.wf", "--input",
@@ -43,9 +36,6 @@ class CliGraphTest : public ::testing::Test {
     std::ifstream in(path);
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
-
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
 };
 
 TEST_F(CliGraphTest, AFileAsSvgCarriesTheContractsAttributes) {

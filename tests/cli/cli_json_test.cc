@@ -7,7 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 #include "weft/value.h"
 
 namespace weft {
@@ -15,16 +15,9 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::ProcessOutput;
-using testing::RunBinary;
-using testing::ScratchDir;
 
-class CliJsonTest : public ::testing::Test {
+class CliJsonTest : public testing::WeftCliTest {
  protected:
-  ProcessOutput Weft(std::vector<std::string> args) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH, "--store", store_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
-  }
   // The command's stdout as one JSON value; fails the test when it is not.
   Value Json(std::vector<std::string> args) {
     ProcessOutput r = Weft(args);
@@ -47,9 +40,6 @@ class CliJsonTest : public ::testing::Test {
     EXPECT_TRUE(list.is_list() && list.as_list().size() == 1) << list.ToJson();
     return list.is_list() && !list.as_list().empty() ? Str(list.as_list()[0], "id") : "";
   }
-
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
 };
 
 TEST_F(CliJsonTest, DeployPrintsItsVersions) {

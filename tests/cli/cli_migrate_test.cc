@@ -10,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 #include "tests/server/serve_process.h"
 
 namespace weft {
@@ -18,8 +18,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::ProcessOutput;
-using testing::RunBinary;
-using testing::ScratchDir;
 
 constexpr char kV1[] =
     "task reserve, ship\n"
@@ -47,20 +45,8 @@ constexpr char kV3[] =
     "    return ship(order: id, stock: 0)\n"
     "}\n";
 
-class CliMigrateTest : public ::testing::Test {
+class CliMigrateTest : public testing::WeftCliTest {
  protected:
-  // Runs weft on the store, or as told by `where` (e.g. {"--server", URL}).
-  ProcessOutput Weft(std::vector<std::string> args, std::vector<std::string> where = {}) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH};
-    if (where.empty()) where = {"--store", store_};
-    argv.insert(argv.end(), where.begin(), where.end());
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
-  }
-  void Deploy(const char* name, const char* source) {
-    ProcessOutput deployed = Weft({"deploy", dir_.Write(name, source)});
-    ASSERT_EQ(deployed.exit_code, 0) << deployed.err;
-  }
   std::string Start(int i) {
     ProcessOutput started = Weft({"start", "order", "--input", R"({"id":"o-)" + std::to_string(i) + R"("})"});
     EXPECT_EQ(started.exit_code, 0) << started.err;
@@ -68,9 +54,6 @@ class CliMigrateTest : public ::testing::Test {
   }
   std::string Status(const std::string& id) { return Weft({"status", id}).out; }
   std::string History(const std::string& id) { return Weft({"history", id}).out; }
-
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
 };
 
 TEST_F(CliMigrateTest, OneExecutionMovesAndItsHistorySaysSo) {
@@ -175,7 +158,7 @@ TEST_F(CliMigrateTest, ThroughTheServerAsOnTheStore) {
   testing::ServeProcess serve(store_);
   const uint16_t port = serve.Start();
   ASSERT_NE(port, 0);
-  const std::vector<std::string> server = {"--server", absl::StrCat("http://127.0.0.1:", port)};
+  const std::vector<std::string> server = ServerFlags(port);
   for (size_t i = 0; i < commands.size(); ++i) {
     for (const std::vector<std::string>& where : {std::vector<std::string>{}, server}) {
       ProcessOutput served = Weft(commands[i], where);

@@ -8,7 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 
 namespace weft {
 namespace {
@@ -16,8 +16,6 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::ProcessOutput;
-using testing::RunBinary;
-using testing::ScratchDir;
 
 constexpr char kV1[] =
     "task reserve, pay, ship\n"
@@ -51,13 +49,8 @@ constexpr char kV2Unmappable[] =
     "    return ship(order: id, stock: stock, ok: ok)\n"
     "}\n";
 
-class CliMigrationTest : public ::testing::Test {
+class CliMigrationTest : public testing::WeftCliTest {
  protected:
-  ProcessOutput Weft(std::vector<std::string> args) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH, "--store", store_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
-  }
   void DeployV1AndStart(int executions) {
     ProcessOutput deployed = Weft({"deploy", dir_.Write("order.wf", kV1)});
     ASSERT_EQ(deployed.exit_code, 0) << deployed.err;
@@ -68,9 +61,6 @@ class CliMigrationTest : public ::testing::Test {
     }
   }
   std::string Versions() { return Weft({"versions", "order"}).out; }
-
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
 };
 
 TEST_F(CliMigrationTest, AMappableVersionExitsZeroAndDeploysNothing) {

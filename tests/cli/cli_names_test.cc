@@ -6,7 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 
 namespace weft {
 namespace {
@@ -15,19 +15,8 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::ProcessOutput;
-using testing::RunBinary;
-using testing::ScratchDir;
 
-class NamesCliTest : public ::testing::Test {
- protected:
-  ProcessOutput Weft(std::vector<std::string> args) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH, "--store", store_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
-  }
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
-};
+class NamesCliTest : public testing::WeftCliTest {};
 
 TEST_F(NamesCliTest, SixHundredByteWorkflowNameIsACompileErrorNotAStorageError) {
   const std::string name(600, 'w');

@@ -7,7 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 #include "weft/value.h"
 
 namespace weft {
@@ -15,16 +15,9 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::ProcessOutput;
-using testing::RunBinary;
-using testing::ScratchDir;
 
-class CliPruneTest : public ::testing::Test {
+class CliPruneTest : public testing::WeftCliTest {
  protected:
-  ProcessOutput Weft(std::vector<std::string> args) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH, "--store", store_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
-  }
   // Runs two short executions to the end.
   void RunTwo() {
     const std::string file = dir_.Write("quick.wf", "workflow quick(n: int) {\n    return n\n}\n");
@@ -40,9 +33,6 @@ class CliPruneTest : public ::testing::Test {
     for (char c : list.out) lines += c == '\n';
     return lines > 0 ? lines - 1 : 0;  // the header
   }
-
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
 };
 
 TEST_F(CliPruneTest, DryRunDeletesNothing) {

@@ -7,7 +7,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 #include "weft/value.h"
 
 namespace weft {
@@ -17,33 +17,23 @@ using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using testing::ProcessOutput;
-using testing::RunBinary;
-using testing::ScratchDir;
 
 constexpr char kReport[] =
     "workflow report(day: string = \"today\", _scheduledTime: int = 0) {\n"
     "  return { day: day, at: _scheduledTime }\n"
     "}\n";
 
-class CliScheduleTest : public ::testing::Test {
+class CliScheduleTest : public testing::WeftCliTest {
  protected:
   void SetUp() override {
     ProcessOutput deployed = Weft({"deploy", dir_.Write("report.wf", kReport)});
     ASSERT_EQ(deployed.exit_code, 0) << deployed.err;
-  }
-  ProcessOutput Weft(std::vector<std::string> args) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH, "--store", store_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
   }
   ProcessOutput Create(std::vector<std::string> extra) {
     std::vector<std::string> args = {"schedule", "create"};
     args.insert(args.end(), extra.begin(), extra.end());
     return Weft(args);
   }
-
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
 };
 
 TEST_F(CliScheduleTest, CreateListPauseResumeNextDelete) {

@@ -10,7 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/keys.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 
 namespace weft {
 namespace {
@@ -20,13 +20,8 @@ using testing::ProcessOutput;
 using testing::RunBinary;
 using testing::ScratchDir;
 
-class CliStoreTest : public ::testing::Test {
+class CliStoreTest : public testing::WeftCliTest {
  protected:
-  ProcessOutput Weft(std::vector<std::string> args) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH, "--store", store_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
-  }
   // Runs the shipping example to completion; returns the execution's id.
   std::string RunShipping() {
     ProcessOutput r = Weft({"run", "examples/shipping.wf", "--input",
@@ -41,9 +36,6 @@ class CliStoreTest : public ::testing::Test {
     return list.out.substr(line + 1, 26);
   }
   std::string DataFile() const { return store_ + "/data.mdb"; }
-
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
 };
 
 TEST_F(CliStoreTest, ATruncatedStoreIsRefusedByEveryCommandWithoutACrash) {

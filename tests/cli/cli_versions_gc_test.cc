@@ -6,7 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 #include "tests/server/serve_process.h"
 
 namespace weft {
@@ -14,39 +14,27 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::ProcessOutput;
-using testing::RunBinary;
-using testing::ScratchDir;
 
 std::string Version(int n) {
   return "workflow order(id: string) {\n  let paid = await signal(\"paid\")\n  return { v: " +
          std::to_string(n) + " }\n}\n";
 }
 
-class CliVersionsGcTest : public ::testing::Test {
+class CliVersionsGcTest : public testing::WeftCliTest {
  protected:
   void SetUp() override {
     for (int v = 1; v <= 4; ++v) {
-      ProcessOutput r = Weft({"deploy", dir_.Write("v" + std::to_string(v) + ".wf", Version(v))});
-      ASSERT_EQ(r.exit_code, 0) << r.err;
+      ASSERT_NO_FATAL_FAILURE(Deploy("v" + std::to_string(v) + ".wf", Version(v)));
     }
     ProcessOutput started = Weft({"start", "order", "--version", "1", "--input", R"({"id":"a"})"});
     ASSERT_EQ(started.exit_code, 0) << started.err;
     running_ = started.out.substr(0, started.out.find('\n'));
     ASSERT_EQ(Weft({"alias", "set", "prod", "order@2"}).exit_code, 0);
   }
-  ProcessOutput Weft(std::vector<std::string> args, std::vector<std::string> where = {}) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH};
-    if (where.empty()) where = {"--store", store_};
-    argv.insert(argv.end(), where.begin(), where.end());
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
-  }
   std::string VersionList(std::vector<std::string> where = {}) {
     return Weft({"versions", "order", "--json"}, where).out;
   }
 
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
   std::string running_;
 };
 
@@ -109,7 +97,7 @@ TEST_F(CliVersionsGcTest, ThroughTheServer) {
   testing::ServeProcess serve(store_);
   const uint16_t port = serve.Start();
   ASSERT_NE(port, 0);
-  const std::vector<std::string> server = {"--server", "http://127.0.0.1:" + std::to_string(port)};
+  const std::vector<std::string> server = ServerFlags(port);
   ProcessOutput r = Weft({"versions", "delete", "order", "2"}, server);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("order@2 is still referred to by alias prod"));

@@ -23,7 +23,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/cli/run_binary.h"
+#include "tests/cli/cli_fixture.h"
 #include "tests/workers/test_server.h"
 
 extern char** environ;
@@ -33,8 +33,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::ProcessOutput;
-using testing::RunBinary;
-using testing::ScratchDir;
 
 // Bounds for waiting on a condition; reached only when the code under test is broken.
 constexpr auto kPatience = std::chrono::seconds(30);
@@ -60,14 +58,8 @@ struct Background {
   std::string out, err;
 };
 
-class WorkersCliTest : public ::testing::Test {
+class WorkersCliTest : public testing::WeftCliTest {
  protected:
-  ProcessOutput Weft(std::vector<std::string> args) {
-    std::vector<std::string> argv = {WEFT_CLI_PATH, "--store", store_};
-    argv.insert(argv.end(), args.begin(), args.end());
-    return RunBinary(std::move(argv));
-  }
-
   Background Launch(std::vector<std::string> args) {
     std::vector<std::string> argv = {WEFT_CLI_PATH, "--store", store_};
     argv.insert(argv.end(), args.begin(), args.end());
@@ -119,9 +111,6 @@ class WorkersCliTest : public ::testing::Test {
     waitpid(pid, &status, 0);
     return -1;
   }
-
-  ScratchDir dir_;
-  std::string store_ = dir_.Sub("store");
 };
 
 // --- the message protocol ---------------------------------------------------------------------

@@ -103,11 +103,19 @@ TEST_F(EventsStatusApiTest, HandlersSayWhetherTheyListenAndWhyNot) {
   ASSERT_TRUE(metrics);
   EXPECT_NE(metrics->body.find("\nweft_event_handlers_not_listening 1\n"), std::string::npos);
 
-  auto status = server::EventHandlerStatusFromJson(a);
-  ASSERT_TRUE(status.ok()) << status.status();
-  EXPECT_EQ(status->name, "a");
-  EXPECT_EQ(status->listen, EventListenState::kRetrying);
-  EXPECT_FALSE(status->listen_error.empty());
+  // The client mode (`weft event list` through the server) reads the same.
+  auto remote = server::ConnectRemote("http://127.0.0.1:" + std::to_string(server_->port()));
+  ASSERT_TRUE(remote.ok()) << remote.status();
+  auto listed = (*remote)->ListEventHandlers();
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 3u);
+  EXPECT_EQ((*listed)[0].name, "a");
+  EXPECT_EQ((*listed)[0].listen, EventListenState::kRetrying);
+  EXPECT_NE((*listed)[0].listen_error.find("nats://127.0.0.1:1"), std::string::npos);
+  EXPECT_EQ((*listed)[0].event, "nats:orders.a");
+  EXPECT_EQ((*listed)[1].listen, EventListenState::kOff);
+  EXPECT_FALSE((*listed)[1].active);
+  EXPECT_EQ((*listed)[2].listen, EventListenState::kInternal);
 }
 
 TEST_F(EventsApiTest, BadHandlersAre400WithTheReason) {

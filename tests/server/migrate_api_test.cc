@@ -111,6 +111,10 @@ TEST_F(MigrateApiTest, CheckMigrationRefusesASourceWithErrors) {
   EXPECT_FALSE(Get(body, "compiles").as_bool());
   EXPECT_EQ(Get(Get(body, "diagnostics").as_list()[0], "code").as_string(), "E0101");
   EXPECT_EQ(Get(Get(body, "diagnostics").as_list()[0], "line").as_int(), 1);
+  // The one JSON form of a diagnostic (server/migration_json.h), here without its end.
+  EXPECT_EQ(Get(body, "diagnostics").as_list()[0].ToJson(),
+            R"({"code":"E0101","severity":"error","line":1,"column":27,)"
+            R"("message":"unknown variable `x`","hints":[]})");
   EXPECT_THAT(Get(body, "diagnosticsText").as_string(), HasSubstr("bad.wf:1:"));
   EXPECT_TRUE(Get(body, "versions").as_list().empty());
   r = Post("/api/weft/check-migration?name=bad.wf", std::string("task \xff\n"));

@@ -98,6 +98,10 @@ TEST_F(ServerTest, DeployReportsVersionsOrDiagnosticsWithLineAndColumn) {
   EXPECT_EQ(Get(diags.as_list()[0], "line").as_int(), 2);
   EXPECT_GT(Get(diags.as_list()[0], "column").as_int(), 0);
   EXPECT_TRUE(Get(diags.as_list()[0], "code").is_string());
+  // The one JSON form of a diagnostic (server/migration_json.h), with where its range ends.
+  EXPECT_EQ(diags.as_list()[0].ToJson(),
+            R"({"code":"E0101","severity":"error","line":2,"column":10,"endLine":2,"endColumn":14,)"
+            R"("message":"unknown variable `nope`","hints":[]})");
   auto versions = client_->Get("/api/weft/workflows/waits/versions");
   ASSERT_TRUE(versions);
   EXPECT_EQ(ParseJson(versions->body).as_list().size(), 1u);
