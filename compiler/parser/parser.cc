@@ -1,9 +1,11 @@
 // Parse(): sanitise, lex, parse in two stages, transform. The first stage uses ANTLR's fast SLL
 // prediction and gives up at the first syntax error; only then is the input parsed again with
 // full LL prediction and error recovery, which reports every error. Valid files, the common
-// case, pay only for the fast stage.
+// case, pay only for the fast stage. ANTLR's shared prediction caches are bounded
+// (BoundCaches; parser.h).
 #include "compiler/parser/parser.h"
 
+#include <atomic>
 #include <exception>
 #include <mutex>
 
@@ -122,6 +124,40 @@ bool RejectDeepNesting(const std::vector<antlr4::Token*>& tokens, diag::Diagnost
   return false;
 }
 
+std::atomic<size_t> cache_limit{kDefaultPredictionCacheLimit};
+uint64_t cache_clears = 0;  // under RecognizerMutex
+
+size_t StatesOf(std::vector<antlr4::dfa::DFA>& dfas) {
+  size_t n = 0;
+  for (antlr4::dfa::DFA& dfa : dfas) n += dfa.states.size();
+  return n;
+}
+
+// The caches' sizes, read through a lexer and a parser (the caches are static: any instance
+// reaches them). REQUIRES: RecognizerMutex held.
+PredictionCacheStats MeasureCaches(GuardedLexer& lexer, GuardedParser& parser) {
+  auto* sim = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
+  PredictionCacheStats s;
+  auto* lexer_sim = lexer.getInterpreter<antlr4::atn::LexerATNSimulator>();
+  s.dfa_states = StatesOf(sim->decisionToDFA);
+  for (size_t mode = 0; mode < lexer.getATN().modeToStartState.size(); ++mode) {
+    s.dfa_states += lexer_sim->getDFA(mode).states.size();
+  }
+  s.contexts = sim->getSharedContextCache().size();
+  s.clears = cache_clears;
+  return s;
+}
+
+// Clears the caches past the limit. REQUIRES: RecognizerMutex held, no parse under way.
+void BoundCaches(GuardedLexer& lexer, GuardedParser& parser) {
+  if (MeasureCaches(lexer, parser).dfa_states <= cache_limit.load()) return;
+  auto* sim = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
+  sim->clearDFA();
+  sim->getSharedContextCache().clear();
+  lexer.getInterpreter<antlr4::atn::LexerATNSimulator>()->clearDFA();
+  ++cache_clears;
+}
+
 P::ModuleContext* ParseTwoStage(GuardedParser& parser, diag::DiagnosticList& diags) {
   auto* sim = parser.getInterpreter<antlr4::atn::ParserATNSimulator>();
   parser.removeErrorListeners();
@@ -171,7 +207,9 @@ std::unique_ptr<ast::Module> ParseLocked(std::string_view path, std::string_view
     return module;
   }
   Transformer transformer(diags);
-  return transformer.TransformModule(tree, path);
+  std::unique_ptr<ast::Module> out = transformer.TransformModule(tree, path);
+  BoundCaches(lexer, parser);
+  return out;
 }
 
 }  // namespace
@@ -193,5 +231,16 @@ std::unique_ptr<ast::Module> Parse(std::string_view path, std::string_view sourc
 }
 
 std::string_view GrammarHash() { return WEFT_GRAMMAR_SHA256; }
+
+PredictionCacheStats GetPredictionCacheStats() {
+  std::lock_guard<std::mutex> lock(RecognizerMutex());
+  antlr4::ANTLRInputStream input("");
+  GuardedLexer lexer(&input);
+  antlr4::CommonTokenStream tokens(&lexer);
+  GuardedParser parser(&tokens, WEFT_STACK_MARKER());
+  return MeasureCaches(lexer, parser);
+}
+
+void SetPredictionCacheLimit(size_t dfa_states) { cache_limit.store(dfa_states); }
 
 }  // namespace weft::parser

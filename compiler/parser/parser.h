@@ -27,6 +27,21 @@ namespace weft::parser {
 std::unique_ptr<ast::Module> Parse(std::string_view path, std::string_view source,
                                    diag::DiagnosticList& diags);
 
+// ANTLR's prediction caches (the lexer's and the parser's DFA states, and the parser's shared
+// prediction contexts) are static, shared by every parse, and grow with each new shape of
+// input. So that a long-lived process compiling hostile sources (`weft serve`) stays bounded, a
+// parse that leaves more than the limit of DFA states clears all three when it is done (the
+// next parses rebuild what they need, a little slower; results never change).
+struct PredictionCacheStats {
+  size_t dfa_states = 0;  // lexer and parser, now
+  size_t contexts = 0;    // the parser's shared context cache, now
+  uint64_t clears = 0;    // since the process started
+};
+PredictionCacheStats GetPredictionCacheStats();
+// About 4 KB of memory per state with its contexts; real programs need a few thousand.
+inline constexpr size_t kDefaultPredictionCacheLimit = 50000;  // DFA states
+void SetPredictionCacheLimit(size_t dfa_states);               // tests
+
 // The tokens phase dump: one token per line, `line:col KIND "text"`, ending with the EOF token.
 // Skipped text (spaces, comments) is not shown; tokens the parser never sees (a stray character,
 // an unterminated comment) are shown with their channel, e.g. `3:5 ERROR_CHAR "@" (errors)`.
