@@ -108,10 +108,23 @@ class EventsEndToEnd : public ::testing::Test {
 
 TEST_F(EventsEndToEnd, AMessageStartsAWorkflowAndASecondCompletesItsSignalWait) {
   ServeProcess serve(store_, "60s", ServeArgs());
-  ASSERT_NE(StartServe(serve), 0);
+  const uint16_t port = StartServe(serve);
+  ASSERT_NE(port, 0);
   Post("/api/weft/deploy?name=order.wf", kFlow, "text/plain");
   Post("/api/event", kCreated, "application/json");
   Post("/api/event", kPaid, "application/json");
+  // The CLI through the server: both handlers listen (the second one's restart may need a
+  // moment to bind the first one's consumer again).
+  std::string list;
+  EXPECT_TRUE(Eventually([&] {
+    list = RunWeft("--server http://127.0.0.1:" + std::to_string(port) + " event list").first;
+    size_t listening = 0;
+    for (size_t at = list.find("LISTENING"); at != std::string::npos;
+         at = list.find("LISTENING", at + 1)) {
+      ++listening;
+    }
+    return listening == 2;
+  }, std::chrono::seconds(30))) << list;
   auto listed = http_->Get("/api/event/jsm:ORDERS:paid:orders.paid");
   ASSERT_TRUE(listed);
   EXPECT_EQ(ParseJson(listed->body).as_list().size(), 1u) << listed->body;
