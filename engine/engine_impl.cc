@@ -268,7 +268,11 @@ absl::StatusOr<ExecutionInfo> EngineImpl::AwaitExecution(std::string_view id,
     if (--waiter->count == 0) waiters_.erase(ToAbsl(id));
   };
   absl::StatusOr<ExecutionInfo> info = GetExecution(id);
-  if (info.ok() && !IsEnded(info->status)) {
+  if (info.ok() && IsEnded(info->status)) {
+    // A reader may see a batch before its commit is durable (storage::Txn::DeferSync); an
+    // end is reported only once it is.
+    writer_->AwaitDurable();
+  } else if (info.ok()) {
     {
       std::unique_lock<std::mutex> lock(waiters_mu_);
       waiter->cv.wait_for(lock, absl::ToChronoMilliseconds(timeout), [&] { return waiter->ended; });

@@ -109,6 +109,8 @@ Writer::Writer(storage::Env& env, const Clock& clock, ProgramCache& programs, Ul
       hooks_(std::move(hooks)),
       live_(NewLiveCache()),
       opened_ms_(clock.NowMs()),
+      syncer_(env.syncs() ? std::make_unique<CommitSyncer>([&env] { return env.Sync(); })
+                          : nullptr),
       thread_([this] { Loop(); }) {}
 
 Writer::~Writer() { Stop(); }
@@ -120,6 +122,7 @@ void Writer::Stop() {
   }
   cv_.notify_all();
   if (thread_.joinable()) thread_.join();
+  if (syncer_) syncer_->Stop();  // after the writer: its last batches are released
 }
 
 void Writer::Submit(Command command, Done done) {
@@ -169,8 +172,16 @@ uint64_t Writer::commits() const {
 }
 
 bool Writer::Idle() const {
-  std::lock_guard<std::mutex> lock(mu_);
-  return queue_.empty() && !in_batch_;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!queue_.empty() || in_batch_) return false;
+  }
+  // A batch is handed to the syncer before in_batch_ clears, so no batch falls between.
+  return syncer_ == nullptr || syncer_->Idle();
+}
+
+void Writer::AwaitDurable() {
+  if (syncer_) syncer_->Drain();
 }
 
 void Writer::AwaitBatchInFlight() {
@@ -264,6 +275,7 @@ Writer::Attempt Writer::TryBatch(std::vector<Pending>& batch, const std::vector<
     return out;
   }
   const storage::Txn::Counts counts = txn->counts();
+  if (syncer_) txn->DeferSync();  // RunBatch hands the batch to the syncer
   if (s.ok()) s = txn->Commit();
   if (!s.ok()) {
     out.kind = Attempt::Kind::kStorage;
@@ -386,13 +398,46 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
       ++commits_;
       transitions_ += batch.size();
     }
-    if (hooks_.after_commit) hooks_.after_commit(effects);
+    if (syncer_ == nullptr) {
+      if (hooks_.after_commit) hooks_.after_commit(effects);
+    } else if (faults.empty()) {
+      // The usual way: the syncer flushes the meta page, then tells, while the next batch runs.
+      ReleaseWhenDurable(batch, results, std::move(effects));
+      return;
+    } else {
+      // A fault: the batch is released first, then the quarantine commits, then the answers.
+      absl::Status flushed;
+      syncer_->Push([this, &flushed, effects = std::move(effects)](const absl::Status& s) mutable {
+        flushed = s;
+        if (s.ok() && hooks_.after_commit) hooks_.after_commit(effects);
+      });
+      syncer_->Drain();
+      if (!flushed.ok()) batch_error = flushed;
+    }
   }
   // Before the answers: a caller told of a fault finds its execution quarantined already.
   for (const auto& [id, cause] : faults) Quarantine(id, cause);
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].done) batch[i].done(batch_error.ok() ? results[i] : batch_error);
   }
+}
+
+void Writer::ReleaseWhenDurable(std::vector<Pending>& batch,
+                                const std::vector<absl::Status>& results, Effects effects) {
+  std::vector<Done> dones;
+  std::vector<absl::Status> answers;
+  dones.reserve(batch.size());
+  answers.reserve(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (!batch[i].done) continue;
+    dones.push_back(std::move(batch[i].done));
+    answers.push_back(results[i]);
+  }
+  syncer_->Push([this, effects = std::move(effects), dones = std::move(dones),
+                 answers = std::move(answers)](const absl::Status& flushed) mutable {
+    if (flushed.ok() && hooks_.after_commit) hooks_.after_commit(effects);
+    for (size_t i = 0; i < dones.size(); ++i) dones[i](flushed.ok() ? answers[i] : flushed);
+  });
 }
 
 absl::Status Writer::CommitAlone(const std::function<absl::Status(TransitionEnv&)>& apply) {
@@ -409,8 +454,9 @@ absl::Status Writer::CommitAlone(const std::function<absl::Status(TransitionEnv&
       s = apply(tenv);
       if (!s.ok() && !IsStorageFailureWhileApplying(s)) return s;  // not the machine's fault
       if (s.ok()) s = FlushLiveCache(tenv);
-      if (s.ok()) s = txn->Commit();
+      if (s.ok()) s = txn->Commit();  // durable when it returns (no DeferSync)
       if (s.ok()) {
+        if (syncer_) syncer_->Drain();  // the batches before it are released first
         if (hooks_.after_commit) hooks_.after_commit(effects);
         return s;
       }

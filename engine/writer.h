@@ -1,7 +1,9 @@
 // The group-commit writer: one thread owns LMDB's write transaction and applies transitions
 // in batches, one transaction and one fsync per batch. Callers submit commands from any thread
-// and learn the outcome through a callback, which runs on the writer thread after the commit
-// (or after the command was refused), so an acknowledged command is durable.
+// and learn the outcome through a callback, which runs once the commit is durable (or after the
+// command was refused), so an acknowledged command is durable. With sync durability the
+// callbacks and the after-commit hook run on the commit syncer's thread (commit_syncer.h),
+// which flushes one batch's meta page while the writer applies the next.
 //
 // One execution's fault never touches another. A command whose transition fails (corrupt
 // records, a checkpoint that cannot be encoded, an exception) is taken out of the batch, the
@@ -25,6 +27,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "engine/clock.h"
+#include "engine/commit_syncer.h"
 #include "engine/program_cache.h"
 #include "engine/commands.h"
 #include "engine/ulid.h"
@@ -49,7 +52,8 @@ struct WriterStats {
 };
 
 struct WriterHooks {
-  // Runs on the writer thread after each successful commit, before the callbacks.
+  // Runs after each successful commit once it is durable, before its callbacks, in commit
+  // order: on the commit syncer's thread with sync durability, on the writer's without.
   std::function<void(Effects&)> after_commit;
   // Whether a worker currently holds a task (see TransitionEnv::is_started).
   std::function<bool(std::string_view task_id)> is_started;
@@ -76,14 +80,19 @@ class Writer {
   void Stop();
 
   uint64_t commits() const;
-  // Nothing queued and no batch being applied.
+  // Nothing queued, no batch being applied and none waiting to be released.
   bool Idle() const;
+  // Returns once every commit made before the call is durable and released (its callbacks
+  // and after-commit hook have run). Not from a callback or the hook.
+  void AwaitDurable();
   // Returns once the batch being applied at the call (if any) has ended, its after-commit
   // hook included. A reader that saw a commit before calling then knows its effects are out:
   // the tasks it made are with the dispatcher, its timers armed.
   void AwaitBatchInFlight();
   // Moves on every submit and at the end of every batch (see EngineImpl::Idle).
-  uint64_t activity() const { return activity_.load(std::memory_order_seq_cst); }
+  uint64_t activity() const {
+    return activity_.load(std::memory_order_seq_cst) + (syncer_ ? syncer_->activity() : 0);
+  }
   uint64_t transitions() const;
   WriterStats stats() const;
   // The last commit failed and the writer is retrying: new work should be refused.
@@ -107,6 +116,9 @@ class Writer {
   Attempt TryBatch(std::vector<Pending>& batch, const std::vector<bool>& refused,
                    std::vector<absl::Status>& results, std::vector<std::string>& primaries,
                    Effects& effects);
+  // Hands a committed batch's effects and callbacks to the syncer (sync durability).
+  void ReleaseWhenDurable(std::vector<Pending>& batch, const std::vector<absl::Status>& results,
+                          Effects effects);
   // Commits `apply` in a transaction of its own, retrying storage failures with backoff.
   absl::Status CommitAlone(const std::function<absl::Status(TransitionEnv&)>& apply);
   // After a failed attempt: grows the map or sleeps with backoff. False when stopping and the
@@ -152,6 +164,9 @@ class Writer {
   const int64_t opened_ms_;  // the clock when the engine opened (TransitionEnv::opened_ms)
   // Executions quarantined by this writer: their commands are refused without loading them.
   absl::flat_hash_set<std::string> quarantined_ids_;
+  // Sync durability: releases each committed batch once its meta page is flushed. Null when
+  // the store does not sync (nosync): a batch is released as soon as it commits.
+  std::unique_ptr<CommitSyncer> syncer_;
   std::thread thread_;
 };
 

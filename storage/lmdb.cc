@@ -116,6 +116,9 @@ absl::StatusOr<MDB_env*> OpenMapped(const Env::Options& options, uint64_t& map_s
     unsigned flags = MDB_NOTLS;
     if (options.read_only) flags |= MDB_RDONLY;
     if (options.no_sync) flags |= MDB_NOSYNC;
+    // The meta page is flushed by Txn::Commit (or, for a deferred commit, by Env::Sync), so
+    // that the writer can overlap that flush with its next batch (Txn::DeferSync).
+    if (!options.no_sync && !options.read_only) flags |= MDB_NOMETASYNC;
     if (rc == 0) rc = mdb_env_open(env, options.path.c_str(), flags, 0644);
     if (rc == 0) return env;
     mdb_env_close(env);
@@ -181,6 +184,7 @@ absl::StatusOr<std::unique_ptr<Env>> Env::Open(const Options& options) {
   std::unique_ptr<Env> env(new Env());
   env->path_ = options.path;
   env->read_only_ = options.read_only;
+  env->syncs_ = !options.read_only && !options.no_sync;
   env->max_map_size_ = options.max_map_size_bytes;
   env->log_ = options.log;
   uint64_t map_size = 0;
@@ -329,7 +333,11 @@ uint64_t Env::map_size() const {
   return info.me_mapsize;
 }
 
-absl::Status Env::Sync() { return LmdbStatus(mdb_env_sync(env_, 1), "sync the store to disk"); }
+absl::Status Env::Sync() const {
+  WEFT_RETURN_IF_ERROR(LmdbStatus(mdb_env_sync(env_, 1), "sync the store to disk"));
+  syncs_done_.fetch_add(1, std::memory_order_relaxed);
+  return absl::OkStatus();
+}
 
 void Env::Log(std::string_view message) const {
   if (log_) {
@@ -401,7 +409,9 @@ absl::StatusOr<Txn> Txn::Begin(const Env& env, unsigned flags) {
     MDB_val key = ToVal(kMetaChecksum), value;
     checksums = mdb_get(txn, env.dbi(Table::kMeta), &key, &value) == 0;
   }
-  return Txn(&env, txn, checksums);
+  Txn out(&env, txn, checksums);
+  out.write_ = (flags & MDB_RDONLY) == 0;
+  return out;
 }
 
 absl::StatusOr<Txn> Txn::BeginRead(const Env& env) { return Begin(env, MDB_RDONLY); }
@@ -412,7 +422,12 @@ absl::StatusOr<Txn> Txn::BeginWrite(const Env& env) {
 }
 
 Txn::Txn(Txn&& other) noexcept
-    : env_(other.env_), txn_(other.txn_), checksums_(other.checksums_), counts_(other.counts_) {
+    : env_(other.env_),
+      txn_(other.txn_),
+      checksums_(other.checksums_),
+      write_(other.write_),
+      defer_sync_(other.defer_sync_),
+      counts_(other.counts_) {
   other.txn_ = nullptr;
 }
 
@@ -422,6 +437,8 @@ Txn& Txn::operator=(Txn&& other) noexcept {
     env_ = other.env_;
     txn_ = other.txn_;
     checksums_ = other.checksums_;
+    write_ = other.write_;
+    defer_sync_ = other.defer_sync_;
     counts_ = other.counts_;
     other.txn_ = nullptr;
   }
@@ -446,7 +463,10 @@ absl::Status Txn::Commit() {
   // that fills during a commit shows. With no room left on the store's file system, it is the
   // full disk, and is reported so (IsDiskFull), not as a damaged disk.
   if (rc == EIO && DiskIsFull(env_->path())) rc = ENOSPC;
-  return LmdbStatus(rc, rc == 0 ? "" : absl::StrCat("commit to the store `", env_->path(), "`"));
+  if (rc != 0) return LmdbStatus(rc, absl::StrCat("commit to the store `", env_->path(), "`"));
+  // LMDB flushed the pages; the meta page that points at them is flushed here, after them.
+  if (write_ && env_->syncs() && !defer_sync_) return env_->Sync();
+  return absl::OkStatus();
 }
 
 bool Txn::Sealed(Table t) const {

@@ -9,6 +9,7 @@
 #include <lmdb.h>
 
 #include <array>
+#include <atomic>
 #include <bitset>
 #include <condition_variable>
 #include <cstdint>
@@ -66,6 +67,8 @@ class Env {
     uint64_t max_map_size_bytes = 1ull << 40;  // GrowMap never goes past this
     bool read_only = false;
     bool no_sync = false;  // MDB_NOSYNC: no fsync at commit
+    // Otherwise every commit is durable when Commit returns, except one made with
+    // Txn::DeferSync. The env runs with MDB_NOMETASYNC and Txn::Commit flushes the meta page.
     // Where notes go (a smaller map than asked for, a format upgrade); default: stderr as
     // `weft: note: ...`.
     std::function<void(std::string_view)> log;
@@ -90,8 +93,13 @@ class Env {
   uint32_t format() const { return format_; }
   bool checksums() const;
   uint64_t map_size() const;
-  // Flushes buffers to disk (used after NOSYNC batches when asked to).
-  absl::Status Sync();
+  // Flushes buffers to disk: after NOSYNC batches when asked to, and to make a commit made
+  // with Txn::DeferSync durable (every commit before the call is durable when it returns).
+  absl::Status Sync() const;
+  // Whether commits are flushed to disk (not read-only, not no_sync).
+  bool syncs() const { return syncs_; }
+  // Sync() calls that succeeded since the open (tests check who flushed).
+  uint64_t syncs_done() const { return syncs_done_.load(std::memory_order_relaxed); }
 
   // Doubles the map, up to Options::max_map_size_bytes: the answer to IsMapFull. Waits until
   // no transaction of this Env is open (LMDB remaps the file), so REQUIRES: the calling thread
@@ -115,6 +123,8 @@ class Env {
   std::array<MDB_dbi, static_cast<size_t>(Table::kCount)> dbis_{};
   std::bitset<static_cast<size_t>(Table::kCount)> present_;
   bool read_only_ = false;
+  bool syncs_ = false;
+  mutable std::atomic<uint64_t> syncs_done_{0};
   uint32_t format_ = 0;
   bool format_missing_ = false;  // an empty store that lacks its format record
   uint64_t max_map_size_ = 0;
@@ -157,7 +167,16 @@ class Txn {
   absl::Status ScanPrefixFrom(Table t, std::string_view prefix, std::string_view from,
                               const Visitor& visit) const;
 
+  // A write transaction of an env that syncs() is durable when Commit returns, unless
+  // DeferSync was called: LMDB has then flushed the transaction's pages but not the meta page
+  // that makes them the store's state (MDB_NOMETASYNC), so a machine crash before the next
+  // Env::Sync() or synced commit rolls it back to the commit before, whole and consistent
+  // (pages the last durable state uses are not reused until a later commit). Other threads
+  // may read it at once; nothing it decided may be acknowledged before that flush. The
+  // writer does this to flush one batch's meta page while it applies the next
+  // (engine/commit_syncer.h).
   absl::Status Commit();
+  void DeferSync() { defer_sync_ = true; }
   void Abort();
 
   MDB_txn* raw() const { return txn_; }
@@ -185,6 +204,8 @@ class Txn {
   // Whether this transaction's snapshot has checksums: as the Env's format says, except that a
   // reader of a format-2 store sees them once another process has upgraded it.
   bool checksums_ = false;
+  bool write_ = false;
+  bool defer_sync_ = false;
   Counts counts_;
 };
 

@@ -63,12 +63,15 @@ inline bool Eventually(const std::function<bool()>& done,
 
 class EngineTest : public ::testing::Test {
  protected:
+  bool sync_ = false;  // Reopen with Durability::kSync (the writer's commit syncer runs)
+
   void SetUp() override { Reopen(); }
 
   void Reopen(EngineOptions options = {}) {
     engine_.reset();
     options.path = dir_.path() + "/store";
-    options.durability = Durability::kNoSync;  // tests do not need fsync; crash tests use kill -9
+    // Tests do not need fsync (crash tests use kill -9); a test of the synced path sets sync_.
+    options.durability = sync_ ? Durability::kSync : Durability::kNoSync;
     options.map_size_bytes = 256 << 20;
     options.worker_threads = options.worker_threads > 0 ? options.worker_threads : 2;
     auto engine = Engine::Open(options);

@@ -51,6 +51,7 @@ class IsolationTest : public EngineTest {
     options.virtual_time = virtual_time;
     Reopen(options);
   }
+  void CheckACorruptExecutionIsQuarantinedAndTheOthersGoOn();
 };
 
 // Used to overflow the writer thread's stack near 3,000 levels: starting a child called
@@ -139,6 +140,18 @@ void Remove(const std::string& store, storage::Table table, const std::string& k
 // A corrupt checkpoint used to fail the writer's whole batch: every other execution's
 // signal in it was thrown away. Now that execution alone is quarantined.
 TEST_F(IsolationTest, CorruptExecutionIsQuarantinedAndTheOthersGoOn) {
+  CheckACorruptExecutionIsQuarantinedAndTheOthersGoOn();
+}
+
+// The same with fsync: the faulty batch is released by the commit syncer before the quarantine
+// commits, and the answers come after both (Writer::RunBatch).
+TEST_F(IsolationTest, UnderSyncDurabilityACorruptExecutionIsQuarantinedAndTheOthersGoOn) {
+  sync_ = true;
+  Reopen();
+  CheckACorruptExecutionIsQuarantinedAndTheOthersGoOn();
+}
+
+void IsolationTest::CheckACorruptExecutionIsQuarantinedAndTheOthersGoOn() {
   Deploy(kWaiter);
   std::vector<std::string> ids;
   for (int i = 0; i < 20; ++i) ids.push_back(StartOk("waiter", "{\"n\":" + std::to_string(i) + "}"));

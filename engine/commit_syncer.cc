@@ -1,0 +1,102 @@
+// See commit_syncer.h.
+#include "engine/commit_syncer.h"
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace weft::engine {
+namespace {
+
+// Backoff after the n-th consecutive failed flush: 10 ms doubling to 1 s.
+int64_t BackoffMs(int failures) {
+  int64_t ms = 10;
+  for (int i = 1; i < failures && ms < 1000; ++i) ms *= 2;
+  return ms < 1000 ? ms : 1000;
+}
+
+}  // namespace
+
+CommitSyncer::CommitSyncer(Sync sync) : sync_(std::move(sync)), thread_([this] { Loop(); }) {}
+
+CommitSyncer::~CommitSyncer() { Stop(); }
+
+void CommitSyncer::Push(Release release) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!stopped_) {
+      activity_.fetch_add(1);
+      queue_.push_back(std::move(release));
+      ++pushed_;
+      cv_.notify_one();
+      return;
+    }
+  }
+  release(sync_());
+}
+
+void CommitSyncer::Drain() {
+  std::unique_lock<std::mutex> lock(mu_);
+  const uint64_t target = pushed_;
+  drained_.wait(lock, [&] { return released_ >= target; });
+}
+
+bool CommitSyncer::Idle() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return queue_.empty() && !releasing_;
+}
+
+void CommitSyncer::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool CommitSyncer::FlushWithRetry(absl::Status& error) {
+  for (int failures = 0;;) {
+    error = sync_();
+    if (error.ok()) return true;
+    ++failures;
+    std::fprintf(stderr, "weft: flushing the store failed (%d in a row): %s\n", failures,
+                 std::string(error.message()).c_str());
+    std::unique_lock<std::mutex> lock(mu_);
+    if (stopping_ && failures >= 3) return false;
+    cv_.wait_for(lock, std::chrono::milliseconds(BackoffMs(failures)));
+  }
+}
+
+void CommitSyncer::Loop() {
+  std::vector<Release> batch;
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {  // stopping, and everything pushed is released
+        stopped_ = true;
+        return;
+      }
+      batch.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+      queue_.clear();
+      releasing_ = true;
+    }
+    // One flush covers every commit whose release was queued before it began.
+    absl::Status error;
+    FlushWithRetry(error);
+    for (Release& release : batch) release(error);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      released_ += batch.size();
+      releasing_ = false;
+      activity_.fetch_add(1);
+    }
+    batch.clear();
+    drained_.notify_all();
+  }
+}
+
+}  // namespace weft::engine
