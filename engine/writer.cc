@@ -188,6 +188,8 @@ void Writer::AwaitBatchInFlight() {
   std::unique_lock<std::mutex> lock(mu_);
   const uint64_t ended = batches_ended_;
   batch_ended_.wait(lock, [&] { return !in_batch_ || batches_ended_ != ended; });
+  lock.unlock();
+  if (syncer_) syncer_->Drain();  // its effects come once it is durable
 }
 
 uint64_t Writer::transitions() const {

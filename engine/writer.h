@@ -85,8 +85,8 @@ class Writer {
   // Returns once every commit made before the call is durable and released (its callbacks
   // and after-commit hook have run). Not from a callback or the hook.
   void AwaitDurable();
-  // Returns once the batch being applied at the call (if any) has ended, its after-commit
-  // hook included. A reader that saw a commit before calling then knows its effects are out:
+  // Returns once the batch being applied at the call (if any) has ended and been released,
+  // its after-commit hook included. A reader that saw a commit before calling then knows its effects are out:
   // the tasks it made are with the dispatcher, its timers armed.
   void AwaitBatchInFlight();
   // Moves on every submit and at the end of every batch (see EngineImpl::Idle).

@@ -28,6 +28,7 @@ class DeliveryTest : public EngineTest {
     options.lease = lease;
     Reopen(options);
   }
+  void CheckATaskSeenScheduledCanBeTakenOnceTheCommitsEffectsAreOut(int rounds);
 
   // The execution's only task, once `done` holds for it.
   TaskInfo TaskWhen(const std::string& id, const std::function<bool(const TaskInfo&)>& done) {
@@ -308,9 +309,21 @@ TEST_F(DeliveryTest, KillMidTaskRedeliversWithTheNextDeliveryNumber) {
 // the store is read in a busy loop, so the read lands right after the commit.
 // (tests/golden/run's harness failed this way under load: "scheduled but not handed out".)
 TEST_F(DeliveryTest, ATaskSeenScheduledCanBeTakenOnceTheCommitsEffectsAreOut) {
+  CheckATaskSeenScheduledCanBeTakenOnceTheCommitsEffectsAreOut(2000);
+}
+
+// The same with fsync: the effects come from the commit syncer once the batch is durable, after
+// the writer has moved on, so AwaitCommitEffects waits for the syncer too.
+TEST_F(DeliveryTest, UnderSyncDurabilityATaskSeenScheduledCanBeTakenOnceTheEffectsAreOut) {
+  sync_ = true;
+  Reopen();
+  CheckATaskSeenScheduledCanBeTakenOnceTheCommitsEffectsAreOut(500);
+}
+
+void DeliveryTest::CheckATaskSeenScheduledCanBeTakenOnceTheCommitsEffectsAreOut(int rounds) {
   Deploy("task a, b\nworkflow w() { a()\n b() }\n");
   auto& impl = static_cast<engine::EngineImpl&>(*engine_);
-  for (int i = 0; i < 2000; ++i) {
+  for (int i = 0; i < rounds; ++i) {
     const std::string id = StartOk("w");
     std::optional<LeasedTask> a = PollWithin("a");
     ASSERT_TRUE(a.has_value());
