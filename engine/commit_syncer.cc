@@ -57,16 +57,15 @@ void CommitSyncer::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-bool CommitSyncer::FlushWithRetry(absl::Status& error) {
+absl::Status CommitSyncer::FlushNow(const std::function<bool()>& give_up) {
   for (int failures = 0;;) {
-    error = sync_();
-    if (error.ok()) return true;
+    absl::Status error = sync_();
+    if (error.ok()) return error;
     ++failures;
     std::fprintf(stderr, "weft: flushing the store failed (%d in a row): %s\n", failures,
                  std::string(error.message()).c_str());
-    std::unique_lock<std::mutex> lock(mu_);
-    if (stopping_ && failures >= 3) return false;
-    cv_.wait_for(lock, std::chrono::milliseconds(BackoffMs(failures)));
+    if (failures >= 3 && give_up()) return error;
+    std::this_thread::sleep_for(std::chrono::milliseconds(BackoffMs(failures)));
   }
 }
 
@@ -85,8 +84,10 @@ void CommitSyncer::Loop() {
       releasing_ = true;
     }
     // One flush covers every commit whose release was queued before it began.
-    absl::Status error;
-    FlushWithRetry(error);
+    const absl::Status error = FlushNow([this] {
+      std::lock_guard<std::mutex> lock(mu_);
+      return stopping_;
+    });
     for (Release& release : batch) release(error);
     {
       std::lock_guard<std::mutex> lock(mu_);

@@ -43,14 +43,17 @@ class CommitSyncer {
   bool Idle() const;
   // Moves on every push and after every release (see EngineImpl::Idle).
   uint64_t activity() const { return activity_.load(std::memory_order_seq_cst); }
+  // Flushes on the calling thread, retrying with backoff (10 ms doubling to 1 s, each failure
+  // logged) until it succeeds, or until `give_up()` says so after three failures: then the
+  // last error. The writer flushes a small batch itself when nothing is queued here, sparing
+  // a lone caller the hand-off between threads.
+  absl::Status FlushNow(const std::function<bool()>& give_up);
   // Releases everything pushed (flushing first), then ends the thread. Push after Stop runs
   // the release at once, after a flush on the calling thread.
   void Stop();
 
  private:
   void Loop();
-  // Flushes until it succeeds; false when stopping after repeated failures (`error` says why).
-  bool FlushWithRetry(absl::Status& error);
 
   const Sync sync_;
   mutable std::mutex mu_;

@@ -45,6 +45,13 @@ bool IsNewWork(const Command& command) {
          std::holds_alternative<EventHandlerCommand>(command);
 }
 
+// A batch of this many commands hands its meta-page flush to the syncer, to be overlapped with
+// the next batch. A smaller one is flushed by the writer itself: under light load the flush
+// of the syncer would wait behind the next batch's own (fdatasync waits for all the file's
+// writeback), which made each answer slower (bench/timers: starting 10,000 executions from
+// 8 threads took 1.1-1.3 s instead of 0.8 s).
+constexpr size_t kOverlapAt = 16;
+
 // Backoff after the n-th consecutive failed commit: 10 ms doubling to 5 s.
 int64_t BackoffMs(int failures) {
   int64_t ms = 10;
@@ -181,7 +188,9 @@ bool Writer::Idle() const {
 }
 
 void Writer::AwaitDurable() {
-  if (syncer_) syncer_->Drain();
+  // A small batch is flushed and released by the writer itself before its run ends; the rest
+  // by the syncer.
+  AwaitBatchInFlight();
 }
 
 void Writer::AwaitBatchInFlight() {
@@ -277,7 +286,7 @@ Writer::Attempt Writer::TryBatch(std::vector<Pending>& batch, const std::vector<
     return out;
   }
   const storage::Txn::Counts counts = txn->counts();
-  if (syncer_) txn->DeferSync();  // RunBatch hands the batch to the syncer
+  if (syncer_) txn->DeferSync();  // RunBatch flushes the meta page or has the syncer do it
   if (s.ok()) s = txn->Commit();
   if (!s.ok()) {
     out.kind = Attempt::Kind::kStorage;
@@ -402,19 +411,23 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
     }
     if (syncer_ == nullptr) {
       if (hooks_.after_commit) hooks_.after_commit(effects);
-    } else if (faults.empty()) {
-      // The usual way: the syncer flushes the meta page, then tells, while the next batch runs.
+    } else if (faults.empty() && (batch.size() >= kOverlapAt || !syncer_->Idle())) {
+      // The syncer flushes the meta page, then tells, while the next batch is applied.
       ReleaseWhenDurable(batch, results, std::move(effects));
       return;
     } else {
-      // A fault: the batch is released first, then the quarantine commits, then the answers.
-      absl::Status flushed;
-      syncer_->Push([this, &flushed, effects = std::move(effects)](const absl::Status& s) mutable {
-        flushed = s;
-        if (s.ok() && hooks_.after_commit) hooks_.after_commit(effects);
-      });
+      // A small batch with nothing to overlap, or a fault (the batch is released, then the
+      // quarantine commits, then the answers): flushed here, after the batches before it.
       syncer_->Drain();
-      if (!flushed.ok()) batch_error = flushed;
+      const absl::Status flushed = syncer_->FlushNow([this] {
+        std::lock_guard<std::mutex> lock(mu_);
+        return stopping_;
+      });
+      if (flushed.ok()) {
+        if (hooks_.after_commit) hooks_.after_commit(effects);
+      } else {
+        batch_error = flushed;
+      }
     }
   }
   // Before the answers: a caller told of a fault finds its execution quarantined already.
@@ -456,9 +469,16 @@ absl::Status Writer::CommitAlone(const std::function<absl::Status(TransitionEnv&
       s = apply(tenv);
       if (!s.ok() && !IsStorageFailureWhileApplying(s)) return s;  // not the machine's fault
       if (s.ok()) s = FlushLiveCache(tenv);
-      if (s.ok()) s = txn->Commit();  // durable when it returns (no DeferSync)
+      if (syncer_) txn->DeferSync();  // flushed below: a failed flush is not a failed commit
+      if (s.ok()) s = txn->Commit();
       if (s.ok()) {
-        if (syncer_) syncer_->Drain();  // the batches before it are released first
+        if (syncer_) {
+          syncer_->Drain();  // the batches before it are released first
+          WEFT_RETURN_IF_ERROR(syncer_->FlushNow([this] {
+            std::lock_guard<std::mutex> lock(mu_);
+            return stopping_;
+          }));
+        }
         if (hooks_.after_commit) hooks_.after_commit(effects);
         return s;
       }

@@ -159,28 +159,45 @@ TEST(CommitSyncerTest, TheWriterAnswersADeferredCommitOnlyAfterItIsFlushed) {
   std::atomic<uint64_t> hook_saw{0};
   WriterHooks hooks;
   hooks.after_commit = [&](Effects&) { hook_saw = (*env)->syncs_done(); };
-  Writer writer(**env, clock, programs, ids, 64, EngineLimits{}, std::move(hooks));
+  Writer writer(**env, clock, programs, ids, /*max_batch=*/64, EngineLimits{}, std::move(hooks));
 
-  constexpr int kCommands = 200;
+  // 128 commands in one submission: two full batches, whose flushes the syncer does; then one
+  // command alone, a small batch that the writer flushes itself (kOverlapAt in writer.cc).
+  constexpr int kCommands = 129;
   std::vector<uint64_t> at_apply(kCommands), at_answer(kCommands);
   std::vector<absl::Status> answers(kCommands);
   std::atomic<int> answered{0};
-  for (int i = 0; i < kCommands; ++i) {
-    MaintenanceCommand put{[&, i](storage::Txn& txn, int64_t) {
+  auto command = [&](int i) {
+    return MaintenanceCommand{[&, i](storage::Txn& txn, int64_t) {
       at_apply[i] = (*env)->syncs_done();
       return txn.Put(storage::Table::kMeta, "test-key-" + std::to_string(i), "v");
     }};
-    writer.Submit(put, [&, i](const absl::Status& s) {
+  };
+  auto answer = [&](int i) {
+    return [&, i](const absl::Status& s) {
       answers[i] = s;
       at_answer[i] = (*env)->syncs_done();
       ++answered;
-    });
+    };
+  };
+  auto await_answers = [&](int n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (answered.load() < n && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    ASSERT_EQ(answered.load(), n);
+  };
+  std::vector<Command> commands;
+  std::vector<Done> dones;
+  for (int i = 0; i < kCommands - 1; ++i) {
+    commands.push_back(command(i));
+    dones.push_back(answer(i));
   }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (answered.load() < kCommands && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ASSERT_EQ(answered.load(), kCommands);
+  writer.SubmitAll(std::move(commands), std::move(dones));
+  await_answers(kCommands - 1);
+  writer.AwaitDurable();
+  writer.Submit(command(kCommands - 1), answer(kCommands - 1));
+  await_answers(kCommands);
   writer.AwaitDurable();
   for (int i = 0; i < kCommands; ++i) {
     EXPECT_TRUE(answers[i].ok()) << answers[i];
