@@ -38,6 +38,13 @@ void CommitSyncer::Push(Release release) {
 }
 
 void CommitSyncer::Drain() {
+  if (OnItsThread()) {
+    // From a release (a callback that waits for an execution's end): the batches pushed
+    // before the one being released are out, and waiting for the rest would wait for this
+    // very thread. A flush makes them durable, which is what such a caller needs.
+    (void)sync_();
+    return;
+  }
   std::unique_lock<std::mutex> lock(mu_);
   const uint64_t target = pushed_;
   drained_.wait(lock, [&] { return released_ >= target; });

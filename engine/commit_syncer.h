@@ -37,10 +37,13 @@ class CommitSyncer {
 
   // Queues `release` behind the commit that just returned. Any thread; in commit order.
   void Push(Release release);
-  // Returns once everything pushed before the call has been released. Not from a release.
+  // Returns once everything pushed before the call has been released. From a release (the
+  // syncer's own thread) it only flushes: every commit before the call is then durable.
   void Drain();
   // Nothing waiting and nothing being released.
   bool Idle() const;
+  // Whether the caller is the syncer's thread (a release running).
+  bool OnItsThread() const { return std::this_thread::get_id() == thread_.get_id(); }
   // Moves on every push and after every release (see EngineImpl::Idle).
   uint64_t activity() const { return activity_.load(std::memory_order_seq_cst); }
   // Flushes on the calling thread, retrying with backoff (10 ms doubling to 1 s, each failure

@@ -188,6 +188,11 @@ bool Writer::Idle() const {
 }
 
 void Writer::AwaitDurable() {
+  // From a callback of a small batch, which the writer flushed before releasing it.
+  if (std::this_thread::get_id() == thread_.get_id()) return;
+  // From a callback the syncer runs: waiting for the writer could wait for this very thread
+  // (a small batch drains the syncer first); a flush is what the caller needs.
+  if (syncer_ != nullptr && syncer_->OnItsThread()) return syncer_->Drain();
   // A small batch is flushed and released by the writer itself before its run ends; the rest
   // by the syncer.
   AwaitBatchInFlight();

@@ -53,7 +53,7 @@ struct WriterStats {
 
 struct WriterHooks {
   // Runs after each successful commit once it is durable, before its callbacks, in commit
-  // order: on the commit syncer's thread with sync durability, on the writer's without.
+  // order: on the commit syncer's thread, or on the writer's (nosync, or a small batch).
   std::function<void(Effects&)> after_commit;
   // Whether a worker currently holds a task (see TransitionEnv::is_started).
   std::function<bool(std::string_view task_id)> is_started;
@@ -86,8 +86,8 @@ class Writer {
   // and after-commit hook have run). Not from a callback or the hook.
   void AwaitDurable();
   // Returns once the batch being applied at the call (if any) has ended and been released,
-  // its after-commit hook included. A reader that saw a commit before calling then knows its effects are out:
-  // the tasks it made are with the dispatcher, its timers armed.
+  // its after-commit hook included. A reader that saw a commit before calling then knows its
+  // effects are out: the tasks it made are with the dispatcher, its timers armed.
   void AwaitBatchInFlight();
   // Moves on every submit and at the end of every batch (see EngineImpl::Idle).
   uint64_t activity() const {

@@ -82,15 +82,16 @@ struct LeasedTask {
 };
 
 // Tells a transport that tasks of these types were queued and PollTask may now find one (the
-// long polls of `weft serve`). Runs on the engine thread that queued them (the writer, after
-// a commit, or a lease sweep), under no lock of the engine: it must return quickly and not
-// call back into the engine.
+// long polls of `weft serve`). Runs on the engine thread that queued them (the writer or its
+// commit syncer, once a commit is durable, or a lease sweep), under no lock of the engine: it
+// must return quickly and not call back into the engine.
 // The names are queue names (TaskQueueName): the type, or "domain:type".
 using TaskReadyListener = std::function<void(const std::vector<std::string>& queue_names)>;
 
 // Told the outcome of a result handed over with SubmitTaskResult, once it is durable (OK), was
 // ignored (FailedPrecondition: the task had finished, or the delivery was stale) or failed.
-// Runs on the writer thread: it must return quickly, not block, and not throw.
+// Runs on the engine thread that releases the commit (the writer, or its commit syncer once
+// the batch is flushed): it must return quickly, not block, and not throw.
 using ResultCallback = std::function<void(const absl::Status& status)>;
 
 // How many tasks of a type wait for a worker and how many are out under a lease.

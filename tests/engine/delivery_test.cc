@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <future>
+#include <mutex>
 
 #include <gmock/gmock.h>
 
@@ -338,6 +339,43 @@ void DeliveryTest::CheckATaskSeenScheduledCanBeTakenOnceTheCommitsEffectsAreOut(
     ASSERT_TRUE(b.ok()) << b.status();
     ASSERT_TRUE(b->has_value()) << "round " << i << ": b is scheduled but not handed out";
     ASSERT_TRUE(engine_->CompleteTask((*b)->context.task_id, "ext", Value()).ok());
+  }
+}
+
+// A result callback that waits for its execution's end, which that very result made, gets it
+// at once, whichever thread releases the batch: the writer (a batch of one) or the commit
+// syncer (a batch of many). Waiting for durability from there used to wait for itself.
+TEST_F(DeliveryTest, UnderSyncDurabilityAResultCallbackMayAwaitTheEndItMade) {
+  sync_ = true;
+  Reopen();
+  Deploy("task a\nworkflow w() { a() }\n");
+  for (int n : {1, 64}) {
+    std::vector<std::string> ids;
+    std::vector<LeasedTask> tasks;
+    for (int i = 0; i < n; ++i) ids.push_back(StartOk("w"));
+    for (int i = 0; i < n; ++i) {
+      std::optional<LeasedTask> t = PollWithin("a");
+      ASSERT_TRUE(t.has_value());
+      tasks.push_back(*t);
+    }
+    std::mutex mu;
+    std::vector<std::string> ended;
+    for (const LeasedTask& t : tasks) {
+      const std::string id = t.context.execution_id;
+      engine_->SubmitTaskResult(t.context.task_id, "ext", TaskOutcome::Complete(Value()),
+                                t.context.delivery, [&, id](const absl::Status& s) {
+        EXPECT_TRUE(s.ok()) << s;
+        absl::StatusOr<ExecutionInfo> info = engine_->AwaitExecution(id, absl::Seconds(5));
+        std::lock_guard<std::mutex> lock(mu);
+        ended.push_back(info.ok() ? std::string(ExecutionStatusName(info->status))
+                                  : std::string(info.status().message()));
+      });
+    }
+    ASSERT_TRUE(Eventually([&] {
+      std::lock_guard<std::mutex> lock(mu);
+      return ended.size() == static_cast<size_t>(n);
+    }, std::chrono::seconds(30))) << n << " results";
+    for (const std::string& status : ended) EXPECT_EQ(status, "COMPLETED");
   }
 }
 
