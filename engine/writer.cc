@@ -424,10 +424,7 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
       // A small batch with nothing to overlap, or a fault (the batch is released, then the
       // quarantine commits, then the answers): flushed here, after the batches before it.
       syncer_->Drain();
-      const absl::Status flushed = syncer_->FlushNow([this] {
-        std::lock_guard<std::mutex> lock(mu_);
-        return stopping_;
-      });
+      const absl::Status flushed = FlushHere();
       if (flushed.ok()) {
         if (hooks_.after_commit) hooks_.after_commit(effects);
       } else {
@@ -440,6 +437,13 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
   for (size_t i = 0; i < batch.size(); ++i) {
     if (batch[i].done) batch[i].done(batch_error.ok() ? results[i] : batch_error);
   }
+}
+
+absl::Status Writer::FlushHere() {
+  return syncer_->FlushNow([this] {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stopping_;  // a stopping writer gives up on a disk that keeps failing
+  });
 }
 
 void Writer::ReleaseWhenDurable(std::vector<Pending>& batch,
@@ -479,10 +483,7 @@ absl::Status Writer::CommitAlone(const std::function<absl::Status(TransitionEnv&
       if (s.ok()) {
         if (syncer_) {
           syncer_->Drain();  // the batches before it are released first
-          WEFT_RETURN_IF_ERROR(syncer_->FlushNow([this] {
-            std::lock_guard<std::mutex> lock(mu_);
-            return stopping_;
-          }));
+          WEFT_RETURN_IF_ERROR(FlushHere());
         }
         if (hooks_.after_commit) hooks_.after_commit(effects);
         return s;

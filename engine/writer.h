@@ -119,6 +119,9 @@ class Writer {
   // Hands a committed batch's effects and callbacks to the syncer (sync durability).
   void ReleaseWhenDurable(std::vector<Pending>& batch, const std::vector<absl::Status>& results,
                           Effects effects);
+  // Flushes the store on the writer's thread, retrying until it succeeds or the writer stops.
+  // REQUIRES: syncer_.
+  absl::Status FlushHere();
   // Commits `apply` in a transaction of its own, retrying storage failures with backoff.
   absl::Status CommitAlone(const std::function<absl::Status(TransitionEnv&)>& apply);
   // After a failed attempt: grows the map or sleeps with backoff. False when stopping and the

@@ -59,6 +59,14 @@ class GatedSync {
   int began_ = 0, ended_ = 0, open_ = 0, fail_ = 0;
 };
 
+// A small synced store in `dir`.
+storage::Env::Options StoreIn(const weft::testing::TempDir& dir) {
+  storage::Env::Options options;
+  options.path = dir.path() + "/store";
+  options.map_size_bytes = 64 << 20;
+  return options;
+}
+
 TEST(CommitSyncerTest, NothingIsReleasedBeforeAFlushThatBeganAfterIt) {
   GatedSync gate;
   CommitSyncer syncer([&] { return gate(); });
@@ -147,9 +155,7 @@ TEST(CommitSyncerTest, StopReleasesEverythingPushedFirst) {
 // after a flush that followed the commit (Txn::DeferSync leaves the meta page to the syncer).
 TEST(CommitSyncerTest, TheWriterAnswersADeferredCommitOnlyAfterItIsFlushed) {
   weft::testing::TempDir dir;
-  storage::Env::Options options;
-  options.path = dir.path() + "/store";
-  options.map_size_bytes = 64 << 20;
+  storage::Env::Options options = StoreIn(dir);
   auto env = storage::Env::Open(options);
   ASSERT_TRUE(env.ok()) << env.status();
   ASSERT_TRUE((*env)->syncs());
@@ -219,9 +225,7 @@ TEST(CommitSyncerTest, TheWriterAnswersADeferredCommitOnlyAfterItIsFlushed) {
 // no-sync store is never flushed.
 TEST(CommitSyncerTest, CommitFlushesTheMetaPageUnlessDeferred) {
   weft::testing::TempDir dir;
-  storage::Env::Options options;
-  options.path = dir.path() + "/store";
-  options.map_size_bytes = 64 << 20;
+  storage::Env::Options options = StoreIn(dir);
   auto env = storage::Env::Open(options);
   ASSERT_TRUE(env.ok()) << env.status();
   const uint64_t before = (*env)->syncs_done();
