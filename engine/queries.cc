@@ -7,6 +7,7 @@
 #include "bytecode/lines.h"
 #include "bytecode/serialize.h"
 #include "engine/engine_impl.h"
+#include "storage/history.h"
 #include "storage/keys.h"
 #include "storage/records.h"
 #include "storage/search_index.h"
@@ -166,26 +167,18 @@ absl::StatusOr<std::vector<HistoryEvent>> EngineImpl::History(std::string_view i
   WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
   WEFT_ASSIGN_OR_RETURN(auto exists, txn.Get(storage::Table::kExecutions, id));
   if (!exists) return absl::NotFoundError(absl::StrCat("no execution `", ToAbsl(id), "`"));
+  WEFT_ASSIGN_OR_RETURN(std::vector<storage::HistoryEntry> entries, storage::ReadHistory(txn, id));
   std::vector<HistoryEvent> events;
-  absl::Status decode_error;
-  WEFT_RETURN_IF_ERROR(txn.ScanPrefix(
-      storage::Table::kHistory, storage::HistoryPrefix(id),
-      [&](std::string_view key, std::string_view value) {
-        absl::StatusOr<storage::HistoryRow> row = storage::DecodeHistory(value);
-        if (!row.ok()) {
-          decode_error = row.status();
-          return false;
-        }
-        HistoryEvent e;
-        e.seq = storage::ReadBigEndian32(key.substr(key.size() - 4));
-        e.time_ms = row->time_ms;
-        e.type = std::string(storage::HistoryTypeName(row->type));
-        e.task_id = std::move(row->task_id);
-        e.details = std::move(row->details);
-        events.push_back(std::move(e));
-        return true;
-      }));
-  WEFT_RETURN_IF_ERROR(decode_error);
+  events.reserve(entries.size());
+  for (storage::HistoryEntry& entry : entries) {
+    HistoryEvent e;
+    e.seq = entry.seq;
+    e.time_ms = entry.row.time_ms;
+    e.type = std::string(storage::HistoryTypeName(entry.row.type));
+    e.task_id = std::move(entry.row.task_id);
+    e.details = std::move(entry.row.details);
+    events.push_back(std::move(e));
+  }
   return events;
 }
 

@@ -35,6 +35,15 @@ void RoundTrip(absl::StatusOr<Row> (*decode)(std::string_view),
   WEFT_CHECK(encode(*again) == encoded);
 }
 
+// A history record is also read as a `history_log` record (the same table with its execution,
+// seq and link): under the largest log number, so that any backward link is allowed.
+std::string EncodeLogged(const weft::storage::HistoryLogRow& row) {
+  return weft::storage::EncodeHistoryLog(row);
+}
+absl::StatusOr<weft::storage::HistoryLogRow> DecodeLogged(std::string_view bytes) {
+  return weft::storage::DecodeHistoryLog(bytes, UINT64_MAX);
+}
+
 void DecodeWait(std::string_view bytes) {
   absl::StatusOr<weft::Value> v =
       weft::DecodeValue(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
@@ -60,7 +69,9 @@ void Decode(RecordKind kind, std::string_view key, std::string_view bytes) {
     case RecordKind::kExecution: return RoundTrip(&s::DecodeExecution, &s::EncodeExecution, bytes);
     case RecordKind::kExecState: return RoundTrip(&s::DecodeExecState, &s::EncodeExecState, bytes);
     case RecordKind::kTask: return RoundTrip(&s::DecodeTask, &s::EncodeTask, bytes);
-    case RecordKind::kHistory: return RoundTrip(&s::DecodeHistory, &s::EncodeHistory, bytes);
+    case RecordKind::kHistory:
+      RoundTrip(&s::DecodeHistory, &s::EncodeHistory, bytes);
+      return RoundTrip(&DecodeLogged, &EncodeLogged, bytes);
     case RecordKind::kWait: return DecodeWait(bytes);
     case RecordKind::kTimerKey: return ParseTimer(key.empty() ? bytes : key);
     case RecordKind::kSchedule: return RoundTrip(&s::DecodeSchedule, &s::EncodeSchedule, bytes);

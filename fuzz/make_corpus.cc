@@ -241,6 +241,10 @@ void Records(Corpus& corpus, const std::vector<Value>& zoo) {
     s::HistoryRow row{100 + n, type, n == 1 ? id + "-t1" : "", zoo[15 + n]};
     Record(corpus, RecordKind::kHistory, "history" + std::to_string(n), s::HistoryKey(id, n + 1),
            s::EncodeHistory(row));
+    Record(corpus, RecordKind::kHistory, "history_log" + std::to_string(n),
+           s::BigEndian64(static_cast<uint64_t>(n + 1)),
+           s::EncodeHistoryLog(s::HistoryLogRow{id, static_cast<uint32_t>(n + 1),
+                                                static_cast<uint64_t>(n), row}));
     ++n;
   }
 

@@ -21,7 +21,7 @@ enum class RecordKind : uint8_t {
   kExecution = 1,  // executions: DecodeExecution
   kExecState = 2,  // exec_state: DecodeExecState
   kTask = 3,       // tasks: DecodeTask
-  kHistory = 4,    // history: DecodeHistory
+  kHistory = 4,    // history: DecodeHistory; and as a history_log record, DecodeHistoryLog
   kWait = 5,       // waits: a value blob (DecodeValue), as the engine reads it
   kTimerKey = 6,   // timers: the key itself (ParseTimerKey); the value is a task id
   kSchedule = 7,   // schedules: DecodeSchedule

@@ -73,23 +73,6 @@ absl::Status ExecutionStore::PutState(std::string_view id, const ExecStateRow& r
   return txn_.Put(Table::kExecState, id, EncodeExecState(row));
 }
 
-absl::Status ExecutionStore::AppendHistory(std::string_view id, uint32_t seq,
-                                           const HistoryRow& row) {
-  return txn_.Put(Table::kHistory, HistoryKey(id, seq), EncodeHistory(row));
-}
-
-absl::StatusOr<uint32_t> ExecutionStore::NextHistorySeq(std::string_view id) const {
-  uint32_t last = 0;
-  const std::string prefix = HistoryPrefix(id);
-  // Keys only, unchecked: the history may be the damaged part.
-  WEFT_RETURN_IF_ERROR(
-      txn_.ScanStored(Table::kHistory, prefix, [&](std::string_view key, std::string_view) {
-        if (key.size() == prefix.size() + 4) last = ReadBigEndian32(key.substr(prefix.size()));
-        return true;
-      }));
-  return last + 1;
-}
-
 absl::StatusOr<std::optional<TaskRow>> ExecutionStore::GetTask(std::string_view task_id) const {
   WEFT_ASSIGN_OR_RETURN(auto bytes, txn_.Get(Table::kTasks, task_id));
   if (!bytes) return std::optional<TaskRow>();

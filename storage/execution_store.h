@@ -14,7 +14,8 @@
 //     visible at its commit, atomically, or none does (a crash between is impossible).
 //   - Reads see the transaction's own earlier writes.
 //   - History sequence numbers of one execution are dense and ordered as appended; the engine
-//     chooses them (ExecStateRow::next_history_seq).
+//     chooses them (ExecStateRow::next_history_seq). A backend may keep them apart from the
+//     rows keyed by execution (LMDB appends them to one log, storage/history.h).
 //   - Timers are read in due order (then kind, execution, wait); queue entries of one task type
 //     in task-id order (ids are time-ordered ULIDs).
 //   - Nothing here decides; a bad record is DataLoss, never skipped.
@@ -31,6 +32,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "storage/history.h"
 #include "storage/lmdb.h"
 #include "storage/records.h"
 #include "storage/search_index.h"
@@ -60,10 +62,24 @@ class ExecutionStore {
   absl::StatusOr<std::optional<ExecStateRow>> GetState(std::string_view id) const;
   absl::Status PutState(std::string_view id, const ExecStateRow& row);
 
-  // --- History.
-  absl::Status AppendHistory(std::string_view id, uint32_t seq, const HistoryRow& row);
+  // --- History (storage/history.h).
+  // Appends the execution's next event, numbered state.next_history_seq (which it advances)
+  // and linked from state.history_head (which it moves). Write `state` in this transaction.
+  absl::Status AppendHistory(std::string_view id, ExecStateRow& state, const HistoryRow& row) {
+    return AppendHistoryEvent(txn_, id, state, row);
+  }
+  // An event of an execution whose state row cannot be read, under `seq` (NextHistorySeq).
+  absl::Status AppendUnlinkedHistory(std::string_view id, uint32_t seq, const HistoryRow& row) {
+    return PutHistoryRow(txn_, id, seq, row);
+  }
   // The sequence number after the last event of `id`, read from the history itself.
-  absl::StatusOr<uint32_t> NextHistorySeq(std::string_view id) const;
+  absl::StatusOr<uint32_t> NextHistorySeq(std::string_view id) const {
+    return storage::NextHistorySeq(txn_, id);
+  }
+  // Every event of `id`, in seq order.
+  absl::StatusOr<std::vector<HistoryEntry>> History(std::string_view id) const {
+    return ReadHistory(txn_, id);
+  }
 
   // --- Tasks.
   absl::StatusOr<std::optional<TaskRow>> GetTask(std::string_view task_id) const;

@@ -100,7 +100,10 @@ inline constexpr std::string_view kChecksumAlgorithm = "crc32c";
 // Format 8: the `aliases` table (storage/aliases.h), named and weighted pointers at versions.
 // Format 9: the `by_version` index (storage/version_index.h), the executions of each version,
 // which `weft versions gc` and `weft versions delete` ask before deleting one.
-inline constexpr uint32_t kStoreFormat = 9;
+// Format 10: the `history_log` table. New history events are appended there in commit order,
+// each linked to its execution's event before; the state row holds the newest one's number
+// (ExecStateRow::history_head). `history` rows written before stay where they are.
+inline constexpr uint32_t kStoreFormat = 10;
 inline constexpr uint32_t kMinStoreFormat = 2;
 inline constexpr uint32_t kChecksumFormat = 3;
 inline constexpr uint32_t kTypedWaitsFormat = 4;
@@ -108,6 +111,7 @@ inline constexpr uint32_t kSchedulesFormat = 5;
 inline constexpr uint32_t kTaskDefsFormat = 6;
 inline constexpr uint32_t kSearchIndexFormat = 6;
 inline constexpr uint32_t kSourcesFormat = 6;
+inline constexpr uint32_t kHistoryLogFormat = 10;
 inline constexpr uint32_t kTaskLogsFormat = 7;
 inline constexpr uint32_t kEventsFormat = 7;
 inline constexpr uint32_t kOutboxFormat = 7;

@@ -427,7 +427,9 @@ Txn::Txn(Txn&& other) noexcept
       checksums_(other.checksums_),
       write_(other.write_),
       defer_sync_(other.defer_sync_),
-      counts_(other.counts_) {
+      counts_(other.counts_),
+      numbered_(other.numbered_),
+      next_number_(other.next_number_) {
   other.txn_ = nullptr;
 }
 
@@ -440,6 +442,8 @@ Txn& Txn::operator=(Txn&& other) noexcept {
     write_ = other.write_;
     defer_sync_ = other.defer_sync_;
     counts_ = other.counts_;
+    numbered_ = other.numbered_;
+    next_number_ = other.next_number_;
     other.txn_ = nullptr;
   }
   return *this;
@@ -501,6 +505,43 @@ absl::Status Txn::Put(Table t, std::string_view key, std::string_view value) {
   if (!value.empty()) std::memcpy(out, value.data(), value.size());
   StoreCrc(out + value.size(), crc);
   return absl::OkStatus();
+}
+
+absl::StatusOr<uint64_t> Txn::AppendNumbered(Table t, std::string_view value) {
+  if (numbered_ != t) {
+    MDB_cursor* cursor = nullptr;
+    if (int rc = mdb_cursor_open(txn_, env_->dbi(t), &cursor); rc != 0) {
+      return TableStatus(rc, "read", t);
+    }
+    MDB_val k, v;
+    const int rc = mdb_cursor_get(cursor, &k, &v, MDB_LAST);
+    mdb_cursor_close(cursor);
+    if (rc != 0 && rc != MDB_NOTFOUND) return TableStatus(rc, "read", t);
+    uint64_t last = 0;
+    if (rc == 0) {
+      if (k.mv_size != 8) {
+        return absl::DataLossError(absl::StrCat("table `", ToAbsl(TableName(t)), "`: last key is ",
+                                                k.mv_size, " bytes, not a number"));
+      }
+      last = ReadBigEndian64(std::string_view(static_cast<const char*>(k.mv_data), 8));
+    }
+    numbered_ = t;
+    next_number_ = last + 1;
+  }
+  const uint64_t number = next_number_;
+  const std::string key = BigEndian64(number);
+  ++counts_.puts;
+  counts_.bytes += key.size() + value.size();
+  MDB_val k = ToVal(key);
+  MDB_val v{value.size() + (Sealed(t) ? 4 : 0), nullptr};
+  if (int rc = mdb_put(txn_, env_->dbi(t), &k, &v, MDB_RESERVE | MDB_APPEND); rc != 0) {
+    return TableStatus(rc, "append to", t);
+  }
+  char* out = static_cast<char*>(v.mv_data);
+  if (!value.empty()) std::memcpy(out, value.data(), value.size());
+  if (Sealed(t)) StoreCrc(out + value.size(), RecordCrc(key, value));
+  ++next_number_;
+  return number;
 }
 
 absl::Status Txn::Delete(Table t, std::string_view key) {

@@ -152,6 +152,12 @@ class Txn {
   absl::StatusOr<std::optional<std::string_view>> Get(Table t, std::string_view key) const;
   // REQUIRES: `value` does not point into this store (LMDB may move pages while it writes).
   absl::Status Put(Table t, std::string_view key, std::string_view value);
+  // For a table keyed by numbers (u64 big-endian) that only grows at its end: puts `value`
+  // under the number after the table's last one (1 when empty) and returns that number. Such
+  // a put fills its page and goes on in a new one (MDB_APPEND), so one commit's appends share
+  // pages instead of splitting pages in the middle of the tree. The last number is read once
+  // per transaction.
+  absl::StatusOr<uint64_t> AppendNumbered(Table t, std::string_view value);
   // Deleting an absent key is not an error.
   absl::Status Delete(Table t, std::string_view key);
 
@@ -207,6 +213,9 @@ class Txn {
   bool write_ = false;
   bool defer_sync_ = false;
   Counts counts_;
+  // AppendNumbered's next number, and the table it is for (kCount: not read yet).
+  Table numbered_ = Table::kCount;
+  uint64_t next_number_ = 0;
 };
 
 // The stored form of a record: `value` then CRC32C(key ‖ value), 4 bytes little-endian.

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
+#include "storage/history.h"
 #include "storage/keys.h"
 #include "storage/records.h"
 #include "storage/search_index.h"
@@ -146,11 +147,11 @@ absl::StatusOr<uint64_t> DeleteExecutions(Txn& txn, const std::vector<std::strin
       rows += log_rows;
       WEFT_RETURN_IF_ERROR(del(Table::kExecTasks, key));
     }
-    for (Table t : {Table::kHistory, Table::kWaits}) {
-      const std::string prefix = t == Table::kHistory ? HistoryPrefix(id) : WaitPrefix(id);
-      WEFT_ASSIGN_OR_RETURN(auto keys, KeysWithPrefix(txn, t, prefix));
-      for (const std::string& key : keys) WEFT_RETURN_IF_ERROR(del(t, key));
-    }
+    // The history before the state row, which links to its newest event.
+    WEFT_ASSIGN_OR_RETURN(const uint64_t events, DeleteHistory(txn, id));
+    rows += events;
+    WEFT_ASSIGN_OR_RETURN(auto wait_keys, KeysWithPrefix(txn, Table::kWaits, WaitPrefix(id)));
+    for (const std::string& key : wait_keys) WEFT_RETURN_IF_ERROR(del(Table::kWaits, key));
     // by_status: the row's own status, and any stale entry under another status.
     for (uint8_t s = 0; s <= static_cast<uint8_t>(ExecutionStatus::kPaused); ++s) {
       WEFT_ASSIGN_OR_RETURN(auto present, txn.Get(Table::kByStatus, StatusKey(s, id)));

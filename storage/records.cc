@@ -210,7 +210,8 @@ std::string EncodeExecState(const ExecStateRow& row) {
                              row.retry_checkpoint.size());
   }
   fbb.Finish(fb::CreateExecStateRecord(fbb, checkpoint, waiting, row.next_history_seq,
-                                       row.next_task_seq, row.updated_ms, hash, retry),
+                                       row.next_task_seq, row.updated_ms, hash, retry,
+                                       row.history_head),
              fb::ExecStateRecordIdentifier());
   return Finish(fbb);
 }
@@ -227,6 +228,7 @@ absl::StatusOr<ExecStateRow> DecodeExecState(std::string_view bytes) {
     row.next_history_seq = r->next_history_seq();
     row.next_task_seq = r->next_task_seq();
     row.updated_ms = r->updated_ms();
+    row.history_head = r->history_head();
     row.program_hash = Str(r->program_hash());
     if (r->retry_checkpoint() != nullptr) {
       row.retry_checkpoint.assign(reinterpret_cast<const char*>(r->retry_checkpoint()->data()),
@@ -305,19 +307,56 @@ std::string EncodeHistory(const HistoryRow& row) {
   return Finish(fbb);
 }
 
+namespace {
+
+absl::StatusOr<HistoryRow> HistoryFrom(const fb::HistoryRecord* r) {
+  HistoryRow row;
+  row.time_ms = r->time_ms();
+  if (r->type() >= std::size(kHistoryNames)) {
+    return absl::DataLossError("corrupt history record: unknown event type");
+  }
+  row.type = static_cast<HistoryType>(r->type());
+  row.task_id = Str(r->task_id());
+  auto details = BlobValue(r->details(), "history details");
+  if (!details.ok()) return details.status();
+  row.details = *std::move(details);
+  return row;
+}
+
+}  // namespace
+
 absl::StatusOr<HistoryRow> DecodeHistory(std::string_view bytes) {
   return WithRoot<fb::HistoryRecord>(bytes, fb::HistoryRecordIdentifier(), "history",
-                                [&](const fb::HistoryRecord* r) -> absl::StatusOr<HistoryRow> {
-    HistoryRow row;
-    row.time_ms = r->time_ms();
-    if (r->type() >= std::size(kHistoryNames)) {
-      return absl::DataLossError("corrupt history record: unknown event type");
+                                     &HistoryFrom);
+}
+
+std::string EncodeHistoryLog(const HistoryLogRow& row) {
+  flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
+  auto task = fbb.CreateString(row.event.task_id);
+  auto details = ValueBlob(fbb, row.event.details);
+  auto execution = fbb.CreateString(row.execution_id);
+  fbb.Finish(fb::CreateHistoryRecord(fbb, row.event.time_ms, static_cast<uint8_t>(row.event.type),
+                                     task, details, execution, row.seq, row.prev),
+             fb::HistoryRecordIdentifier());
+  return Finish(fbb);
+}
+
+absl::StatusOr<HistoryLogRow> DecodeHistoryLog(std::string_view bytes, uint64_t number) {
+  return WithRoot<fb::HistoryRecord>(bytes, fb::HistoryRecordIdentifier(), "history log",
+                                [&](const fb::HistoryRecord* r) -> absl::StatusOr<HistoryLogRow> {
+    HistoryLogRow row;
+    row.execution_id = Str(r->execution_id());
+    row.seq = r->seq();
+    row.prev = r->prev();
+    if (row.execution_id.empty() || row.seq == 0) {
+      return absl::DataLossError("corrupt history log record: no execution id or seq");
     }
-    row.type = static_cast<HistoryType>(r->type());
-    row.task_id = Str(r->task_id());
-    auto details = BlobValue(r->details(), "history details");
-    if (!details.ok()) return details.status();
-    row.details = *std::move(details);
+    if (row.prev >= number) {
+      return absl::DataLossError("corrupt history log record: it links forwards");
+    }
+    absl::StatusOr<HistoryRow> event = HistoryFrom(r);
+    if (!event.ok()) return event.status();
+    row.event = *std::move(event);
     return row;
   });
 }

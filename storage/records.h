@@ -40,6 +40,9 @@ struct ExecStateRow {
   std::string program_hash;  // the pinned bytecode, in rows written before format 6 only: the
                              // `executions` row's hash is the one to use (ExecutionInfo::hash)
   std::string retry_checkpoint;  // FAILED: the checkpoint before the failure; empty otherwise
+  // The log number of the execution's newest event in `history_log` (format 10 on); 0 when it
+  // has none there. ExecutionStore::AppendHistory moves it with next_history_seq.
+  uint64_t history_head = 0;
 };
 
 // An execution's header row: what the API shows (ExecutionInfo) plus the engine's own fields.
@@ -121,6 +124,15 @@ struct HistoryRow {
   Value details;
 };
 
+// A `history_log` record (format 10): one event, the execution and position it belongs to,
+// and the log number of that execution's event before it (0: none in the log).
+struct HistoryLogRow {
+  std::string execution_id;
+  uint32_t seq = 0;
+  uint64_t prev = 0;
+  HistoryRow event;
+};
+
 std::string EncodeVersion(const VersionRow& row);
 absl::StatusOr<VersionRow> DecodeVersion(std::string_view bytes);
 
@@ -150,6 +162,10 @@ absl::StatusOr<Schedule> DecodeSchedule(std::string_view bytes);
 
 std::string EncodeHistory(const HistoryRow& row);
 absl::StatusOr<HistoryRow> DecodeHistory(std::string_view bytes);
+std::string EncodeHistoryLog(const HistoryLogRow& row);
+// DataLoss unless the record names an execution and a seq, and links only backwards (prev is
+// below `number`, the record's own log number).
+absl::StatusOr<HistoryLogRow> DecodeHistoryLog(std::string_view bytes, uint64_t number);
 
 }  // namespace weft::storage
 

@@ -144,6 +144,10 @@ absl::Status ToFormat9(Txn& txn) {
   return absl::OkStatus();
 }
 
+// 9 -> 10: the `history_log` table (created by RunStep). Events already stored stay in
+// `history`; readers merge both (storage/history.h).
+absl::Status ToFormat10(Txn&) { return absl::OkStatus(); }
+
 struct Step {
   uint32_t to;
   const char* what;
@@ -160,6 +164,7 @@ constexpr Step kSteps[] = {
     {7, "adds the task_logs, event handler and outbox tables", ToFormat7},
     {8, "adds the aliases table", ToFormat8},
     {9, "adds the by_version index of executions", ToFormat9},
+    {10, "adds the history_log table, where new history events are appended", ToFormat10},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == kStoreFormat, "a step must reach kStoreFormat");
 

@@ -7,6 +7,9 @@
 //   4 -> 5  the `schedules` table is created (empty); no row changes
 //   5 -> 6  the `sources` table is created (empty); no row changes
 //   6 -> 7  the `event_handlers` and `event_messages` tables are created (empty)
+//   7 -> 8  the `aliases` table is created (empty)
+//   8 -> 9  the `by_version` index is created and filled from the executions
+//   9 -> 10 the `history_log` table is created (empty); history rows stay where they are
 #ifndef WEFT_STORAGE_UPGRADE_H_
 #define WEFT_STORAGE_UPGRADE_H_
 

@@ -139,8 +139,14 @@ class Verifier {
         if (!row->program_hash.empty()) {  // a row written before format 6
           Require(t, key, Table::kBytecode, row->program_hash, "its bytecode is missing");
         }
+        if (row->history_head != 0) {
+          Require(t, key, Table::kHistoryLog, BigEndian64(row->history_head),
+                  "its newest history event is missing");
+        }
         return;
       }
+      case Table::kHistoryLog:
+        return CheckHistoryLog(key, value);
       case Table::kHistory:
         if (Decodes(t, key, DecodeHistory(value))) RequireExecution(t, key, key.size() - 5);
         return;
@@ -193,6 +199,35 @@ class Verifier {
         // A published message stands alone: its execution may be pruned before NATS acks it.
         Decodes(t, key, DecodeOutbox(key, value));
         return;
+    }
+  }
+
+  // A logged history event (history.h) belongs to an execution that exists, and links to an
+  // event before it of the same execution.
+  void CheckHistoryLog(std::string_view key, std::string_view value) {
+    if (key.size() != 8) {
+      Report(Table::kHistoryLog, key, "the key is not a log number");
+      return;
+    }
+    const uint64_t number = ReadBigEndian64(key);
+    absl::StatusOr<HistoryLogRow> row = DecodeHistoryLog(value, number);
+    if (!Decodes(Table::kHistoryLog, key, row)) return;
+    Require(Table::kHistoryLog, key, Table::kExecutions, row->execution_id,
+            "its execution is missing");
+    if (row->prev == 0) return;
+    std::string before;
+    const Found found = Lookup(Table::kHistoryLog, BigEndian64(row->prev), &before);
+    if (found == Found::kAbsent) {
+      Report(Table::kHistoryLog, key,
+             absl::StrCat("the event before it (log number ", row->prev, ") is missing"));
+    }
+    if (found != Found::kPresent) return;
+    absl::StatusOr<HistoryLogRow> prev = DecodeHistoryLog(before, row->prev);
+    if (prev.ok() && (prev->execution_id != row->execution_id || prev->seq >= row->seq)) {
+      Report(Table::kHistoryLog, key,
+             absl::StrCat("it links to log number ", row->prev, " (execution ",
+                          prev->execution_id, ", seq ", prev->seq, "), not an earlier event of ",
+                          row->execution_id));
     }
   }
 

@@ -17,8 +17,8 @@ namespace weft::engine {
 
 absl::Status AppendHistory(TransitionEnv& env, Live& live, HistoryType type, std::string task_id,
                            Value details) {
-  return env.store.AppendHistory(live.id, live.row.next_history_seq++,
-                                 HistoryRow{env.now_ms, type, std::move(task_id), std::move(details)});
+  return env.store.AppendHistory(
+      live.id, live.row, HistoryRow{env.now_ms, type, std::move(task_id), std::move(details)});
 }
 
 void DeleteLiveCache::operator()(LiveCache* cache) const { delete cache; }

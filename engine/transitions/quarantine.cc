@@ -1,5 +1,7 @@
 // Taking an execution out of service after a fault, without loading its state: whatever of its
 // rows still decode are withdrawn or marked (see ApplyQuarantine in transitions.h).
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
@@ -49,15 +51,18 @@ absl::Status ApplyQuarantine(TransitionEnv& env, std::string_view id, std::strin
     info.ended_ms = info.updated_ms = env.now_ms;
     WEFT_RETURN_IF_ERROR(env.store.PutExecution(id, header, indexed));
   }
+  // The seq comes from the history itself: the state row's counter may be what is damaged.
   WEFT_ASSIGN_OR_RETURN(uint32_t seq, env.store.NextHistorySeq(id));
-  WEFT_RETURN_IF_ERROR(env.store.AppendHistory(
-      id, seq,
-      HistoryRow{env.now_ms, HistoryType::kExecutionQuarantined, "", Obj({{"reason", Str(reason)}})}));
-  // Keep the state row's counter past the event, when the state row still decodes.
+  const HistoryRow event{env.now_ms, HistoryType::kExecutionQuarantined, "",
+                         Obj({{"reason", Str(reason)}})};
   if (absl::StatusOr<std::optional<ExecStateRow>> state = env.store.GetState(id);
       state.ok() && *state) {
-    (*state)->next_history_seq = seq + 1;
+    // Linked from the state row, whose counter moves past the event.
+    (*state)->next_history_seq = std::max((*state)->next_history_seq, seq);
+    WEFT_RETURN_IF_ERROR(env.store.AppendHistory(id, **state, event));
     WEFT_RETURN_IF_ERROR(env.store.PutState(id, **state));
+  } else {
+    WEFT_RETURN_IF_ERROR(env.store.AppendUnlinkedHistory(id, seq, event));
   }
   if (!was_running) return absl::OkStatus();
   QueueParentResume(env, info, header.parent_wait);

@@ -37,8 +37,7 @@ absl::Status AppendTaskEvent(TransitionEnv& env, std::string_view exec_id, Histo
     return absl::DataLossError(absl::StrCat("execution ", ToAbsl(exec_id), " has no state"));
   }
   WEFT_RETURN_IF_ERROR(env.store.AppendHistory(
-      exec_id, row->next_history_seq++,
-      HistoryRow{env.now_ms, type, std::string(task_id), std::move(details)}));
+      exec_id, *row, HistoryRow{env.now_ms, type, std::string(task_id), std::move(details)}));
   return env.store.PutState(exec_id, *row);
 }
 

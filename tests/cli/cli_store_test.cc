@@ -78,13 +78,15 @@ TEST_F(CliStoreTest, VerifyAndHistoryReportAFlippedByteInAHistoryRecord) {
 
   ProcessOutput verify = Weft({"verify"});
   EXPECT_EQ(verify.exit_code, 1);
-  EXPECT_THAT(verify.out, HasSubstr("table `history`, key `" + id));
+  // History events are appended to `history_log` under log numbers (storage/history.h).
+  EXPECT_THAT(verify.out, HasSubstr("table `history_log`, key `\\x00\\x00\\x00\\x00\\x00"));
   EXPECT_THAT(verify.out, HasSubstr("does not match its checksum"));
   EXPECT_THAT(verify.err, HasSubstr("is damaged"));
 
   ProcessOutput history = Weft({"history", id});
   EXPECT_EQ(history.exit_code, 1);
-  EXPECT_THAT(history.err, HasSubstr("table `history`"));
+  EXPECT_THAT(history.err, HasSubstr("history of execution " + id));
+  EXPECT_THAT(history.err, HasSubstr("table `history_log`"));
   EXPECT_THAT(history.err, HasSubstr("does not match its checksum"));
 }
 
