@@ -101,13 +101,10 @@ absl::StatusOr<std::vector<Logged>> LoggedEvents(const Txn& txn, std::string_vie
 
 absl::Status AppendHistoryEvent(Txn& txn, std::string_view id, ExecStateRow& state,
                                 const HistoryRow& row) {
-  HistoryLogRow logged;
-  logged.execution_id = std::string(id);
-  logged.seq = state.next_history_seq;
-  logged.prev = state.history_head;
-  logged.event = row;
-  WEFT_ASSIGN_OR_RETURN(const uint64_t number,
-                        txn.AppendNumbered(Table::kHistoryLog, EncodeHistoryLog(logged)));
+  WEFT_ASSIGN_OR_RETURN(
+      const uint64_t number,
+      txn.AppendNumbered(Table::kHistoryLog,
+                         EncodeHistoryLog(id, state.next_history_seq, state.history_head, row)));
   ++state.next_history_seq;
   state.history_head = number;
   return absl::OkStatus();

@@ -330,13 +330,14 @@ absl::StatusOr<HistoryRow> DecodeHistory(std::string_view bytes) {
                                      &HistoryFrom);
 }
 
-std::string EncodeHistoryLog(const HistoryLogRow& row) {
+std::string EncodeHistoryLog(std::string_view execution_id, uint32_t seq, uint64_t prev,
+                             const HistoryRow& event) {
   flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
-  auto task = fbb.CreateString(row.event.task_id);
-  auto details = ValueBlob(fbb, row.event.details);
-  auto execution = fbb.CreateString(row.execution_id);
-  fbb.Finish(fb::CreateHistoryRecord(fbb, row.event.time_ms, static_cast<uint8_t>(row.event.type),
-                                     task, details, execution, row.seq, row.prev),
+  auto task = fbb.CreateString(event.task_id);
+  auto details = ValueBlob(fbb, event.details);
+  auto execution = fbb.CreateString(execution_id.data(), execution_id.size());
+  fbb.Finish(fb::CreateHistoryRecord(fbb, event.time_ms, static_cast<uint8_t>(event.type), task,
+                                     details, execution, seq, prev),
              fb::HistoryRecordIdentifier());
   return Finish(fbb);
 }

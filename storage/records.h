@@ -162,7 +162,11 @@ absl::StatusOr<Schedule> DecodeSchedule(std::string_view bytes);
 
 std::string EncodeHistory(const HistoryRow& row);
 absl::StatusOr<HistoryRow> DecodeHistory(std::string_view bytes);
-std::string EncodeHistoryLog(const HistoryLogRow& row);
+std::string EncodeHistoryLog(std::string_view execution_id, uint32_t seq, uint64_t prev,
+                             const HistoryRow& event);
+inline std::string EncodeHistoryLog(const HistoryLogRow& row) {
+  return EncodeHistoryLog(row.execution_id, row.seq, row.prev, row.event);
+}
 // DataLoss unless the record names an execution and a seq, and links only backwards (prev is
 // below `number`, the record's own log number).
 absl::StatusOr<HistoryLogRow> DecodeHistoryLog(std::string_view bytes, uint64_t number);
