@@ -2,7 +2,9 @@
 #include "storage/records.h"
 
 #include <algorithm>
+#include <array>
 #include <memory>
+#include <optional>
 #include <span>
 
 #include "absl/strings/str_cat.h"
@@ -81,6 +83,34 @@ absl::StatusOr<Value> BlobValue(const flatbuffers::Vector<uint8_t>* blob, std::s
 
 std::string Str(const flatbuffers::String* s) { return s == nullptr ? "" : s->str(); }
 
+// A SHA-256 as 64 lowercase hex characters <-> its 32 bytes. Only that exact form converts,
+// so that decoding gives back the very string encoded.
+std::optional<std::array<uint8_t, 32>> Sha256FromHex(std::string_view hex) {
+  if (hex.size() != 64) return std::nullopt;
+  auto nibble = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  std::array<uint8_t, 32> out;
+  for (size_t i = 0; i < 32; ++i) {
+    const int hi = nibble(hex[2 * i]), lo = nibble(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return std::nullopt;
+    out[i] = static_cast<uint8_t>(hi << 4 | lo);
+  }
+  return out;
+}
+
+std::string Sha256Hex(const uint8_t* bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(64, '0');
+  for (size_t i = 0; i < 32; ++i) {
+    out[2 * i] = kDigits[bytes[i] >> 4];
+    out[2 * i + 1] = kDigits[bytes[i] & 0xf];
+  }
+  return out;
+}
+
 // Verifies the buffer and its identifier, then hands the root table to `decode`. Bytes from
 // LMDB are often not 8-byte aligned; WithAlignedBytes copies them only then.
 template <typename T, typename Decode>
@@ -129,11 +159,18 @@ std::string EncodeExecution(const ExecutionRow& row) {
   const ExecutionInfo& info = row.info;
   flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
   auto workflow = fbb.CreateString(info.workflow);
-  auto hash = fbb.CreateString(info.hash);
+  // A SHA-256 in hex is stored as its 32 bytes (format 10); anything else as it is.
+  flatbuffers::Offset<flatbuffers::String> hash;
+  flatbuffers::Offset<flatbuffers::Vector<uint8_t>> hash_bytes;
+  if (std::optional<std::array<uint8_t, 32>> raw = Sha256FromHex(info.hash)) {
+    hash_bytes = fbb.CreateVector(raw->data(), raw->size());
+  } else {
+    hash = fbb.CreateString(info.hash);
+  }
   auto input = ValueBlob(fbb, info.input);
   auto output = ValueBlob(fbb, info.output);
   auto error = ValueBlob(fbb, info.error);
-  auto parent = fbb.CreateString(info.parent_id);
+  auto parent = info.parent_id.empty() ? 0 : fbb.CreateString(info.parent_id);
   auto correlation = info.correlation_id.empty() ? 0 : fbb.CreateString(info.correlation_id);
   auto idempotency = info.idempotency_key.empty() ? 0 : fbb.CreateString(info.idempotency_key);
   flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::TaskDomain>>> domains;
@@ -150,7 +187,7 @@ std::string EncodeExecution(const ExecutionRow& row) {
                                        static_cast<uint8_t>(info.status), output, error,
                                        info.created_ms, info.updated_ms, info.ended_ms, parent,
                                        row.parent_wait, row.child_depth, correlation,
-                                       info.priority, idempotency, domains),
+                                       info.priority, idempotency, domains, hash_bytes),
              fb::ExecutionRecordIdentifier());
   return Finish(fbb);
 }
@@ -162,7 +199,14 @@ absl::StatusOr<ExecutionRow> DecodeExecution(std::string_view bytes) {
     ExecutionInfo& info = row.info;
     info.workflow = Str(r->workflow());
     info.version = r->version();
-    info.hash = Str(r->hash());
+    if (const flatbuffers::Vector<uint8_t>* raw = r->hash_bytes(); raw != nullptr) {
+      if (raw->size() != 32) {
+        return absl::DataLossError("corrupt execution record: a hash of the wrong length");
+      }
+      info.hash = Sha256Hex(raw->data());
+    } else {
+      info.hash = Str(r->hash());
+    }
     if (r->status() > static_cast<uint8_t>(ExecutionStatus::kPaused)) {
       return absl::DataLossError("corrupt execution record: unknown status");
     }
@@ -199,7 +243,7 @@ std::string EncodeExecState(const ExecStateRow& row) {
   flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
   auto checkpoint = fbb.CreateVector(reinterpret_cast<const uint8_t*>(row.checkpoint.data()),
                                      row.checkpoint.size());
-  auto waiting = fbb.CreateString(row.waiting_task);
+  auto waiting = row.waiting_task.empty() ? 0 : fbb.CreateString(row.waiting_task);
   // Format 6 on, the pinned hash is only in the `executions` row (kept when a caller still
   // sets it, which only tests of older layouts do).
   flatbuffers::Offset<flatbuffers::String> hash;
@@ -299,7 +343,7 @@ absl::StatusOr<TaskRow> DecodeTask(std::string_view bytes) {
 
 std::string EncodeHistory(const HistoryRow& row) {
   flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
-  auto task = fbb.CreateString(row.task_id);
+  auto task = row.task_id.empty() ? 0 : fbb.CreateString(row.task_id);
   auto details = ValueBlob(fbb, row.details);
   fbb.Finish(fb::CreateHistoryRecord(fbb, row.time_ms, static_cast<uint8_t>(row.type), task,
                                      details),
@@ -333,7 +377,7 @@ absl::StatusOr<HistoryRow> DecodeHistory(std::string_view bytes) {
 std::string EncodeHistoryLog(std::string_view execution_id, uint32_t seq, uint64_t prev,
                              const HistoryRow& event) {
   flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
-  auto task = fbb.CreateString(event.task_id);
+  auto task = event.task_id.empty() ? 0 : fbb.CreateString(event.task_id);
   auto details = ValueBlob(fbb, event.details);
   auto execution = fbb.CreateString(execution_id.data(), execution_id.size());
   fbb.Finish(fb::CreateHistoryRecord(fbb, event.time_ms, static_cast<uint8_t>(event.type), task,

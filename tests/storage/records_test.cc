@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/ascii.h"
+
 namespace weft::storage {
 namespace {
 
@@ -81,6 +83,47 @@ TEST(Records, ExecutionAndStateRoundTrip) {
   EXPECT_EQ(st_back->checkpoint, st.checkpoint);
   EXPECT_EQ(st_back->next_history_seq, 5u);
   EXPECT_EQ(st_back->program_hash, "abc");
+}
+
+// Format 10: a SHA-256 in hex is stored as its 32 bytes, and decodes to the same string; any
+// other hash (older rows, tests) stays a string. Empty strings are not stored at all.
+TEST(Records, AHexHashIsStoredAsItsBytesAndEmptyStringsNotAtAll) {
+  const std::string hex = "080562a372f8c47a69003df2bcceec82f16d5534ed2a92b132a634fe2bb776cc";
+  ExecutionInfo info;
+  info.workflow = "parcel";
+  info.hash = hex;
+  const std::string encoded = EncodeExecution(ExecutionRow{info, 0, 0});
+  EXPECT_EQ(encoded.find(hex), std::string::npos) << "the hex text is not stored";
+  EXPECT_NE(encoded.find("\x08\x05\x62\xa3"), std::string::npos) << "its 32 bytes are";
+  auto back = DecodeExecution(encoded);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->info.hash, hex);
+  EXPECT_TRUE(back->info.parent_id.empty());
+
+  for (const std::string other : {std::string("abc"), absl::AsciiStrToUpper(hex), hex.substr(1),
+                                  hex.substr(0, 63) + "g"}) {
+    info.hash = other;
+    auto kept = DecodeExecution(EncodeExecution(ExecutionRow{info, 0, 0}));
+    ASSERT_TRUE(kept.ok()) << kept.status();
+    EXPECT_EQ(kept->info.hash, other);
+  }
+
+  // An empty parent, waiting task or event task id costs no bytes: each row is smaller than
+  // the same with a one-character string.
+  info.hash = hex;
+  info.parent_id = "P";
+  EXPECT_LT(encoded.size(), EncodeExecution(ExecutionRow{info, 0, 0}).size());
+  ExecStateRow st;
+  const size_t no_task = EncodeExecState(st).size();
+  st.waiting_task = "T";
+  EXPECT_LT(no_task, EncodeExecState(st).size());
+  HistoryRow event{1, HistoryType::kExecutionStarted, "", Value()};
+  const size_t no_event_task = EncodeHistoryLog("E", 1, 0, event).size();
+  event.task_id = "T";
+  EXPECT_LT(no_event_task, EncodeHistoryLog("E", 1, 0, event).size());
+  auto decoded = DecodeHistoryLog(EncodeHistoryLog("E", 1, 0, HistoryRow{}), 1);
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(decoded->event.task_id, "");
 }
 
 TEST(Records, DecodesBytesAtAnyAlignment) {
