@@ -130,6 +130,24 @@ std::string WaitName(vm::WaitKind kind) {
   return "none";
 }
 
+// An EXECUTION_STARTED event's details as they always read: workflow, version, input,
+// parent_id, then what else the start recorded (alias, schedule). From format 10 the event
+// stores only what the header does not hold for good (the version, which a migration moves,
+// and the rest); an older event has them all and is shown as stored.
+Value StartedDetails(const ExecutionInfo& header, const Value& stored) {
+  if (!stored.is_object() || stored.as_object().Find("workflow") != nullptr) return stored;
+  const Value* version = stored.as_object().Find("version");
+  std::vector<Object::Entry> entries;
+  entries.emplace_back("workflow", Value::String(header.workflow));
+  entries.emplace_back("version", version != nullptr ? *version : Value::Int(header.version));
+  entries.emplace_back("input", header.input);
+  entries.emplace_back("parent_id", Value::String(header.parent_id));
+  for (const Object::Entry& e : stored.as_object().entries()) {
+    if (e.first != "version") entries.push_back(e);
+  }
+  return Value::MakeObject(Object(std::move(entries)));
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<FiberPosition>> EngineImpl::FiberPositions(std::string_view id) {
@@ -167,6 +185,7 @@ absl::StatusOr<std::vector<HistoryEvent>> EngineImpl::History(std::string_view i
   WEFT_ASSIGN_OR_RETURN(storage::Txn txn, storage::Txn::BeginRead(*env_));
   WEFT_ASSIGN_OR_RETURN(auto exists, txn.Get(storage::Table::kExecutions, id));
   if (!exists) return absl::NotFoundError(absl::StrCat("no execution `", ToAbsl(id), "`"));
+  WEFT_ASSIGN_OR_RETURN(storage::ExecutionRow header, storage::DecodeExecution(*exists));
   WEFT_ASSIGN_OR_RETURN(std::vector<storage::HistoryEntry> entries, storage::ReadHistory(txn, id));
   std::vector<HistoryEvent> events;
   events.reserve(entries.size());
@@ -176,7 +195,9 @@ absl::StatusOr<std::vector<HistoryEvent>> EngineImpl::History(std::string_view i
     e.time_ms = entry.row.time_ms;
     e.type = std::string(storage::HistoryTypeName(entry.row.type));
     e.task_id = std::move(entry.row.task_id);
-    e.details = std::move(entry.row.details);
+    e.details = entry.row.type == storage::HistoryType::kExecutionStarted
+                    ? StartedDetails(header.info, entry.row.details)
+                    : std::move(entry.row.details);
     events.push_back(std::move(e));
   }
   return events;

@@ -150,10 +150,10 @@ absl::Status ApplyStartImpl(TransitionEnv& env, const StartCommand& cmd) {
   live.parent_wait = cmd.parent_wait;
   live.child_depth = cmd.child_depth;
   live.header_dirty = true;
-  Value started = Obj({{"workflow", Str(cmd.workflow)},
-                       {"version", Value::Int(cmd.version)},
-                       {"input", cmd.input},
-                       {"parent_id", Str(cmd.parent_id)}});
+  // The header holds the workflow, the input and the parent, and never changes them: the event
+  // does not repeat them (format 10; EngineImpl::History shows them as before, from the header).
+  // The version stays, since a live migration moves the header's.
+  Value started = Obj({{"version", Value::Int(cmd.version)}});
   if (!cmd.alias.empty()) started = With(started, {{"alias", Str(cmd.alias)}});
   if (!cmd.schedule.empty()) {  // a schedule's slot (docs/schedules.md)
     started = With(started, {{"schedule", Str(cmd.schedule)},

@@ -1,6 +1,8 @@
 // The engine end to end: deploy, start, in-process and external workers, failures, inspection.
 #include <gmock/gmock.h>
 
+#include "storage/history.h"
+#include "storage/lmdb.h"
 #include "tests/engine/engine_fixture.h"
 
 namespace weft::testing {
@@ -181,6 +183,38 @@ TEST_F(EngineTest, PendingTasksSurviveAReopen) {
   });
   ASSERT_TRUE(engine_->StartWorkers().ok());
   EXPECT_EQ(Await(*id).output.ToJson(), "42");
+}
+
+// Format 10: the EXECUTION_STARTED event stores only what the header does not hold for good
+// (the version, which a live migration moves); History shows the workflow, input and parent
+// from the header, in the order they always had.
+TEST_F(EngineTest, TheStartedEventStoresOnlyWhatTheHeaderDoesNotHold) {
+  Deploy(R"(
+workflow waiter(n: int) {
+    let v = await signal("go")
+    return v
+}
+)");
+  const std::string id = StartOk("waiter", R"({"n":7})");
+  auto history = engine_->History(id);
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_FALSE(history->empty());
+  EXPECT_EQ(history->front().type, "EXECUTION_STARTED");
+  EXPECT_EQ(history->front().details.ToJson(),
+            R"({"workflow":"waiter","version":1,"input":{"n":7},"parent_id":""})");
+  engine_.reset();
+
+  storage::Env::Options options;
+  options.path = dir_.path() + "/store";
+  options.read_only = true;
+  auto env = storage::Env::Open(options);
+  ASSERT_TRUE(env.ok()) << env.status();
+  auto txn = storage::Txn::BeginRead(**env);
+  ASSERT_TRUE(txn.ok());
+  auto stored = storage::ReadHistory(*txn, id);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  ASSERT_FALSE(stored->empty());
+  EXPECT_EQ(stored->front().row.details.ToJson(), R"({"version":1})");
 }
 
 }  // namespace
