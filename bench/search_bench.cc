@@ -5,7 +5,7 @@
 // 'target' AND status IN (RUNNING)`, first page of 20, runs --runs times, each in its own read
 // transaction as Engine::SearchExecutions does. Prints, per N: the median and p99 time of a
 // search, and the index keys and rows it read; and, for scale, the same search done as main
-// did it before the indexes (walk `by_status` for RUNNING, decode each row, keep the
+// did it before the indexes (walk the RUNNING executions (by `by_status` then, `by_start` now), decode each row, keep the
 // target's: --scan-runs times). Last line: one JSON object.
 #include <algorithm>
 #include <chrono>
@@ -110,9 +110,9 @@ Figures Measure(const std::string& dir, int unrelated, int matching, int runs, i
     const auto t0 = std::chrono::steady_clock::now();
     auto txn = storage::Txn::BeginRead(**env);
     size_t found = 0;
-    (void)txn->ScanPrefix(storage::Table::kByStatus, storage::StatusPrefix(0),
+    (void)txn->ScanPrefix(storage::Table::kByStart, storage::StatusPrefix(0),
                           [&](std::string_view key, std::string_view) {
-                            auto bytes = txn->Get(storage::Table::kExecutions, key.substr(1));
+                            auto bytes = txn->Get(storage::Table::kExecutions, key.substr(1 + 8));
                             if (bytes.ok() && *bytes) {
                               auto row = storage::DecodeExecution(**bytes);
                               if (row.ok() && row->info.workflow == "target") ++found;

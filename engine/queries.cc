@@ -89,8 +89,14 @@ absl::StatusOr<std::vector<ExecutionInfo>> EngineImpl::ListExecutions(
     ids.emplace_back(key.substr(skip));
     return ids.size() < limit;
   };
-  // Ids are ULIDs, so reverse key order is newest first.
-  if (status) {
+  // Ids are ULIDs and by_start's keys are status, created ms, id: reverse key order is newest
+  // first. A store before format 6, read as it is, has no by_start but keeps by_status.
+  if (status && txn.env().has_table(storage::Table::kByStart)) {
+    WEFT_RETURN_IF_ERROR(txn.ScanPrefix(
+        storage::Table::kByStart, storage::StatusPrefix(static_cast<uint8_t>(*status)),
+        [&](std::string_view key, std::string_view) { return collect(key, 1 + 8); },
+        /*reverse=*/true));
+  } else if (status) {
     WEFT_RETURN_IF_ERROR(txn.ScanPrefix(
         storage::Table::kByStatus, storage::StatusPrefix(static_cast<uint8_t>(*status)),
         [&](std::string_view key, std::string_view) { return collect(key, 1); },

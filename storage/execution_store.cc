@@ -51,13 +51,7 @@ absl::StatusOr<std::optional<ExecutionRow>> ExecutionStore::GetExecution(
 
 absl::Status ExecutionStore::PutExecution(std::string_view id, const ExecutionRow& row,
                                           std::optional<IndexedAs> indexed) {
-  if (!indexed || indexed->status != row.info.status) {
-    if (indexed) {
-      WEFT_RETURN_IF_ERROR(txn_.Delete(Table::kByStatus, StatusKey(StatusByte(indexed->status), id)));
-    }
-    WEFT_RETURN_IF_ERROR(
-        txn_.Put(Table::kByStatus, StatusKey(StatusByte(row.info.status), id), {}));
-  }
+  // by_status is not kept from format 10 (keys.h): by_start lists by status.
   WEFT_RETURN_IF_ERROR(PutSearchEntries(txn_, id, row, indexed));
   return txn_.Put(Table::kExecutions, id, EncodeExecution(row));
 }

@@ -102,7 +102,9 @@ inline constexpr std::string_view kChecksumAlgorithm = "crc32c";
 // which `weft versions gc` and `weft versions delete` ask before deleting one.
 // Format 10: the `history_log` table. New history events are appended there in commit order,
 // each linked to its execution's event before; the state row holds the newest one's number
-// (ExecStateRow::history_head). `history` rows written before stay where they are.
+// (ExecStateRow::history_head). `history` rows written before stay where they are. Also
+// format 10: `by_status` is emptied and no longer kept (by_start lists by status); execution
+// rows hold their hash as 32 bytes; the EXECUTION_STARTED event holds only its version.
 inline constexpr uint32_t kStoreFormat = 10;
 inline constexpr uint32_t kMinStoreFormat = 2;
 inline constexpr uint32_t kChecksumFormat = 3;
@@ -112,6 +114,9 @@ inline constexpr uint32_t kTaskDefsFormat = 6;
 inline constexpr uint32_t kSearchIndexFormat = 6;
 inline constexpr uint32_t kSourcesFormat = 6;
 inline constexpr uint32_t kHistoryLogFormat = 10;
+// From format 10 `by_status` is no longer kept: `by_start` (status, created, id) answers the
+// same questions; the upgrade to 10 empties it.
+inline constexpr uint32_t kNoStatusIndexFormat = 10;
 inline constexpr uint32_t kTaskLogsFormat = 7;
 inline constexpr uint32_t kEventsFormat = 7;
 inline constexpr uint32_t kOutboxFormat = 7;

@@ -71,12 +71,19 @@ absl::StatusOr<PrunablePage> ListPrunable(const Txn& txn, int64_t ended_before_m
   wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
   PrunablePage page;
   if (limit == 0) limit = 1;
+  // by_start (status, created ms, id) from format 6; a store before it, read as it is, keeps
+  // by_status (status, id), which format 10 no longer keeps.
+  const bool by_start = txn.env().has_table(Table::kByStart);
+  const Table index = by_start ? Table::kByStart : Table::kByStatus;
+  const size_t id_at = by_start ? 1 + 8 : 1;
   for (uint8_t status : wanted) {
     if (!after.empty() && status < static_cast<uint8_t>(after[0])) continue;
     const bool resuming = !after.empty() && status == static_cast<uint8_t>(after[0]);
     MDB_cursor* cursor = nullptr;
-    int rc = mdb_cursor_open(txn.raw(), txn.env().dbi(Table::kByStatus), &cursor);
-    if (rc != MDB_SUCCESS) return LmdbStatus(rc, "opening a cursor on by_status");
+    int rc = mdb_cursor_open(txn.raw(), txn.env().dbi(index), &cursor);
+    if (rc != MDB_SUCCESS) {
+      return LmdbStatus(rc, absl::StrCat("opening a cursor on ", ToAbsl(TableName(index))));
+    }
     const std::string start = resuming ? after : StatusPrefix(status);
     MDB_val k{start.size(), const_cast<char*>(start.data())};
     MDB_val v{0, nullptr};
@@ -84,11 +91,14 @@ absl::StatusOr<PrunablePage> ListPrunable(const Txn& txn, int64_t ended_before_m
     for (rc = mdb_cursor_get(cursor, &k, &v, MDB_SET_RANGE); rc == MDB_SUCCESS;
          rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)) {
       const std::string_view key(static_cast<const char*>(k.mv_data), k.mv_size);
-      if (key.empty() || static_cast<uint8_t>(key[0]) != status) break;
+      if (key.size() <= id_at || static_cast<uint8_t>(key[0]) != status) break;
       if (resuming && key == after) continue;
-      const std::string_view id = key.substr(1);
-      const std::optional<int64_t> id_ms = UlidMs(id);
-      if (id_ms && *id_ms >= ended_before_ms) break;  // this one and every later one is too new
+      const std::string_view id = key.substr(id_at);
+      // An execution cannot have ended before it was created (or, by its id, started).
+      const std::optional<int64_t> since =
+          by_start ? std::optional<int64_t>(static_cast<int64_t>(ReadBigEndian64(key.substr(1))))
+                   : UlidMs(id);
+      if (since && *since >= ended_before_ms) break;  // this one and every later one is too new
       absl::StatusOr<std::optional<ExecutionRow>> row = ReadRow(txn, id);
       if (!row.ok()) {
         failed = row.status();
@@ -106,7 +116,9 @@ absl::StatusOr<PrunablePage> ListPrunable(const Txn& txn, int64_t ended_before_m
     }
     mdb_cursor_close(cursor);
     if (!failed.ok()) return failed;
-    if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) return LmdbStatus(rc, "scanning by_status");
+    if (rc != MDB_SUCCESS && rc != MDB_NOTFOUND) {
+      return LmdbStatus(rc, absl::StrCat("scanning ", ToAbsl(TableName(index))));
+    }
     if (!page.next.empty()) return page;
   }
   return page;

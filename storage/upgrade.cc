@@ -145,8 +145,14 @@ absl::Status ToFormat9(Txn& txn) {
 }
 
 // 9 -> 10: the `history_log` table (created by RunStep). Events already stored stay in
-// `history`; readers merge both (storage/history.h).
-absl::Status ToFormat10(Txn&) { return absl::OkStatus(); }
+// `history`; readers merge both (storage/history.h). And `by_status` is emptied: it is no
+// longer kept, and `by_start` lists by status (its rows would go stale).
+absl::Status ToFormat10(Txn& txn) {
+  if (int rc = mdb_drop(txn.raw(), txn.env().dbi(Table::kByStatus), 0); rc != 0) {
+    return LmdbStatus(rc, "emptying table `by_status`");
+  }
+  return absl::OkStatus();
+}
 
 struct Step {
   uint32_t to;
@@ -164,7 +170,10 @@ constexpr Step kSteps[] = {
     {7, "adds the task_logs, event handler and outbox tables", ToFormat7},
     {8, "adds the aliases table", ToFormat8},
     {9, "adds the by_version index of executions", ToFormat9},
-    {10, "adds the history_log table, where new history events are appended", ToFormat10},
+    {10,
+     "adds the history_log table, where new history events are appended, and empties "
+     "by_status, which by_start replaces",
+     ToFormat10},
 };
 static_assert(kSteps[std::size(kSteps) - 1].to == kStoreFormat, "a step must reach kStoreFormat");
 

@@ -9,7 +9,8 @@
 //   6 -> 7  the `event_handlers` and `event_messages` tables are created (empty)
 //   7 -> 8  the `aliases` table is created (empty)
 //   8 -> 9  the `by_version` index is created and filled from the executions
-//   9 -> 10 the `history_log` table is created (empty); history rows stay where they are
+//   9 -> 10 the `history_log` table is created (empty); history rows stay where they are;
+//           `by_status` is emptied (no longer kept: `by_start` lists by status)
 #ifndef WEFT_STORAGE_UPGRADE_H_
 #define WEFT_STORAGE_UPGRADE_H_
 

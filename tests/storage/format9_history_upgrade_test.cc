@@ -59,8 +59,13 @@ TEST_F(Format9HistoryStore, ReadOnlyOpenReadsTheRowsAsTheyAre) {
   EXPECT_THAT(Events(*engine, kCompleted),
               ElementsAre("1 EXECUTION_STARTED", "2 SIGNAL_RECEIVED", "3 SIGNAL_RECEIVED",
                           "4 EXECUTION_COMPLETED"));
+  auto running = engine->ListExecutions(ExecutionStatus::kRunning, 10);
+  ASSERT_TRUE(running.ok()) << running.status();
+  ASSERT_EQ(running->size(), 1u);
+  EXPECT_EQ((*running)[0].id, kRunning);
   engine.reset();
   EXPECT_EQ(OpenEnv()->format(), 9u) << "a read-only open must not upgrade";
+  EXPECT_EQ(Rows(storage::Table::kByStatus), 2u);
 }
 
 TEST_F(Format9HistoryStore, UpgradedNewEventsGoToTheLogAfterTheRows) {
@@ -76,6 +81,14 @@ TEST_F(Format9HistoryStore, UpgradedNewEventsGoToTheLogAfterTheRows) {
               ElementsAre("1 EXECUTION_STARTED", "2 SIGNAL_RECEIVED", "3 SIGNAL_RECEIVED",
                           "4 EXECUTION_COMPLETED"));
 
+  // by_status is emptied by the upgrade (format 10 keeps none); by_start lists by status.
+  EXPECT_EQ(Rows(storage::Table::kByStatus), 0u);
+  auto completed = engine->ListExecutions(ExecutionStatus::kCompleted, 10);
+  ASSERT_TRUE(completed.ok()) << completed.status();
+  ASSERT_EQ(completed->size(), 2u);
+  // Newest start first, as by_status listed them (ids are time-ordered).
+  EXPECT_EQ((*completed)[0].id, kCompleted);
+  EXPECT_EQ((*completed)[1].id, kRunning);
   ASSERT_TRUE(engine->RemoveExecution(kCompleted).ok());
   engine.reset();
   EXPECT_EQ(Format(), storage::kStoreFormat);  // and nothing damaged
