@@ -4,6 +4,7 @@
 #include "storage/history.h"
 #include "storage/lmdb.h"
 #include "tests/engine/engine_fixture.h"
+#include "tests/storage/store_test_util.h"
 
 namespace weft::testing {
 namespace {
@@ -204,10 +205,7 @@ workflow waiter(n: int) {
             R"({"workflow":"waiter","version":1,"input":{"n":7},"parent_id":""})");
   engine_.reset();
 
-  storage::Env::Options options;
-  options.path = dir_.path() + "/store";
-  options.read_only = true;
-  auto env = storage::Env::Open(options);
+  auto env = storage::Env::Open(StoreOptions(dir_.path() + "/store", /*read_only=*/true));
   ASSERT_TRUE(env.ok()) << env.status();
   auto txn = storage::Txn::BeginRead(**env);
   ASSERT_TRUE(txn.ok());
