@@ -68,6 +68,10 @@ class ExecutionStore {
   absl::Status AppendHistory(std::string_view id, ExecStateRow& state, const HistoryRow& row) {
     return AppendHistoryEvent(txn_, id, state, row);
   }
+  absl::Status AppendHistory(std::string_view id, ExecStateRow& state,
+                             const HistoryEventView& event) {
+    return AppendHistoryEvent(txn_, id, state, event);
+  }
   // An event of an execution whose state row cannot be read, under `seq` (NextHistorySeq).
   absl::Status AppendUnlinkedHistory(std::string_view id, uint32_t seq, const HistoryRow& row) {
     return PutHistoryRow(txn_, id, seq, row);

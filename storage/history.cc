@@ -11,6 +11,7 @@
 #include "common/status_macros.h"
 #include "common/strings.h"
 #include "storage/keys.h"
+#include "value/value_codec.h"
 
 namespace weft::storage {
 namespace {
@@ -100,14 +101,23 @@ absl::StatusOr<std::vector<Logged>> LoggedEvents(const Txn& txn, std::string_vie
 }  // namespace
 
 absl::Status AppendHistoryEvent(Txn& txn, std::string_view id, ExecStateRow& state,
-                                const HistoryRow& row) {
+                                const HistoryEventView& event) {
   WEFT_ASSIGN_OR_RETURN(
       const uint64_t number,
-      txn.AppendNumbered(Table::kHistoryLog,
-                         EncodeHistoryLog(id, state.next_history_seq, state.history_head, row)));
+      txn.AppendNumbered(Table::kHistoryLog, EncodeHistoryLogInPlace(id, state.next_history_seq,
+                                                                     state.history_head, event)));
   ++state.next_history_seq;
   state.history_head = number;
   return absl::OkStatus();
+}
+
+absl::Status AppendHistoryEvent(Txn& txn, std::string_view id, ExecStateRow& state,
+                                const HistoryRow& row) {
+  return AppendHistoryEvent(
+      txn, id, state,
+      HistoryEventView{row.time_ms, row.type, row.task_id,
+                       row.details.is_null() ? std::span<const uint8_t>()
+                                             : EncodeValueInPlace(row.details)});
 }
 
 absl::Status PutHistoryRow(Txn& txn, std::string_view id, uint32_t seq, const HistoryRow& row) {

@@ -34,6 +34,8 @@ struct HistoryEntry {
 // to `state.history_head`, which it moves to the new record. The caller writes `state` in the
 // same transaction. REQUIRES: the store is of format 10 or later (a write transaction is).
 absl::Status AppendHistoryEvent(Txn& txn, std::string_view id, ExecStateRow& state,
+                                const HistoryEventView& event);
+absl::Status AppendHistoryEvent(Txn& txn, std::string_view id, ExecStateRow& state,
                                 const HistoryRow& row);
 
 // A `history` row under (id, seq): for an execution whose state row cannot be read.

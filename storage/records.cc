@@ -374,16 +374,26 @@ absl::StatusOr<HistoryRow> DecodeHistory(std::string_view bytes) {
                                      &HistoryFrom);
 }
 
-std::string EncodeHistoryLog(std::string_view execution_id, uint32_t seq, uint64_t prev,
-                             const HistoryRow& event) {
+std::string_view EncodeHistoryLogInPlace(std::string_view execution_id, uint32_t seq,
+                                         uint64_t prev, const HistoryEventView& event) {
   flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
   auto task = event.task_id.empty() ? 0 : fbb.CreateString(event.task_id);
-  auto details = ValueBlob(fbb, event.details);
+  flatbuffers::Offset<flatbuffers::Vector<uint8_t>> details;
+  if (!event.details.empty()) details = fbb.CreateVector(event.details.data(), event.details.size());
   auto execution = fbb.CreateString(execution_id.data(), execution_id.size());
   fbb.Finish(fb::CreateHistoryRecord(fbb, event.time_ms, static_cast<uint8_t>(event.type), task,
                                      details, execution, seq, prev),
              fb::HistoryRecordIdentifier());
-  return Finish(fbb);
+  return {reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize()};
+}
+
+std::string EncodeHistoryLog(std::string_view execution_id, uint32_t seq, uint64_t prev,
+                             const HistoryRow& event) {
+  return std::string(EncodeHistoryLogInPlace(
+      execution_id, seq, prev,
+      HistoryEventView{event.time_ms, event.type, event.task_id,
+                       event.details.is_null() ? std::span<const uint8_t>()
+                                               : EncodeValueInPlace(event.details)}));
 }
 
 absl::StatusOr<HistoryLogRow> DecodeHistoryLog(std::string_view bytes, uint64_t number) {

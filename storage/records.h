@@ -5,6 +5,7 @@
 #define WEFT_STORAGE_RECORDS_H_
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -124,6 +125,16 @@ struct HistoryRow {
   Value details;
 };
 
+// An event being appended, by reference: its details already in their binary form
+// (value_codec.h; from EncodeValueInPlace or an ObjectWriter), or empty for null. It saves
+// building the details as a Value on the writer's hot path.
+struct HistoryEventView {
+  int64_t time_ms = 0;
+  HistoryType type = HistoryType::kExecutionStarted;
+  std::string_view task_id;
+  std::span<const uint8_t> details;
+};
+
 // A `history_log` record (format 10): one event, the execution and position it belongs to,
 // and the log number of that execution's event before it (0: none in the log).
 struct HistoryLogRow {
@@ -164,6 +175,10 @@ std::string EncodeHistory(const HistoryRow& row);
 absl::StatusOr<HistoryRow> DecodeHistory(std::string_view bytes);
 std::string EncodeHistoryLog(std::string_view execution_id, uint32_t seq, uint64_t prev,
                              const HistoryRow& event);
+// As EncodeHistoryLog, into this thread's warm record builder: the bytes stay valid until the
+// thread's next record encode. For a caller that puts them at once.
+std::string_view EncodeHistoryLogInPlace(std::string_view execution_id, uint32_t seq,
+                                         uint64_t prev, const HistoryEventView& event);
 inline std::string EncodeHistoryLog(const HistoryLogRow& row) {
   return EncodeHistoryLog(row.execution_id, row.seq, row.prev, row.event);
 }

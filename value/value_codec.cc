@@ -181,7 +181,10 @@ void ValueEncoder::EncodeKeys(const Value& value) {
       return;
     }
   }
-  std::string& blob = key_scratch_;
+  // One scratch string per thread: an encoder is made per value, and a key blob longer than
+  // the short-string buffer would otherwise allocate each time.
+  thread_local std::string blob;
+  if (blob.capacity() > 64 * 1024) std::string().swap(blob);  // not kept after a huge object
   blob.clear();
   for (const auto& entry : object) {
     AppendLeb128(entry.first.size(), blob);
@@ -199,11 +202,9 @@ bool EncodeValue(flexbuffers::Builder& builder, const Value& value) {
   return !encoder.too_deep();
 }
 
-namespace {
-
 // One warm builder per thread: values are encoded on every transition. A builder that grew
 // for a big value is dropped rather than kept holding its memory (at the next call).
-flexbuffers::Builder& EncodeIntoWarmBuilder(const Value& value) {
+flexbuffers::Builder& ClearedWarmBuilder() {
   constexpr size_t kKeepBelow = 64 * 1024;
   thread_local std::unique_ptr<flexbuffers::Builder> builder;
   if (builder != nullptr && builder->GetSize() >= kKeepBelow) builder.reset();
@@ -211,9 +212,16 @@ flexbuffers::Builder& EncodeIntoWarmBuilder(const Value& value) {
     builder = std::make_unique<flexbuffers::Builder>(256, flexbuffers::BUILDER_FLAG_NONE);
   }
   builder->Clear();
-  EncodeValue(*builder, value);
-  builder->Finish();
   return *builder;
+}
+
+namespace {
+
+flexbuffers::Builder& EncodeIntoWarmBuilder(const Value& value) {
+  flexbuffers::Builder& builder = ClearedWarmBuilder();
+  EncodeValue(builder, value);
+  builder.Finish();
+  return builder;
 }
 
 }  // namespace

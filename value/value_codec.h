@@ -74,7 +74,6 @@ class ValueEncoder {
   size_t key_cache_used_ = 0;
   size_t key_cache_next_ = 0;  // round-robin replacement
   bool too_deep_ = false;
-  std::string key_scratch_;  // the key blob being built, kept to reuse its allocation
 };
 
 // One value into a caller's builder (a ValueEncoder for a single value). Returns false when the
@@ -90,6 +89,11 @@ std::vector<uint8_t> EncodeValue(const Value& value);
 // next call of either. For a caller that copies them at once (a record's value blob), it saves
 // the vector.
 std::span<const uint8_t> EncodeValueInPlace(const Value& value);
+
+// This thread's warm builder, cleared: what EncodeValueInPlace encodes into, for a writer that
+// builds a value's binary form itself (ObjectWriter). Its bytes stay valid until the thread's
+// next call of either.
+flexbuffers::Builder& ClearedWarmBuilder();
 
 // Verifies and decodes a buffer made by EncodeValue(const Value&). Never crashes on bad bytes:
 // returns InvalidArgument ("corrupt value: ...") instead.

@@ -153,14 +153,13 @@ absl::Status ApplyStartImpl(TransitionEnv& env, const StartCommand& cmd) {
   // The header holds the workflow, the input and the parent, and never changes them: the event
   // does not repeat them (format 10; EngineImpl::History shows them as before, from the header).
   // The version stays, since a live migration moves the header's.
-  Value started = Obj({{"version", Value::Int(cmd.version)}});
-  if (!cmd.alias.empty()) started = With(started, {{"alias", Str(cmd.alias)}});
+  ObjectWriter started;
+  started.Int("version", cmd.version);
+  if (!cmd.alias.empty()) started.String("alias", cmd.alias);
   if (!cmd.schedule.empty()) {  // a schedule's slot (docs/schedules.md)
-    started = With(started, {{"schedule", Str(cmd.schedule)},
-                             {"scheduled_time", Value::Int(cmd.scheduled_ms)}});
+    started.String("schedule", cmd.schedule).Int("scheduled_time", cmd.scheduled_ms);
   }
-  WEFT_RETURN_IF_ERROR(
-      AppendHistory(env, live, HistoryType::kExecutionStarted, "", std::move(started)));
+  WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kExecutionStarted, "", started));
   const bytecode::Program& program = cmd.program->program;
   if (program.timeout_ms > 0) {
     WEFT_RETURN_IF_ERROR(env.store.PutExecutionTimer(live.id, env.now_ms + program.timeout_ms));

@@ -21,6 +21,7 @@
 #include "engine/value_builders.h"
 #include "storage/execution_store.h"
 #include "storage/records.h"
+#include "value/object_writer.h"
 #include "vm/vm.h"
 
 namespace weft::engine {
@@ -106,6 +107,10 @@ inline int64_t ExecutionDeadline(const Live& live) {
 // --- live_cache.cc
 absl::Status AppendHistory(TransitionEnv& env, Live& live, HistoryType type, std::string task_id,
                            Value details);
+// The same, with details written field by field (no Value built): for the events of every
+// step (a task scheduled, taken, finished; an execution started or ended).
+absl::Status AppendHistory(TransitionEnv& env, Live& live, HistoryType type,
+                           std::string_view task_id, const ObjectWriter& details);
 // The execution, from the batch's cache or decoded from the store (its checkpoint checked to
 // fit its program). NotFound for an unknown id; FailedPrecondition when quarantined.
 absl::StatusOr<Live*> LoadLive(TransitionEnv& env, std::string_view id);

@@ -21,6 +21,12 @@ absl::Status AppendHistory(TransitionEnv& env, Live& live, HistoryType type, std
       live.id, live.row, HistoryRow{env.now_ms, type, std::move(task_id), std::move(details)});
 }
 
+absl::Status AppendHistory(TransitionEnv& env, Live& live, HistoryType type,
+                           std::string_view task_id, const ObjectWriter& details) {
+  return env.store.AppendHistory(
+      live.id, live.row, storage::HistoryEventView{env.now_ms, type, task_id, details.EncodeInPlace()});
+}
+
 void DeleteLiveCache::operator()(LiveCache* cache) const { delete cache; }
 void ForgetLiveCache(LiveCache& cache) {
   cache.lives.clear();

@@ -169,7 +169,7 @@ absl::Status EndExecution(TransitionEnv& env, Live& live, const vm::RunResult& r
   live.header_dirty = true;
   WEFT_RETURN_IF_ERROR(AppendHistory(
       env, live, completed ? HistoryType::kExecutionCompleted : HistoryType::kExecutionFailed, "",
-      completed ? Obj({{"output", r.output}}) : Obj({{"error", r.error}})));
+      ObjectWriter().Add(completed ? "output" : "error", completed ? r.output : r.error)));
   const bytecode::Program& program = live.program->program;
   WEFT_RETURN_IF_ERROR(env.store.DropExecutionTimer(live.id, ExecutionDeadline(live)));
   env.effects.ended.push_back(live.id);

@@ -17,7 +17,7 @@ namespace {
 // lost delivery changes nothing the VM sees, only the history and its counter in the state
 // row. An execution the cache holds is appended to there.
 absl::Status AppendTaskEvent(TransitionEnv& env, std::string_view exec_id, HistoryType type,
-                             std::string_view task_id, Value details) {
+                             std::string_view task_id, const ObjectWriter& details) {
   if (env.primary.empty()) env.primary = std::string(exec_id);
   if (env.quarantined != nullptr && !env.quarantined->empty() &&
       env.quarantined->contains(ToAbsl(exec_id))) {
@@ -26,7 +26,7 @@ absl::Status AppendTaskEvent(TransitionEnv& env, std::string_view exec_id, Histo
   }
   if (auto it = env.cache->lives.find(ToAbsl(exec_id)); it != env.cache->lives.end()) {
     Live& live = *it->second;
-    WEFT_RETURN_IF_ERROR(AppendHistory(env, live, type, std::string(task_id), std::move(details)));
+    WEFT_RETURN_IF_ERROR(AppendHistory(env, live, type, task_id, details));
     // FlushLiveCache writes the state row with the new counter at the batch's end: a dirty
     // one with its new checkpoint, a clean one with the stored checkpoint bytes as they are.
     live.counters_dirty = true;
@@ -37,7 +37,8 @@ absl::Status AppendTaskEvent(TransitionEnv& env, std::string_view exec_id, Histo
     return absl::DataLossError(absl::StrCat("execution ", ToAbsl(exec_id), " has no state"));
   }
   WEFT_RETURN_IF_ERROR(env.store.AppendHistory(
-      exec_id, *row, HistoryRow{env.now_ms, type, std::string(task_id), std::move(details)}));
+      exec_id, *row,
+      storage::HistoryEventView{env.now_ms, type, task_id, details.EncodeInPlace()}));
   return env.store.PutState(exec_id, *row);
 }
 
@@ -70,10 +71,12 @@ absl::Status ScheduleAttempt(TransitionEnv& env, Live& live, uint64_t wait_id, W
   task.wait_id = wait_id;
   std::string task_id = env.ids.Next(env.now_ms);
   WEFT_RETURN_IF_ERROR(env.store.AddTask(task_id, task));
-  WEFT_RETURN_IF_ERROR(AppendHistory(
-      env, live, HistoryType::kTaskScheduled, task_id,
-      Obj({{"type", Str(task.info.type)}, {"attempt", Value::Int(attempt)},
-           {"input", task.info.input}, {"wait", Value::Int(static_cast<int64_t>(wait_id))}})));
+  WEFT_RETURN_IF_ERROR(AppendHistory(env, live, HistoryType::kTaskScheduled, task_id,
+                                     ObjectWriter()
+                                         .String("type", task.info.type)
+                                         .Int("attempt", attempt)
+                                         .Add("input", task.info.input)
+                                         .Int("wait", static_cast<int64_t>(wait_id))));
   wait.kind = WaitKind::kTask;
   wait.task_id = task_id;
   wait.attempt = attempt;
@@ -159,11 +162,14 @@ absl::Status ApplyTaskTaken(TransitionEnv& env, const TaskTakenCommand& cmd) {
   }
   TaskInfo& t = task->info;
   // The history first: it refuses a quarantined execution before anything is written.
-  WEFT_RETURN_IF_ERROR(AppendTaskEvent(
-      env, t.execution_id, HistoryType::kTaskStarted, cmd.task_id,
-      Obj({{"worker", Str(cmd.worker_id)}, {"attempt", Value::Int(t.attempt)},
-           {"delivery", Value::Int(cmd.delivery)}, {"started_ms", Value::Int(cmd.started_ms)},
-           {"lease_expires_ms", Value::Int(cmd.lease_expires_ms)}})));
+  WEFT_RETURN_IF_ERROR(AppendTaskEvent(env, t.execution_id, HistoryType::kTaskStarted,
+                                       cmd.task_id,
+                                       ObjectWriter()
+                                           .String("worker", cmd.worker_id)
+                                           .Int("attempt", t.attempt)
+                                           .Int("delivery", cmd.delivery)
+                                           .Int("started_ms", cmd.started_ms)
+                                           .Int("lease_expires_ms", cmd.lease_expires_ms)));
   t.status = TaskStatus::kInProgress;
   t.worker_id = cmd.worker_id;
   t.started_ms = cmd.started_ms;
@@ -181,11 +187,13 @@ absl::Status ApplyTaskResultImpl(TransitionEnv& env, const TaskResultCommand& cm
   if (!AnswersCurrentDelivery(*task, cmd)) {
     // Never applied twice, never from a stale delivery: recorded for inspection and dropped.
     ++env.effects.results_ignored;
-    WEFT_RETURN_IF_ERROR(AppendTaskEvent(
-        env, t.execution_id, HistoryType::kTaskResultIgnored, cmd.task_id,
-        Obj({{"worker", Str(cmd.worker_id)}, {"task_status", Str(TaskStatusName(t.status))},
-             {"delivery", Value::Int(cmd.delivery)},
-             {"current_delivery", Value::Int(t.delivery)}})));
+    WEFT_RETURN_IF_ERROR(AppendTaskEvent(env, t.execution_id, HistoryType::kTaskResultIgnored,
+                                         cmd.task_id,
+                                         ObjectWriter()
+                                             .String("worker", cmd.worker_id)
+                                             .String("task_status", TaskStatusName(t.status))
+                                             .Int("delivery", cmd.delivery)
+                                             .Int("current_delivery", t.delivery)));
     if (!IsTaskOpen(t.status)) {
       return absl::FailedPreconditionError(absl::StrCat(
           "task ", cmd.task_id, " already ", ToAbsl(TaskStatusName(t.status)), "; result ignored"));
@@ -212,8 +220,8 @@ absl::Status ApplyTaskResultImpl(TransitionEnv& env, const TaskResultCommand& cm
       cmd.ok ? HistoryType::kTaskCompleted
              : (cmd.timed_out ? HistoryType::kTaskTimedOut : HistoryType::kTaskFailed),
       cmd.task_id,
-      cmd.ok ? Obj({{"attempt", Value::Int(t.attempt)}, {"output", t.output}})
-             : Obj({{"attempt", Value::Int(t.attempt)}, {"error", t.error}})));
+      ObjectWriter().Int("attempt", t.attempt).Add(cmd.ok ? "output" : "error",
+                                                   cmd.ok ? t.output : t.error)));
 
   WEFT_ASSIGN_OR_RETURN(std::optional<WaitRow> wait, env.store.GetWait(live->id, task->wait_id));
   if (!wait || wait->kind != WaitKind::kTask || wait->task_id != cmd.task_id ||
@@ -240,17 +248,22 @@ absl::Status ApplyLeaseExpiredImpl(TransitionEnv& env, const LeaseExpiredCommand
   }
   TaskInfo& t = task->info;
   const std::string previous_worker = t.worker_id;
+  ObjectWriter details;
+  if (cmd.reopen_reason.empty()) {
+    details.String("worker", previous_worker)
+        .Int("attempt", t.attempt)
+        .Int("delivery", t.delivery)
+        .Int("next_delivery", t.delivery + 1);
+  } else {
+    details.String("previous_worker", previous_worker)
+        .Int("attempt", t.attempt)
+        .Int("delivery", t.delivery + 1)
+        .String("reason", cmd.reopen_reason);
+  }
   WEFT_RETURN_IF_ERROR(AppendTaskEvent(
       env, t.execution_id,
       cmd.reopen_reason.empty() ? HistoryType::kLeaseExpired : HistoryType::kTaskRedelivered,
-      cmd.task_id,
-      cmd.reopen_reason.empty()
-          ? Obj({{"worker", Str(previous_worker)}, {"attempt", Value::Int(t.attempt)},
-                 {"delivery", Value::Int(t.delivery)},
-                 {"next_delivery", Value::Int(t.delivery + 1)}})
-          : Obj({{"previous_worker", Str(previous_worker)}, {"attempt", Value::Int(t.attempt)},
-                 {"delivery", Value::Int(t.delivery + 1)},
-                 {"reason", Str(cmd.reopen_reason)}})));
+      cmd.task_id, details));
   // Back to SCHEDULED; the delivery count stays, so the next take is delivery + 1.
   t.status = TaskStatus::kScheduled;
   t.worker_id.clear();
