@@ -204,6 +204,7 @@ void Scheduler::Complete(Value output) {
   state_.compensations.clear();  // nothing failed: the undos are no longer needed
   state_.ended = true;
   queue_.clear();
+  queue_head_ = 0;
   result_.status = RunStatus::kCompleted;
   result_.output = std::move(output);
 }
@@ -215,6 +216,7 @@ void Scheduler::FailExecution(Value error) {
   }
   state_.fibers.clear();
   queue_.clear();
+  queue_head_ = 0;
   if (state_.compensations.empty()) {
     state_.ended = true;
     result_.status = RunStatus::kFailed;
@@ -267,9 +269,12 @@ void Scheduler::CompensationDone(Outcome outcome) {
 }
 
 RunResult Scheduler::Drain() {
-  while (!queue_.empty()) {
-    const uint32_t id = queue_.front();
-    queue_.pop_front();
+  while (queue_head_ < queue_.size()) {
+    const uint32_t id = queue_[queue_head_++];
+    if (queue_head_ == queue_.size()) {  // taken the last: start over at the front
+      queue_.clear();
+      queue_head_ = 0;
+    }
     auto it = state_.fibers.find(id);
     if (it == state_.fibers.end()) continue;  // cancelled while queued
     Fiber& fiber = it->second;

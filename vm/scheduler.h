@@ -8,9 +8,9 @@
 #define WEFT_VM_SCHEDULER_H_
 
 #include <cstdint>
-#include <deque>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/inlined_vector.h"
 #include "bytecode/program.h"
 #include "vm/fiber.h"
 #include "vm/vm.h"
@@ -64,7 +64,10 @@ class Scheduler {
   ExecState& state_;
   const RunContext& ctx_;
   uint64_t fuel_;
-  std::deque<uint32_t> queue_;
+  // The runnable fibers, first in first out: [queue_head_, end). Inline for the usual few, so
+  // a run (one per transition) allocates nothing for it, as a std::deque would.
+  absl::InlinedVector<uint32_t, 8> queue_;
+  size_t queue_head_ = 0;
   RunResult result_;
   // Requests emitted in this run by wait id, so that a wait opened and cancelled within one
   // run costs the engine nothing.

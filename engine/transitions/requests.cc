@@ -1,7 +1,6 @@
 // Carrying out what the VM asked for: each request of a run (a task, a timer, a signal wait, a
 // child, a cancellation), the runs that immediate answers cause, and the end of an execution
 // (its output or error, its failure workflow, its parent).
-#include <deque>
 
 #include "absl/strings/str_cat.h"
 #include "bytecode/system_tasks.h"
@@ -200,11 +199,13 @@ absl::Status EndExecution(TransitionEnv& env, Live& live, const vm::RunResult& r
 // Carries out a run's requests (and the runs that immediate answers cause), ends the
 // execution when the VM did, and persists it.
 absl::Status Apply(TransitionEnv& env, Live& live, vm::RunResult result, bool notify_parent) {
-  std::deque<vm::RunResult> runs;
-  runs.push_back(std::move(result));
-  while (!runs.empty()) {
-    vm::RunResult r = std::move(runs.front());
-    runs.pop_front();
+  // The runs the immediate answers cause, in order after `result`: most transitions have none,
+  // so nothing is allocated for them.
+  std::vector<vm::RunResult> runs;
+  size_t next = 0;
+  for (vm::RunResult* run = &result; run != nullptr;
+       run = next < runs.size() ? &runs[next++] : nullptr) {
+    vm::RunResult r = std::move(*run);
     if (r.ignored) continue;
     std::vector<Immediate> immediate;
     for (const vm::Request& req : r.requests) {
@@ -227,7 +228,7 @@ absl::Status Apply(TransitionEnv& env, Live& live, vm::RunResult result, bool no
       ctx.now_ms = env.now_ms;
       runs.push_back(vm::Resume(live.program->program, live.vm, i.wait_id, std::move(i.outcome), ctx));
     }
-    if (runs.empty() && !IsEnded(live.info.status) && live.vm.failure.is_null() &&
+    if (next == runs.size() && !IsEnded(live.info.status) && live.vm.failure.is_null() &&
         live.row.next_history_seq > env.limits->max_history_events) {
       // Its history is full: the execution fails as if it timed out (compensations run).
       runs.push_back(vm::Abort(
