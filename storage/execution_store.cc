@@ -74,6 +74,14 @@ absl::StatusOr<std::optional<TaskRow>> ExecutionStore::GetTask(std::string_view 
   return std::optional<TaskRow>(std::move(row));
 }
 
+absl::StatusOr<std::optional<TaskRow>> ExecutionStore::GetTaskKeepingInput(
+    std::string_view task_id) const {
+  WEFT_ASSIGN_OR_RETURN(auto bytes, txn_.Get(Table::kTasks, task_id));
+  if (!bytes) return std::optional<TaskRow>();
+  WEFT_ASSIGN_OR_RETURN(TaskRow row, DecodeTaskKeepingInput(*bytes));
+  return std::optional<TaskRow>(std::move(row));
+}
+
 absl::Status ExecutionStore::AddTask(std::string_view task_id, const TaskRow& row) {
   WEFT_RETURN_IF_ERROR(txn_.Put(Table::kTasks, task_id, EncodeTask(row)));
   WEFT_RETURN_IF_ERROR(

@@ -87,6 +87,9 @@ class ExecutionStore {
 
   // --- Tasks.
   absl::StatusOr<std::optional<TaskRow>> GetTask(std::string_view task_id) const;
+  // As GetTask, with the input left as its stored bytes (TaskRow::stored_input): for a
+  // transition that does not read it, so that PutTask writes it back without re-encoding.
+  absl::StatusOr<std::optional<TaskRow>> GetTaskKeepingInput(std::string_view task_id) const;
   // A new task: its row, its exec_tasks entry and, while unfinished, its queue entry.
   absl::Status AddTask(std::string_view task_id, const TaskRow& row);
   // An open task's new row: the stored row must be SCHEDULED or IN_PROGRESS (every caller

@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/aligned_bytes.h"
+#include "common/check.h"
 #include "common/strings.h"
 #include "exec_state_record_generated.h"
 #include "execution_record_generated.h"
@@ -287,7 +288,16 @@ std::string EncodeTask(const TaskRow& row) {
   flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
   auto exec = fbb.CreateString(t.execution_id);
   auto type = fbb.CreateString(t.type);
-  auto input = ValueBlob(fbb, t.input);
+  flatbuffers::Offset<flatbuffers::Vector<uint8_t>> input;
+  if (row.stored_input) {
+    WEFT_CHECK_MSG(t.input.is_null(), "a task row with both a stored and a decoded input");
+    if (!row.stored_input->empty()) {
+      input = fbb.CreateVector(reinterpret_cast<const uint8_t*>(row.stored_input->data()),
+                               row.stored_input->size());
+    }
+  } else {
+    input = ValueBlob(fbb, t.input);
+  }
   auto worker = fbb.CreateString(t.worker_id);
   auto output = ValueBlob(fbb, t.output);
   auto error = ValueBlob(fbb, t.error);
@@ -302,7 +312,9 @@ std::string EncodeTask(const TaskRow& row) {
   return Finish(fbb);
 }
 
-absl::StatusOr<TaskRow> DecodeTask(std::string_view bytes) {
+namespace {
+
+absl::StatusOr<TaskRow> DecodeTaskRecord(std::string_view bytes, bool keep_input) {
   return WithRoot<fb::TaskRecord>(bytes, fb::TaskRecordIdentifier(), "task",
                                 [&](const fb::TaskRecord* r) -> absl::StatusOr<TaskRow> {
     TaskRow row;
@@ -318,7 +330,16 @@ absl::StatusOr<TaskRow> DecodeTask(std::string_view bytes) {
     t.scheduled_ms = r->scheduled_ms();
     t.started_ms = r->started_ms();
     t.ended_ms = r->ended_ms();
-    auto input = BlobValue(r->input(), "task input");
+    absl::StatusOr<Value> input = Value();
+    if (keep_input) {
+      const flatbuffers::Vector<uint8_t>* blob = r->input();
+      row.stored_input.emplace();
+      if (blob != nullptr) {
+        row.stored_input->assign(reinterpret_cast<const char*>(blob->data()), blob->size());
+      }
+    } else {
+      input = BlobValue(r->input(), "task input");
+    }
     auto output = BlobValue(r->output(), "task output");
     auto error = BlobValue(r->error(), "task error");
     for (auto* s : {&input, &output, &error}) {
@@ -339,6 +360,25 @@ absl::StatusOr<TaskRow> DecodeTask(std::string_view bytes) {
     row.delivery_kind = static_cast<DeliveryKind>(r->delivery_kind());
     return row;
   });
+}
+
+}  // namespace
+
+absl::StatusOr<TaskRow> DecodeTask(std::string_view bytes) {
+  return DecodeTaskRecord(bytes, /*keep_input=*/false);
+}
+
+absl::StatusOr<TaskRow> DecodeTaskKeepingInput(std::string_view bytes) {
+  return DecodeTaskRecord(bytes, /*keep_input=*/true);
+}
+
+absl::StatusOr<Value> TaskInput(const TaskRow& row) {
+  if (!row.stored_input) return row.info.input;
+  if (row.stored_input->empty()) return Value();
+  absl::StatusOr<Value> v = DecodeValue(reinterpret_cast<const uint8_t*>(row.stored_input->data()),
+                                        row.stored_input->size());
+  if (!v.ok()) return absl::DataLossError(absl::StrCat("corrupt task input: ", v.status().message()));
+  return v;
 }
 
 std::string EncodeHistory(const HistoryRow& row) {

@@ -5,6 +5,7 @@
 #define WEFT_STORAGE_RECORDS_H_
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -68,6 +69,10 @@ struct TaskRow {
   uint32_t seq = 0;
   uint64_t wait_id = 0;
   DeliveryKind delivery_kind = DeliveryKind::kNone;
+  // Set only by DecodeTaskKeepingInput: the input's stored bytes (empty: a null input), with
+  // info.input left null. EncodeTask writes them back as they are. A take, a result or a
+  // lease changes everything but the input, so it neither decodes nor encodes it.
+  std::optional<std::string> stored_input;
 };
 
 // The kinds of durable timer (the byte in a timers key). Stored: append only.
@@ -155,8 +160,12 @@ std::string EncodeExecState(const ExecStateRow& row);
 absl::StatusOr<ExecStateRow> DecodeExecState(std::string_view bytes);
 
 // The task id is the key: Decode leaves info.id empty.
+// REQUIRES: info.input is null when stored_input is set.
 std::string EncodeTask(const TaskRow& row);
 absl::StatusOr<TaskRow> DecodeTask(std::string_view bytes);
+absl::StatusOr<TaskRow> DecodeTaskKeepingInput(std::string_view bytes);
+// The task's input: info.input, or its stored bytes decoded.
+absl::StatusOr<Value> TaskInput(const TaskRow& row);
 
 // Format 4 on: a WaitRecord table. DecodeLegacyWait reads the Weft-value form of formats 2 and 3
 // (for the upgrade and read-only opens of such stores).

@@ -94,7 +94,7 @@ absl::Status ScheduleAttempt(TransitionEnv& env, Live& live, uint64_t wait_id, W
 
 // Withdraws a task attempt that has not finished.
 absl::Status CancelTask(TransitionEnv& env, Live& live, std::string_view task_id) {
-  WEFT_ASSIGN_OR_RETURN(auto task, env.store.GetTask(task_id));
+  WEFT_ASSIGN_OR_RETURN(auto task, env.store.GetTaskKeepingInput(task_id));
   if (!task || !IsTaskOpen(task->info.status)) return absl::OkStatus();
   task->info.status = TaskStatus::kCanceled;
   task->info.ended_ms = env.now_ms;
@@ -118,7 +118,7 @@ absl::Status AttemptFailed(TransitionEnv& env, Live& live, uint64_t wait_id, con
   WaitRow next = wait;  // the attempt's timers go; the next attempt takes this one's input
   next.attempt_due = 0;
   next.schedule_due = 0;
-  next.input = task.info.input;
+  WEFT_ASSIGN_OR_RETURN(next.input, storage::TaskInput(task));
   // Retries count from this run's first attempt: a retried execution gets its budget again.
   const uint32_t first_attempt = std::max<uint32_t>(1, wait.first_attempt);
   const uint32_t tries = attempt - first_attempt + 1;
@@ -155,7 +155,7 @@ absl::Status AttemptFailed(TransitionEnv& env, Live& live, uint64_t wait_id, con
 }
 
 absl::Status ApplyTaskTaken(TransitionEnv& env, const TaskTakenCommand& cmd) {
-  WEFT_ASSIGN_OR_RETURN(auto task, env.store.GetTask(cmd.task_id));
+  WEFT_ASSIGN_OR_RETURN(auto task, env.store.GetTaskKeepingInput(cmd.task_id));
   // Finished or withdrawn meanwhile (a timeout, a cancel): the worker's result will be ignored.
   if (!task || !IsTaskOpen(task->info.status) || cmd.delivery <= task->info.delivery) {
     return absl::OkStatus();
@@ -180,7 +180,8 @@ absl::Status ApplyTaskTaken(TransitionEnv& env, const TaskTakenCommand& cmd) {
 }
 
 absl::Status ApplyTaskResultImpl(TransitionEnv& env, const TaskResultCommand& cmd) {
-  WEFT_ASSIGN_OR_RETURN(auto task, env.store.GetTask(cmd.task_id));
+  // The input is read only for a retry (AttemptFailed, through TaskInput).
+  WEFT_ASSIGN_OR_RETURN(auto task, env.store.GetTaskKeepingInput(cmd.task_id));
   if (!task) return absl::NotFoundError(absl::StrCat("no task `", cmd.task_id, "`"));
   TaskInfo& t = task->info;
 
@@ -240,7 +241,7 @@ absl::Status ApplyTaskResultImpl(TransitionEnv& env, const TaskResultCommand& cm
 }
 
 absl::Status ApplyLeaseExpiredImpl(TransitionEnv& env, const LeaseExpiredCommand& cmd) {
-  WEFT_ASSIGN_OR_RETURN(auto task, env.store.GetTask(cmd.task_id));
+  WEFT_ASSIGN_OR_RETURN(auto task, env.store.GetTaskKeepingInput(cmd.task_id));
   // A result, a timeout or a cancel came first; or another delivery holds the task already.
   if (!task || task->info.status != TaskStatus::kInProgress ||
       task->info.delivery != cmd.delivery) {
@@ -278,7 +279,7 @@ absl::Status ApplyLeaseExpiredImpl(TransitionEnv& env, const LeaseExpiredCommand
 }
 
 absl::Status ApplyHeartbeatImpl(TransitionEnv& env, const HeartbeatCommand& cmd) {
-  WEFT_ASSIGN_OR_RETURN(auto task, env.store.GetTask(cmd.task_id));
+  WEFT_ASSIGN_OR_RETURN(auto task, env.store.GetTaskKeepingInput(cmd.task_id));
   if (!task) return absl::NotFoundError(absl::StrCat("no task `", cmd.task_id, "`"));
   if (task->info.status != TaskStatus::kInProgress) {
     return absl::FailedPreconditionError(absl::StrCat(
