@@ -53,7 +53,7 @@ absl::Status ExecutionStore::PutExecution(std::string_view id, const ExecutionRo
                                           std::optional<IndexedAs> indexed) {
   // by_status is not kept from format 10 (keys.h): by_start lists by status.
   WEFT_RETURN_IF_ERROR(PutSearchEntries(txn_, id, row, indexed));
-  return txn_.Put(Table::kExecutions, id, EncodeExecution(row));
+  return txn_.Put(Table::kExecutions, id, EncodeExecutionInPlace(row));
 }
 
 absl::StatusOr<std::optional<ExecStateRow>> ExecutionStore::GetState(std::string_view id) const {
@@ -64,7 +64,7 @@ absl::StatusOr<std::optional<ExecStateRow>> ExecutionStore::GetState(std::string
 }
 
 absl::Status ExecutionStore::PutState(std::string_view id, const ExecStateRow& row) {
-  return txn_.Put(Table::kExecState, id, EncodeExecState(row));
+  return txn_.Put(Table::kExecState, id, EncodeExecStateInPlace(row));
 }
 
 absl::StatusOr<std::optional<TaskRow>> ExecutionStore::GetTask(std::string_view task_id) const {
@@ -83,7 +83,7 @@ absl::StatusOr<std::optional<TaskRow>> ExecutionStore::GetTaskKeepingInput(
 }
 
 absl::Status ExecutionStore::AddTask(std::string_view task_id, const TaskRow& row) {
-  WEFT_RETURN_IF_ERROR(txn_.Put(Table::kTasks, task_id, EncodeTask(row)));
+  WEFT_RETURN_IF_ERROR(txn_.Put(Table::kTasks, task_id, EncodeTaskInPlace(row)));
   WEFT_RETURN_IF_ERROR(
       txn_.Put(Table::kExecTasks, ExecTaskKey(row.info.execution_id, task_id), {}));
   if (!IsTaskOpen(row.info.status)) return absl::OkStatus();
@@ -91,7 +91,7 @@ absl::Status ExecutionStore::AddTask(std::string_view task_id, const TaskRow& ro
 }
 
 absl::Status ExecutionStore::PutTask(std::string_view task_id, const TaskRow& row) {
-  WEFT_RETURN_IF_ERROR(txn_.Put(Table::kTasks, task_id, EncodeTask(row)));
+  WEFT_RETURN_IF_ERROR(txn_.Put(Table::kTasks, task_id, EncodeTaskInPlace(row)));
   // The stored row was open, so its queue entry is there: it stays while the task is open.
   if (IsTaskOpen(row.info.status)) return absl::OkStatus();
   return txn_.Delete(Table::kQueue, QueueKey(row.info.type, task_id));
@@ -147,7 +147,7 @@ absl::Status ExecutionStore::PutWait(std::string_view id, uint64_t wait_id, cons
   for (const OwnedTimer& t : now) {
     if (!Owns(old, t)) WEFT_RETURN_IF_ERROR(PutTimer(id, wait_id, t.kind, t.due, t.value));
   }
-  return txn_.Put(Table::kWaits, WaitKey(id, wait_id), EncodeWait(row));
+  return txn_.Put(Table::kWaits, WaitKey(id, wait_id), EncodeWaitInPlace(row));
 }
 
 absl::Status ExecutionStore::DropWait(std::string_view id, uint64_t wait_id, const WaitRow& row) {

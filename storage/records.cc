@@ -55,6 +55,11 @@ std::string Finish(flatbuffers::FlatBufferBuilder& fbb) {
   return std::string(reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize());
 }
 
+// The finished record where it was built (the thread's warm builder).
+std::string_view InPlace(flatbuffers::FlatBufferBuilder& fbb) {
+  return {reinterpret_cast<const char*>(fbb.GetBufferPointer()), fbb.GetSize()};
+}
+
 // A value as a record's blob. Null is no blob at all (BlobValue reads an absent blob as null):
 // most outputs and errors are null, and encoding nothing costs nothing.
 flatbuffers::Offset<flatbuffers::Vector<uint8_t>> ValueBlob(flatbuffers::FlatBufferBuilder& fbb,
@@ -156,7 +161,7 @@ absl::StatusOr<VersionRow> DecodeVersion(std::string_view bytes) {
   });
 }
 
-std::string EncodeExecution(const ExecutionRow& row) {
+std::string_view EncodeExecutionInPlace(const ExecutionRow& row) {
   const ExecutionInfo& info = row.info;
   flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
   auto workflow = fbb.CreateString(info.workflow);
@@ -190,8 +195,10 @@ std::string EncodeExecution(const ExecutionRow& row) {
                                        row.parent_wait, row.child_depth, correlation,
                                        info.priority, idempotency, domains, hash_bytes),
              fb::ExecutionRecordIdentifier());
-  return Finish(fbb);
+  return InPlace(fbb);
 }
+
+std::string EncodeExecution(const ExecutionRow& row) { return std::string(EncodeExecutionInPlace(row)); }
 
 absl::StatusOr<ExecutionRow> DecodeExecution(std::string_view bytes) {
   return WithRoot<fb::ExecutionRecord>(bytes, fb::ExecutionRecordIdentifier(), "execution",
@@ -240,7 +247,7 @@ absl::StatusOr<ExecutionRow> DecodeExecution(std::string_view bytes) {
   });
 }
 
-std::string EncodeExecState(const ExecStateRow& row) {
+std::string_view EncodeExecStateInPlace(const ExecStateRow& row) {
   flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
   auto checkpoint = fbb.CreateVector(reinterpret_cast<const uint8_t*>(row.checkpoint.data()),
                                      row.checkpoint.size());
@@ -258,8 +265,10 @@ std::string EncodeExecState(const ExecStateRow& row) {
                                        row.next_task_seq, row.updated_ms, hash, retry,
                                        row.history_head),
              fb::ExecStateRecordIdentifier());
-  return Finish(fbb);
+  return InPlace(fbb);
 }
+
+std::string EncodeExecState(const ExecStateRow& row) { return std::string(EncodeExecStateInPlace(row)); }
 
 absl::StatusOr<ExecStateRow> DecodeExecState(std::string_view bytes) {
   return WithRoot<fb::ExecStateRecord>(bytes, fb::ExecStateRecordIdentifier(), "execution state",
@@ -283,7 +292,7 @@ absl::StatusOr<ExecStateRow> DecodeExecState(std::string_view bytes) {
   });
 }
 
-std::string EncodeTask(const TaskRow& row) {
+std::string_view EncodeTaskInPlace(const TaskRow& row) {
   const TaskInfo& t = row.info;
   flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
   auto exec = fbb.CreateString(t.execution_id);
@@ -309,8 +318,10 @@ std::string EncodeTask(const TaskRow& row) {
                                   static_cast<uint8_t>(row.delivery_kind), domain,
                                   t.workflow_priority),
              fb::TaskRecordIdentifier());
-  return Finish(fbb);
+  return InPlace(fbb);
 }
+
+std::string EncodeTask(const TaskRow& row) { return std::string(EncodeTaskInPlace(row)); }
 
 namespace {
 
@@ -456,7 +467,7 @@ absl::StatusOr<HistoryLogRow> DecodeHistoryLog(std::string_view bytes, uint64_t 
   });
 }
 
-std::string EncodeWait(const WaitRow& row) {
+std::string_view EncodeWaitInPlace(const WaitRow& row) {
   flatbuffers::FlatBufferBuilder& fbb = WarmBuilder();
   auto type = row.task_type.empty() ? 0 : fbb.CreateString(row.task_type);
   flatbuffers::Offset<flatbuffers::Vector<uint8_t>> input, policy;
@@ -486,8 +497,10 @@ std::string EncodeWait(const WaitRow& row) {
   if (!child.IsNull()) b.add_child_id(child);
   if (!workflow.IsNull()) b.add_workflow(workflow);
   fbb.Finish(b.Finish(), fb::WaitRecordIdentifier());
-  return Finish(fbb);
+  return InPlace(fbb);
 }
+
+std::string EncodeWait(const WaitRow& row) { return std::string(EncodeWaitInPlace(row)); }
 
 absl::StatusOr<WaitRow> DecodeWait(std::string_view bytes) {
   return WithRoot<fb::WaitRecord>(bytes, fb::WaitRecordIdentifier(), "wait",

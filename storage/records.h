@@ -149,19 +149,26 @@ struct HistoryLogRow {
   HistoryRow event;
 };
 
+// Encode... returns a record's bytes. Encode...InPlace leaves them in this thread's warm record
+// builder, valid until the thread's next record encode: for a caller that puts them at once
+// (ExecutionStore, on every transition), saving a copy of each record.
+
 std::string EncodeVersion(const VersionRow& row);
 absl::StatusOr<VersionRow> DecodeVersion(std::string_view bytes);
 
 // The id is the key, not part of the value: Decode leaves info.id empty.
 std::string EncodeExecution(const ExecutionRow& row);
+std::string_view EncodeExecutionInPlace(const ExecutionRow& row);
 absl::StatusOr<ExecutionRow> DecodeExecution(std::string_view bytes);
 
 std::string EncodeExecState(const ExecStateRow& row);
+std::string_view EncodeExecStateInPlace(const ExecStateRow& row);
 absl::StatusOr<ExecStateRow> DecodeExecState(std::string_view bytes);
 
 // The task id is the key: Decode leaves info.id empty.
 // REQUIRES: info.input is null when stored_input is set.
 std::string EncodeTask(const TaskRow& row);
+std::string_view EncodeTaskInPlace(const TaskRow& row);
 absl::StatusOr<TaskRow> DecodeTask(std::string_view bytes);
 absl::StatusOr<TaskRow> DecodeTaskKeepingInput(std::string_view bytes);
 // The task's input: info.input, or its stored bytes decoded.
@@ -170,6 +177,7 @@ absl::StatusOr<Value> TaskInput(const TaskRow& row);
 // Format 4 on: a WaitRecord table. DecodeLegacyWait reads the Weft-value form of formats 2 and 3
 // (for the upgrade and read-only opens of such stores).
 std::string EncodeWait(const WaitRow& row);
+std::string_view EncodeWaitInPlace(const WaitRow& row);
 absl::StatusOr<WaitRow> DecodeWait(std::string_view bytes);
 absl::StatusOr<WaitRow> DecodeLegacyWait(std::string_view bytes);
 // The wait record decoder for a store of `format`.
@@ -184,8 +192,6 @@ std::string EncodeHistory(const HistoryRow& row);
 absl::StatusOr<HistoryRow> DecodeHistory(std::string_view bytes);
 std::string EncodeHistoryLog(std::string_view execution_id, uint32_t seq, uint64_t prev,
                              const HistoryRow& event);
-// As EncodeHistoryLog, into this thread's warm record builder: the bytes stay valid until the
-// thread's next record encode. For a caller that puts them at once.
 std::string_view EncodeHistoryLogInPlace(std::string_view execution_id, uint32_t seq,
                                          uint64_t prev, const HistoryEventView& event);
 inline std::string EncodeHistoryLog(const HistoryLogRow& row) {
