@@ -367,6 +367,9 @@ void Writer::RunBatch(std::vector<Pending>& batch) {
   bool committed = false;
   for (int failures = 0;;) {
     effects = Effects{};
+    // Most commands schedule at most one task: one allocation instead of the vector regrowing
+    // (and moving every ReadyTask) as the batch goes.
+    effects.ready.reserve(batch.size());
     Attempt attempt = TryBatch(batch, refused, results, primaries, effects);
     if (attempt.kind == Attempt::Kind::kCommitted) {
       committed = true;
