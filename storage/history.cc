@@ -11,7 +11,6 @@
 #include "common/status_macros.h"
 #include "common/strings.h"
 #include "storage/keys.h"
-#include "value/value_codec.h"
 
 namespace weft::storage {
 namespace {
@@ -113,11 +112,7 @@ absl::Status AppendHistoryEvent(Txn& txn, std::string_view id, ExecStateRow& sta
 
 absl::Status AppendHistoryEvent(Txn& txn, std::string_view id, ExecStateRow& state,
                                 const HistoryRow& row) {
-  return AppendHistoryEvent(
-      txn, id, state,
-      HistoryEventView{row.time_ms, row.type, row.task_id,
-                       row.details.is_null() ? std::span<const uint8_t>()
-                                             : EncodeValueInPlace(row.details)});
+  return AppendHistoryEvent(txn, id, state, ViewOfHistoryRow(row));
 }
 
 absl::Status PutHistoryRow(Txn& txn, std::string_view id, uint32_t seq, const HistoryRow& row) {

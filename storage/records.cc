@@ -440,11 +440,13 @@ std::string_view EncodeHistoryLogInPlace(std::string_view execution_id, uint32_t
 
 std::string EncodeHistoryLog(std::string_view execution_id, uint32_t seq, uint64_t prev,
                              const HistoryRow& event) {
-  return std::string(EncodeHistoryLogInPlace(
-      execution_id, seq, prev,
-      HistoryEventView{event.time_ms, event.type, event.task_id,
-                       event.details.is_null() ? std::span<const uint8_t>()
-                                               : EncodeValueInPlace(event.details)}));
+  return std::string(EncodeHistoryLogInPlace(execution_id, seq, prev, ViewOfHistoryRow(event)));
+}
+
+HistoryEventView ViewOfHistoryRow(const HistoryRow& row) {
+  return HistoryEventView{row.time_ms, row.type, row.task_id,
+                          row.details.is_null() ? std::span<const uint8_t>()
+                                                : EncodeValueInPlace(row.details)};
 }
 
 absl::StatusOr<HistoryLogRow> DecodeHistoryLog(std::string_view bytes, uint64_t number) {

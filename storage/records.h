@@ -139,6 +139,9 @@ struct HistoryEventView {
   std::string_view task_id;
   std::span<const uint8_t> details;
 };
+// A row as an event to append: its details encoded into this thread's warm value builder (valid
+// until the thread's next value encode). For an append that uses it at once.
+HistoryEventView ViewOfHistoryRow(const HistoryRow& row);
 
 // A `history_log` record (format 10): one event, the execution and position it belongs to,
 // and the log number of that execution's event before it (0: none in the log).
