@@ -8,16 +8,13 @@
 #include "gtest/gtest.h"
 #include "value/value_codec.h"
 #include "weft/value.h"
+#include "tests/value/json_literal.h"
 #include "tests/value/value_printer.h"
 
 namespace weft {
 namespace {
 
-Value J(std::string_view json) {
-  auto v = Value::FromJson(json);
-  EXPECT_TRUE(v.ok()) << v.status();
-  return *v;
-}
+using testing::J;
 
 // Equality that also distinguishes Int from Double and checks key order: what "unchanged"
 // means for a round trip.

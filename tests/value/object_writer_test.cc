@@ -7,16 +7,13 @@
 #include "value/object_writer.h"
 #include "value/value_codec.h"
 #include "weft/value.h"
+#include "tests/value/json_literal.h"
 #include "tests/value/value_printer.h"
 
 namespace weft {
 namespace {
 
-Value J(std::string_view json) {
-  auto v = Value::FromJson(json);
-  EXPECT_TRUE(v.ok()) << v.status();
-  return *v;
-}
+using testing::J;
 
 std::vector<uint8_t> Bytes(std::span<const uint8_t> s) { return {s.begin(), s.end()}; }
 
